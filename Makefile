@@ -1,0 +1,166 @@
+# pmtr — GNU Makefile.  Out-of-tree build: objects and programs land in
+# build/ (build-san/ with SANITIZE=1, so the two never mix objects).
+#
+#   make            build/pmtr, build/pmtr-parser
+#   make run        pmtr in the foreground on examples/pmtr.conf
+#   make test       every suite; last line "N passed, M failed[, K skipped]"
+#   make fuzz       each libFuzzer target for FUZZ_SECONDS (default 60)
+#   make bench      benchmarks (see docs/benchmarks.md)
+#   make install    PREFIX=/usr/local DESTDIR= INIT=auto|systemd|sysv|openrc|none
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+BUILD ?= build-san
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD ?= build
+SAN_FLAGS :=
+endif
+
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+BINDIR     ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+DESTDIR    ?=
+INIT       ?= auto
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+CXX      ?= g++
+CXXSTD   := -std=c++20
+WARN     := -Wall -Wextra -Werror -Wswitch-enum -Wshadow -Wformat=2 -Wnon-virtual-dtor
+OPT      ?= -O2 -g
+CPPFLAGS += -I. -MMD -MP -DPMTR_VERSION='"$(VERSION)"' \
+            -DPMTR_LIBEXECDIR='"$(LIBEXECDIR)/pmtr"' -D_GNU_SOURCE
+CXXFLAGS += $(CXXSTD) $(WARN) $(OPT) $(SAN_FLAGS) -fstack-protector-strong \
+            -D_FORTIFY_SOURCE=2 -fPIE
+# libstdc++ linked statically: the monitor and the parser then map only the
+# parts they use (memory targets in docs/benchmarks.md); glibc stays shared
+# so NSS (getpwnam, initgroups) keeps working.
+LDFLAGS  += $(SAN_FLAGS) -pie -Wl,-z,relro,-z,now -Wl,--as-needed -static-libstdc++ -static-libgcc
+LDLIBS_SANDBOX := -lseccomp -lcap-ng
+LDLIBS_TEST    := -lCppUTest -lCppUTestExt
+
+# Every .cpp in a part folder is library code, except *_main.cpp (program
+# entry points).  New files need no Makefile edit.
+PARTS := common parser spawner monitor control
+define part_objs
+$(patsubst %.cpp,$(BUILD)/obj/%.o,$(filter-out %_main.cpp,$(wildcard $(1)/*.cpp)))
+endef
+$(foreach p,$(PARTS),$(eval OBJS_$(p) := $(call part_objs,$(p))))
+$(foreach p,$(PARTS),$(eval LIB_$(p) := $(BUILD)/lib$(p).a))
+
+# Link order: dependants before dependencies.
+LIBS_ALL := $(LIB_monitor) $(LIB_control) $(LIB_spawner) $(LIB_parser) $(LIB_common)
+
+PROGRAMS := $(BUILD)/pmtr $(BUILD)/pmtr-parser
+
+TEST_SUPPORT_OBJS := $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard tests/support/*.cpp))
+TEST_SUITES := common parser spawner monitor e2e
+TEST_BINS := $(foreach s,$(TEST_SUITES),$(if $(wildcard tests/$(s)/*.cpp),$(BUILD)/tests/$(s)_tests))
+BENCH_BINS := $(patsubst bench/%_main.cpp,$(BUILD)/bench/%,$(wildcard bench/*_main.cpp))
+
+.PHONY: all run test check-deps deps fuzz fuzz-build bench bench-peers install uninstall clean deb
+
+all: $(PROGRAMS)
+
+$(BUILD)/obj/%.o: %.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+
+define part_lib_rule
+$(LIB_$(1)): $(OBJS_$(1))
+	@mkdir -p $$(@D)
+	rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach p,$(PARTS),$(eval $(call part_lib_rule,$(p))))
+
+$(BUILD)/pmtr: $(BUILD)/obj/monitor/pmtr_main.o $(LIBS_ALL)
+	$(CXX) $(LDFLAGS) -o $@ $< $(LIBS_ALL) $(LDLIBS_SANDBOX)
+
+$(BUILD)/pmtr-parser: $(BUILD)/obj/parser/parser_main.o $(LIB_parser) $(LIB_common)
+	$(CXX) $(LDFLAGS) -o $@ $< $(LIB_parser) $(LIB_common) $(LDLIBS_SANDBOX)
+
+# One CppUTest binary per suite; each links every part library (the archive
+# linker takes only what a suite uses).
+define suite_rule
+$(BUILD)/tests/$(1)_tests: $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard tests/$(1)/*.cpp)) $(TEST_SUPPORT_OBJS) $(LIBS_ALL)
+	@mkdir -p $$(@D)
+	$(CXX) $(LDFLAGS) -o $$@ $$(filter %.o,$$^) $(LIBS_ALL) $(LDLIBS_SANDBOX) $(LDLIBS_TEST)
+endef
+$(foreach s,$(TEST_SUITES),$(eval $(call suite_rule,$(s))))
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%_main.o $(patsubst %.cpp,$(BUILD)/obj/%.o,$(filter-out %_main.cpp,$(wildcard bench/*.cpp))) $(LIBS_ALL)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_ALL) $(LDLIBS_SANDBOX)
+
+# ---- dependencies: installed when root, otherwise the exact command -------
+DEB_PACKAGES := g++ make libcap-ng-dev libseccomp-dev libcpputest-dev clang libclang-rt-dev
+deps check-deps:
+	@./tests/install_deps.sh $(DEB_PACKAGES)
+
+# ---- run ---------------------------------------------------------------------
+run: check-deps
+	@$(MAKE) --no-print-directory all
+	@if [ "$$(id -u)" = 0 ]; then chown root:root examples/pmtr.conf; fi
+	@chmod 0644 examples/pmtr.conf
+	./$(BUILD)/pmtr -F -v -c examples/pmtr.conf
+
+# ---- tests -------------------------------------------------------------------
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.cpp,%,$(wildcard tests/fuzz/fuzz_*.cpp))
+FUZZ_BUILD := build-fuzz
+FUZZ_CXX ?= clang++
+FUZZ_FLAGS := $(CXXSTD) -O1 -g -I. -D_GNU_SOURCE -DPMTR_VERSION='"$(VERSION)"' \
+              -DPMTR_LIBEXECDIR='"$(LIBEXECDIR)/pmtr"' -fsanitize=fuzzer,address,undefined
+FUZZ_SRCS := $(filter-out %_main.cpp,$(wildcard common/*.cpp parser/*.cpp monitor/*.cpp))
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
+
+$(FUZZ_BUILD)/%: tests/fuzz/%.cpp $(FUZZ_SRCS) $(wildcard common/*.hpp parser/*.hpp monitor/*.hpp)
+	@mkdir -p $(@D)
+	$(FUZZ_CXX) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) -lseccomp -lcap-ng
+
+fuzz-build: $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
+
+test: check-deps
+	@$(MAKE) --no-print-directory all $(TEST_BINS) $(BENCH_BINS)
+	@if command -v $(FUZZ_CXX) >/dev/null; then $(MAKE) --no-print-directory fuzz-build; fi
+	@BUILD=$(BUILD) FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) SANITIZE=$(SANITIZE) \
+	  ./tests/run_all.sh
+
+fuzz: check-deps fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus-$$t; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	  ./$(FUZZ_BUILD)/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	     $(FUZZ_BUILD)/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+bench: check-deps
+	@$(MAKE) --no-print-directory all $(BENCH_BINS)
+	BUILD=$(BUILD) ./bench/run.sh
+
+bench-peers: check-deps
+	@$(MAKE) --no-print-directory all $(BENCH_BINS)
+	BUILD=$(BUILD) PEERS=1 ./bench/run.sh
+
+# ---- install -----------------------------------------------------------------
+install: all
+	PREFIX=$(PREFIX) SBINDIR=$(SBINDIR) BINDIR=$(BINDIR) LIBEXECDIR=$(LIBEXECDIR) \
+	  MANDIR=$(MANDIR) SYSCONFDIR=$(SYSCONFDIR) DESTDIR=$(DESTDIR) INIT=$(INIT) BUILD=$(BUILD) \
+	  ./init/install.sh install
+
+uninstall:
+	PREFIX=$(PREFIX) SBINDIR=$(SBINDIR) BINDIR=$(BINDIR) LIBEXECDIR=$(LIBEXECDIR) \
+	  MANDIR=$(MANDIR) SYSCONFDIR=$(SYSCONFDIR) DESTDIR=$(DESTDIR) INIT=$(INIT) BUILD=$(BUILD) \
+	  ./init/install.sh uninstall
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

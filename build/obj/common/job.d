@@ -1,0 +1,2 @@
+build/obj/common/job.o: common/job.cpp common/job.hpp
+common/job.hpp:

@@ -1,0 +1,2 @@
+build/obj/common/result.o: common/result.cpp common/result.hpp
+common/result.hpp:

@@ -1,0 +1,2 @@
+build/obj/common/wire.o: common/wire.cpp common/wire.hpp
+common/wire.hpp:

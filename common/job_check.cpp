@@ -1,0 +1,118 @@
+#include "common/job_check.hpp"
+
+#include <arpa/inet.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+
+#include "common/limits.hpp"
+
+namespace pmtr {
+namespace {
+
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool has_control(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  });
+}
+
+}  // namespace
+
+bool valid_job_name(std::string_view s) noexcept {
+  if (s.empty() || s.size() > limits::kNameBytes) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u > 0x20 && u < 0x7f;
+  });
+}
+
+bool valid_abs_path(std::string_view s) noexcept {
+  return !s.empty() && s.size() <= limits::kPathBytes && s.front() == '/' && !has_control(s);
+}
+
+bool valid_io_path(std::string_view s) noexcept {
+  return !s.empty() && s.size() <= limits::kPathBytes && !has_control(s);
+}
+
+bool valid_env_name(std::string_view s) noexcept {
+  if (s.empty() || !(is_alpha(s[0]) || s[0] == '_')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return is_alpha(c) || is_digit(c) || c == '_'; });
+}
+
+bool valid_env_entry(std::string_view s) noexcept {
+  const size_t eq = s.find('=');
+  return eq != std::string_view::npos && valid_env_name(s.substr(0, eq)) &&
+         s.size() <= limits::kStringBytes;
+}
+
+bool valid_user_name(std::string_view s) noexcept {
+  if (s.empty() || s.size() > limits::kUserBytes || s[0] == '-') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '-';
+  });
+}
+
+bool valid_nice(int v) noexcept { return v >= -20 && v <= 19; }
+
+bool valid_ulimit_resource(int r) noexcept {
+  switch (r) {
+    case RLIMIT_CORE: case RLIMIT_DATA: case RLIMIT_FSIZE: case RLIMIT_MEMLOCK:
+    case RLIMIT_RSS: case RLIMIT_NOFILE: case RLIMIT_MSGQUEUE: case RLIMIT_RTPRIO:
+    case RLIMIT_STACK: case RLIMIT_CPU: case RLIMIT_NPROC: case RLIMIT_AS:
+    case RLIMIT_LOCKS: case RLIMIT_NICE: case RLIMIT_SIGPENDING: case RLIMIT_RTTIME:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool valid_udp_address(const UdpAddress& a) noexcept {
+  unsigned char buf[16];
+  const bool host_ok = inet_pton(AF_INET, a.host.c_str(), buf) == 1 ||
+                       inet_pton(AF_INET6, a.host.c_str(), buf) == 1;
+  const bool iface_ok = a.iface.size() < 16 &&
+                        std::all_of(a.iface.begin(), a.iface.end(), [](char c) {
+                          return is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '-' || c == ':';
+                        });
+  return host_ok && a.port != 0 && iface_ok;
+}
+
+Status check_job(const JobDesc& j) {
+  if (!valid_job_name(j.name)) return Error{0, "invalid job name"};
+  if (j.argv.empty() || j.argv.size() > limits::kArgs) return Error{0, "invalid argument count"};
+  if (!valid_abs_path(j.argv[0])) return Error{0, "cmd is not an absolute path"};
+  if (!valid_abs_path(j.dir)) return Error{0, "dir is not an absolute path"};
+  for (const std::string* p : {&j.in, &j.out, &j.err})
+    if (!p->empty() && !valid_io_path(*p)) return Error{0, "invalid in/out/err path"};
+  if (!j.user.empty() && !valid_user_name(j.user)) return Error{0, "invalid user name"};
+  if (j.env.size() > limits::kEnv) return Error{0, "too many env entries"};
+  for (const auto& e : j.env)
+    if (!valid_env_entry(e)) return Error{0, "invalid env entry"};
+  if (!j.has_nice && j.nice != 0) return Error{0, "nice value without nice flag"};
+  if (!valid_nice(j.nice)) return Error{0, "nice out of range"};
+  for (size_t i = 0; i < j.cpus.size(); ++i) {
+    if (j.cpus[i] >= limits::kCpus) return Error{0, "cpu out of range"};
+    if (i > 0 && j.cpus[i] <= j.cpus[i - 1]) return Error{0, "cpu list not sorted"};
+  }
+  for (size_t i = 0; i < j.ulimits.size(); ++i) {
+    if (!valid_ulimit_resource(j.ulimits[i].resource)) return Error{0, "unknown ulimit resource"};
+    if (i > 0 && j.ulimits[i].resource <= j.ulimits[i - 1].resource)
+      return Error{0, "ulimit list not sorted"};
+  }
+  if (j.bounce_seconds > limits::kBounceSecondsMax) return Error{0, "bounce interval out of range"};
+  if (j.depends.size() > limits::kDepends) return Error{0, "too many depends"};
+  for (const auto& d : j.depends)
+    if (!valid_abs_path(d)) return Error{0, "depends path is not absolute"};
+  return {};
+}
+
+Status check_globals(const GlobalConfig& g) {
+  if (g.report_to && !valid_udp_address(*g.report_to)) return Error{0, "invalid report address"};
+  if (g.listen_on && !valid_udp_address(*g.listen_on)) return Error{0, "invalid listen address"};
+  return {};
+}
+
+}  // namespace pmtr

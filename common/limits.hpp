@@ -1,0 +1,30 @@
+// Hard limits shared by the parser (which reports them as config errors) and
+// the codec (which rejects any message beyond them).  One place, so the two
+// sides can never disagree.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace pmtr::limits {
+
+inline constexpr size_t kConfigBytes = 64u << 20;   // whole pmtr.conf
+inline constexpr size_t kLineBytes = 4096;          // one line
+inline constexpr size_t kTokenBytes = 4096;         // one word or quoted string
+inline constexpr size_t kNameBytes = 64;            // job name
+inline constexpr size_t kUserBytes = 32;            // user name (useradd's limit)
+inline constexpr size_t kPathBytes = 4095;          // PATH_MAX - 1
+inline constexpr size_t kStringBytes = 4096;        // any string on the wire
+inline constexpr size_t kArgs = 256;                // argv entries of cmd
+inline constexpr size_t kEnv = 256;                 // env lines per job
+inline constexpr size_t kDepends = 64;              // depends files per job
+inline constexpr size_t kUlimits = 16;              // one per resource
+inline constexpr size_t kCpus = 1024;               // CPU_SETSIZE
+inline constexpr size_t kJobs = 200000;             // jobs per config
+inline constexpr size_t kDiagnostics = 1000;        // errors reported per parse
+inline constexpr size_t kDiagnosticBytes = 512;     // one diagnostic's text
+inline constexpr size_t kMessageBytes = 65536;      // one channel record
+inline constexpr size_t kJobEncodedBytes = 60000;   // a job must fit one record
+inline constexpr uint32_t kBounceSecondsMax = 366u * 24 * 3600;
+
+}  // namespace pmtr::limits

@@ -1,0 +1,76 @@
+#include "common/log.hpp"
+
+#include <syslog.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace pmtr {
+namespace {
+
+const char* g_ident = "pmtr";
+LogTarget g_target = LogTarget::Stderr;
+int g_verbosity = 0;
+
+void vlog(int priority, bool with_errno, const char* fmt, va_list ap) noexcept {
+  const int saved_errno = errno;
+  char msg[1024];
+  std::vsnprintf(msg, sizeof msg, fmt, ap);
+  if (with_errno) {
+    const size_t len = std::strlen(msg);
+    std::snprintf(msg + len, sizeof msg - len, ": %s", std::strerror(saved_errno));
+  }
+  if (g_target != LogTarget::Stderr) syslog(priority, "%s", msg);
+  if (g_target != LogTarget::Syslog) {
+    // One write per line so lines from the monitor and jobs sharing the
+    // terminal never interleave mid-line.
+    char line[1100];
+    const int n = std::snprintf(line, sizeof line, "%s: %s\n", g_ident, msg);
+    if (n > 0) {
+      const size_t len = static_cast<size_t>(n) < sizeof line ? static_cast<size_t>(n) : sizeof line - 1;
+      ssize_t ignored = ::write(STDERR_FILENO, line, len);
+      (void)ignored;
+    }
+  }
+  errno = saved_errno;
+}
+
+}  // namespace
+
+void log_init(const char* ident, LogTarget target, int verbosity) noexcept {
+  g_ident = ident;
+  g_target = target;
+  g_verbosity = verbosity;
+  if (target != LogTarget::Stderr) openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void log_set_verbosity(int verbosity) noexcept { g_verbosity = verbosity; }
+int log_verbosity() noexcept { return g_verbosity; }
+
+#define PMTR_LOG_BODY(prio, with_errno) \
+  va_list ap;                           \
+  va_start(ap, fmt);                    \
+  vlog(prio, with_errno, fmt, ap);      \
+  va_end(ap)
+
+void log_crit(const char* fmt, ...) noexcept { PMTR_LOG_BODY(LOG_CRIT, false); }
+void log_warn(const char* fmt, ...) noexcept { PMTR_LOG_BODY(LOG_WARNING, true); }
+void log_warnx(const char* fmt, ...) noexcept { PMTR_LOG_BODY(LOG_WARNING, false); }
+void log_info(const char* fmt, ...) noexcept { PMTR_LOG_BODY(LOG_INFO, false); }
+void log_debug(const char* fmt, ...) noexcept {
+  if (g_verbosity < 1) return;
+  PMTR_LOG_BODY(LOG_DEBUG, false);
+}
+void fatal(const char* fmt, ...) noexcept {
+  PMTR_LOG_BODY(LOG_CRIT, true);
+  std::exit(1);
+}
+void fatalx(const char* fmt, ...) noexcept {
+  PMTR_LOG_BODY(LOG_CRIT, false);
+  std::exit(1);
+}
+
+}  // namespace pmtr

@@ -1,0 +1,317 @@
+#include "common/messages.hpp"
+
+#include "common/limits.hpp"
+#include "common/wire.hpp"
+
+namespace pmtr {
+namespace {
+
+// Smallest encoding of one list element, so counts are checked against the
+// bytes actually left.
+constexpr size_t kMinStr = 4;
+
+void put_strings(WireWriter& w, const std::vector<std::string>& v) {
+  w.u32(static_cast<uint32_t>(v.size()));
+  for (const auto& s : v) w.str(s);
+}
+
+std::vector<std::string> get_strings(WireReader& r, size_t max_count, size_t max_len) {
+  std::vector<std::string> v;
+  const uint32_t n = r.count(max_count, kMinStr);
+  v.reserve(n);
+  for (uint32_t i = 0; i < n && r.ok(); ++i) v.push_back(r.str(max_len));
+  return v;
+}
+
+void put_pos(WireWriter& w, const SourcePos& p) {
+  w.u32(p.line);
+  w.u32(p.col);
+}
+
+SourcePos get_pos(WireReader& r) {
+  SourcePos p;
+  p.line = r.u32();
+  p.col = r.u32();
+  return p;
+}
+
+constexpr uint8_t kFlagWait = 1, kFlagOnce = 2, kFlagDisabled = 4;
+
+void put_job(WireWriter& w, const JobDesc& j) {
+  w.str(j.name);
+  put_strings(w, j.argv);
+  w.str(j.dir);
+  w.str(j.in);
+  w.str(j.out);
+  w.str(j.err);
+  w.str(j.user);
+  put_strings(w, j.env);
+  w.boolean(j.has_nice);
+  w.i32(j.nice);
+  w.u32(static_cast<uint32_t>(j.cpus.size()));
+  for (uint16_t c : j.cpus) w.u16(c);
+  w.u32(static_cast<uint32_t>(j.ulimits.size()));
+  for (const auto& u : j.ulimits) {
+    w.u8(u.resource);
+    w.u64(u.value);
+  }
+  w.u32(j.bounce_seconds);
+  put_strings(w, j.depends);
+  w.i32(j.order);
+  w.u8(static_cast<uint8_t>((j.wait ? kFlagWait : 0) | (j.once ? kFlagOnce : 0) |
+                            (j.disabled ? kFlagDisabled : 0)));
+  put_pos(w, j.pos);
+  put_pos(w, j.cmd_pos);
+  put_pos(w, j.dir_pos);
+  put_pos(w, j.user_pos);
+}
+
+JobDesc get_job(WireReader& r) {
+  JobDesc j;
+  j.name = r.str(limits::kNameBytes);
+  j.argv = get_strings(r, limits::kArgs, limits::kStringBytes);
+  if (r.ok() && j.argv.empty()) r.fail("job without argv");
+  j.dir = r.str(limits::kPathBytes);
+  j.in = r.str(limits::kPathBytes);
+  j.out = r.str(limits::kPathBytes);
+  j.err = r.str(limits::kPathBytes);
+  j.user = r.str(limits::kUserBytes);
+  j.env = get_strings(r, limits::kEnv, limits::kStringBytes);
+  j.has_nice = r.boolean();
+  j.nice = r.i32();
+  const uint32_t ncpu = r.count(limits::kCpus, 2);
+  j.cpus.reserve(ncpu);
+  for (uint32_t i = 0; i < ncpu && r.ok(); ++i) j.cpus.push_back(r.u16());
+  const uint32_t nlim = r.count(limits::kUlimits, 9);
+  j.ulimits.reserve(nlim);
+  for (uint32_t i = 0; i < nlim && r.ok(); ++i) {
+    Ulimit u;
+    u.resource = r.u8();
+    u.value = r.u64();
+    j.ulimits.push_back(u);
+  }
+  j.bounce_seconds = r.u32();
+  j.depends = get_strings(r, limits::kDepends, limits::kPathBytes);
+  j.order = r.i32();
+  const uint8_t flags = r.u8();
+  if (flags & ~(kFlagWait | kFlagOnce | kFlagDisabled)) r.fail("unknown job flag");
+  j.wait = flags & kFlagWait;
+  j.once = flags & kFlagOnce;
+  j.disabled = flags & kFlagDisabled;
+  j.pos = get_pos(r);
+  j.cmd_pos = get_pos(r);
+  j.dir_pos = get_pos(r);
+  j.user_pos = get_pos(r);
+  return j;
+}
+
+void put_addr(WireWriter& w, const std::optional<UdpAddress>& a) {
+  w.boolean(a.has_value());
+  if (!a) return;
+  w.str(a->host);
+  w.u16(a->port);
+  w.str(a->iface);
+}
+
+std::optional<UdpAddress> get_addr(WireReader& r) {
+  if (!r.boolean()) return std::nullopt;
+  UdpAddress a;
+  a.host = r.str(64);
+  a.port = r.u16();
+  a.iface = r.str(16);
+  return a;
+}
+
+struct Encoder {
+  WireWriter& w;
+  void operator()(const MsgHello& m) {
+    w.u8(static_cast<uint8_t>(m.mode));
+    w.str(m.config_name);
+  }
+  void operator()(const MsgTableBegin& m) { w.u32(m.job_count); }
+  void operator()(const MsgTableJob& m) { put_job(w, m.job); }
+  void operator()(const MsgTableEnd&) {}
+  void operator()(const MsgParse& m) { w.u32(m.generation); }
+  void operator()(const MsgDiag& m) {
+    w.u8(static_cast<uint8_t>(m.severity));
+    w.u32(m.line);
+    w.u32(m.col);
+    w.str(m.text);
+  }
+  void operator()(const MsgTxnBegin& m) {
+    w.u32(m.generation);
+    w.u32(m.job_count);
+  }
+  void operator()(const MsgTxnKeep& m) {
+    w.u32(m.index);
+    w.str(m.name);
+  }
+  void operator()(const MsgTxnAdd& m) {
+    w.u32(m.index);
+    put_job(w, m.job);
+  }
+  void operator()(const MsgTxnChange& m) {
+    w.u32(m.index);
+    put_job(w, m.job);
+  }
+  void operator()(const MsgTxnRemove& m) { w.str(m.name); }
+  void operator()(const MsgTxnGlobals& m) {
+    put_addr(w, m.globals.report_to);
+    put_addr(w, m.globals.listen_on);
+  }
+  void operator()(const MsgTxnEnd& m) { w.u32(m.warnings); }
+  void operator()(const MsgParseFailed& m) {
+    w.u32(m.generation);
+    w.u32(m.errors);
+    w.u32(m.warnings);
+  }
+};
+
+Message decode_body(MsgType type, WireReader& r) {
+  switch (type) {
+    case MsgType::Hello: {
+      MsgHello m;
+      const uint8_t mode = r.u8();
+      if (mode != static_cast<uint8_t>(ParseMode::Check) && mode != static_cast<uint8_t>(ParseMode::Run))
+        r.fail("unknown parse mode");
+      m.mode = static_cast<ParseMode>(mode);
+      m.config_name = r.str(limits::kPathBytes);
+      return m;
+    }
+    case MsgType::TableBegin: {
+      MsgTableBegin m;
+      m.job_count = r.u32();
+      if (m.job_count > limits::kJobs) r.fail("job count out of range");
+      return m;
+    }
+    case MsgType::TableJob: return MsgTableJob{get_job(r)};
+    case MsgType::TableEnd: return MsgTableEnd{};
+    case MsgType::Parse: return MsgParse{r.u32()};
+    case MsgType::Diag: {
+      MsgDiag m;
+      const uint8_t sev = r.u8();
+      if (sev != static_cast<uint8_t>(Severity::Error) && sev != static_cast<uint8_t>(Severity::Warning))
+        r.fail("unknown severity");
+      m.severity = static_cast<Severity>(sev);
+      m.line = r.u32();
+      m.col = r.u32();
+      m.text = r.str(limits::kDiagnosticBytes);
+      return m;
+    }
+    case MsgType::TxnBegin: {
+      MsgTxnBegin m;
+      m.generation = r.u32();
+      m.job_count = r.u32();
+      if (m.job_count > limits::kJobs) r.fail("job count out of range");
+      return m;
+    }
+    case MsgType::TxnKeep: {
+      MsgTxnKeep m;
+      m.index = r.u32();
+      m.name = r.str(limits::kNameBytes);
+      return m;
+    }
+    case MsgType::TxnAdd: {
+      MsgTxnAdd m;
+      m.index = r.u32();
+      m.job = get_job(r);
+      return m;
+    }
+    case MsgType::TxnChange: {
+      MsgTxnChange m;
+      m.index = r.u32();
+      m.job = get_job(r);
+      return m;
+    }
+    case MsgType::TxnRemove: return MsgTxnRemove{r.str(limits::kNameBytes)};
+    case MsgType::TxnGlobals: {
+      MsgTxnGlobals m;
+      m.globals.report_to = get_addr(r);
+      m.globals.listen_on = get_addr(r);
+      return m;
+    }
+    case MsgType::TxnEnd: return MsgTxnEnd{r.u32()};
+    case MsgType::ParseFailed: {
+      MsgParseFailed m;
+      m.generation = r.u32();
+      m.errors = r.u32();
+      m.warnings = r.u32();
+      return m;
+    }
+  }
+  r.fail("unknown message type");
+  return MsgTableEnd{};
+}
+
+bool known_type(uint8_t t) {
+  switch (static_cast<MsgType>(t)) {
+    case MsgType::Hello: case MsgType::TableBegin: case MsgType::TableJob:
+    case MsgType::TableEnd: case MsgType::Parse: case MsgType::Diag:
+    case MsgType::TxnBegin: case MsgType::TxnKeep: case MsgType::TxnAdd:
+    case MsgType::TxnChange: case MsgType::TxnRemove: case MsgType::TxnGlobals:
+    case MsgType::TxnEnd: case MsgType::ParseFailed:
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+MsgType message_type(const Message& m) noexcept {
+  static constexpr MsgType kTypes[] = {
+      MsgType::Hello,     MsgType::TableBegin, MsgType::TableJob,  MsgType::TableEnd,
+      MsgType::Parse,     MsgType::Diag,       MsgType::TxnBegin,  MsgType::TxnKeep,
+      MsgType::TxnAdd,    MsgType::TxnChange,  MsgType::TxnRemove, MsgType::TxnGlobals,
+      MsgType::TxnEnd,    MsgType::ParseFailed};
+  static_assert(std::size(kTypes) == std::variant_size_v<Message>);
+  return kTypes[m.index()];
+}
+
+const char* message_type_name(MsgType t) noexcept {
+  switch (t) {
+    case MsgType::Hello: return "hello";
+    case MsgType::TableBegin: return "table-begin";
+    case MsgType::TableJob: return "table-job";
+    case MsgType::TableEnd: return "table-end";
+    case MsgType::Parse: return "parse";
+    case MsgType::Diag: return "diag";
+    case MsgType::TxnBegin: return "txn-begin";
+    case MsgType::TxnKeep: return "txn-keep";
+    case MsgType::TxnAdd: return "txn-add";
+    case MsgType::TxnChange: return "txn-change";
+    case MsgType::TxnRemove: return "txn-remove";
+    case MsgType::TxnGlobals: return "txn-globals";
+    case MsgType::TxnEnd: return "txn-end";
+    case MsgType::ParseFailed: return "parse-failed";
+  }
+  return "unknown";
+}
+
+std::vector<std::byte> encode_message(const Message& m) {
+  WireWriter w;
+  w.u8(kProtocolVersion);
+  w.u8(static_cast<uint8_t>(message_type(m)));
+  std::visit(Encoder{w}, m);
+  return w.take();
+}
+
+Result<Message> decode_message(std::span<const std::byte> record) noexcept {
+  if (record.size() > limits::kMessageBytes) return Error{0, "oversized record"};
+  WireReader r(record);
+  const uint8_t version = r.u8();
+  const uint8_t type = r.u8();
+  if (!r.ok()) return Error{0, "truncated record"};
+  if (version != kProtocolVersion) return Error{0, "wrong protocol version"};
+  if (!known_type(type)) return Error{0, "unknown message type"};
+  Message m = decode_body(static_cast<MsgType>(type), r);
+  if (!r.finish()) return Error{0, r.error()};
+  return m;
+}
+
+size_t encoded_job_size(const JobDesc& job) {
+  WireWriter w;
+  put_job(w, job);
+  return w.size();
+}
+
+}  // namespace pmtr

@@ -1,0 +1,75 @@
+// Messages of the monitor <-> pmtr-parser channel (AF_UNIX SOCK_SEQPACKET,
+// one message per record).  Record layout: u8 protocol version, u8 type,
+// then the type's fields in the order listed here.  Decoding checks every
+// field's bounds and demands exact consumption; semantic re-validation of a
+// job (absolute paths, ranges) is check_job() in common/job_check.hpp.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/job.hpp"
+#include "common/result.hpp"
+
+namespace pmtr {
+
+inline constexpr uint8_t kProtocolVersion = 1;
+
+enum class MsgType : uint8_t {
+  // monitor -> parser
+  Hello = 1,        // first message: mode, config name for diagnostics
+  TableBegin = 2,   // the monitor's current job table follows
+  TableJob = 3,
+  TableEnd = 4,
+  Parse = 5,        // carries the config fd (SCM_RIGHTS)
+  // parser -> monitor
+  Diag = 20,        // one diagnostic (error or warning)
+  TxnBegin = 21,    // a config transaction begins
+  TxnKeep = 22,     // job unchanged; its new position in file order
+  TxnAdd = 23,      // new job
+  TxnChange = 24,   // job with this name, new definition
+  TxnRemove = 25,   // job gone from the config
+  TxnGlobals = 26,  // global statements
+  TxnEnd = 27,      // apply it
+  ParseFailed = 28, // config invalid: nothing changes
+};
+
+enum class ParseMode : uint8_t { Check = 1, Run = 2 };
+enum class Severity : uint8_t { Error = 1, Warning = 2 };
+
+struct MsgHello { ParseMode mode = ParseMode::Run; std::string config_name; };
+struct MsgTableBegin { uint32_t job_count = 0; };
+struct MsgTableJob { JobDesc job; };
+struct MsgTableEnd {};
+struct MsgParse { uint32_t generation = 0; };
+struct MsgDiag { Severity severity = Severity::Error; uint32_t line = 0; uint32_t col = 0; std::string text; };
+struct MsgTxnBegin { uint32_t generation = 0; uint32_t job_count = 0; };
+struct MsgTxnKeep { uint32_t index = 0; std::string name; };
+struct MsgTxnAdd { uint32_t index = 0; JobDesc job; };
+struct MsgTxnChange { uint32_t index = 0; JobDesc job; };
+struct MsgTxnRemove { std::string name; };
+struct MsgTxnGlobals { GlobalConfig globals; };
+struct MsgTxnEnd { uint32_t warnings = 0; };
+struct MsgParseFailed { uint32_t generation = 0; uint32_t errors = 0; uint32_t warnings = 0; };
+
+using Message = std::variant<MsgHello, MsgTableBegin, MsgTableJob, MsgTableEnd, MsgParse, MsgDiag,
+                             MsgTxnBegin, MsgTxnKeep, MsgTxnAdd, MsgTxnChange, MsgTxnRemove,
+                             MsgTxnGlobals, MsgTxnEnd, MsgParseFailed>;
+
+[[nodiscard]] MsgType message_type(const Message& m) noexcept;
+[[nodiscard]] const char* message_type_name(MsgType t) noexcept;
+
+// Never larger than limits::kMessageBytes for anything the parser accepts;
+// the sender checks encoded size before sending.
+[[nodiscard]] std::vector<std::byte> encode_message(const Message& m);
+// Never crashes, never allocates beyond the record's own size; the error
+// names the first problem ("truncated record", "string too long", ...).
+[[nodiscard]] Result<Message> decode_message(std::span<const std::byte> record) noexcept;
+
+// The job's encoding alone (used to enforce limits::kJobEncodedBytes).
+[[nodiscard]] size_t encoded_job_size(const JobDesc& job);
+
+}  // namespace pmtr

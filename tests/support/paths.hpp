@@ -1,0 +1,17 @@
+// Where the programs under test are: $PMTR_BUILD_DIR (set by
+// tests/run_all.sh) or ./build.
+#pragma once
+
+#include <cstdlib>
+#include <string>
+
+namespace pmtr::test {
+
+inline std::string build_dir() {
+  const char* d = std::getenv("PMTR_BUILD_DIR");
+  return d && *d ? d : "build";
+}
+inline std::string pmtr_bin() { return build_dir() + "/pmtr"; }
+inline std::string parser_bin() { return build_dir() + "/pmtr-parser"; }
+
+}  // namespace pmtr::test
