@@ -1,0 +1,38 @@
+#include "common/diagnostic.hpp"
+
+#include <cstdio>
+
+namespace pmtr {
+
+std::string escape_for_log(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7f && u != '\\') {
+      out.push_back(c);
+    } else {
+      char buf[5];
+      std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+std::string format_diagnostic(std::string_view file, Severity severity, uint32_t line,
+                              uint32_t col, std::string_view text) {
+  const char* sev = severity == Severity::Error ? "error" : "warning";
+  std::string out(file);
+  if (line != 0) {
+    out += ':' + std::to_string(line);
+    if (col != 0) out += ':' + std::to_string(col);
+  }
+  out += ": ";
+  out += sev;
+  out += ": ";
+  out += escape_for_log(text);
+  return out;
+}
+
+}  // namespace pmtr
