@@ -5,8 +5,11 @@
 // record rejected.
 #pragma once
 
+#include <sys/socket.h>   // MSG_DONTWAIT for recv_message's flags
+
 #include <optional>
-#include <vector>
+#include <string>
+#include <utility>
 
 #include "common/messages.hpp"
 #include "common/result.hpp"
@@ -17,8 +20,10 @@ namespace pmtr {
 // socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC)
 [[nodiscard]] Result<std::pair<unique_fd, unique_fd>> make_channel_pair();
 
-// Sends one encoded message; attach_fd >= 0 passes that fd with SCM_RIGHTS.
-// Blocking; EINTR retried.  Fails on records over kMessageBytes.
+// Sends one encoded message; attach_fd >= 0 passes that fd with SCM_RIGHTS
+// (the caller keeps its own copy).  Blocking, EINTR retried, MSG_NOSIGNAL
+// (a dead peer is EPIPE, not SIGPIPE).  Fails with EMSGSIZE, sending
+// nothing, when the encoding is larger than kMessageBytes.
 [[nodiscard]] Status send_message(int sock, const Message& m, int attach_fd = -1);
 
 struct Received {
@@ -26,17 +31,30 @@ struct Received {
   unique_fd fd;   // set only when accept_fd was true and one fd came
 };
 
-// Receives and decodes one record.  Returns:
-//  - nullopt value with ok status ... see RecvResult
+// What one recv_message call saw:
+//   Message     a record decoded; `received` is set.
+//   Closed      end of stream (peer closed; no record, no fd).
+//   WouldBlock  MSG_DONTWAIT and nothing queued.
+//   Bad         anything else: recvmsg failed (`err` set), a truncated or
+//               oversized record, unexpected or too many fds, a record the
+//               decoder refused; `why` names it.  Any fd that came is
+//               already closed.
+// The enumerator Message is scoped (RecvStatus::Message) but g++'s -Wshadow
+// still reports it against the type pmtr::Message; the name is kept because
+// the monitor and the parser already switch on it.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
 enum class RecvStatus { Message, Closed, WouldBlock, Bad };
+#pragma GCC diagnostic pop
 struct RecvResult {
   RecvStatus status = RecvStatus::Bad;
   std::optional<Received> received;   // set when status == Message
   std::string why;                    // set when status == Bad
+  int err = 0;                        // errno when recvmsg itself failed
 };
 // accept_fd: one fd may come with this record (kept in Received::fd); with
 // accept_fd false, a record carrying any fd is Bad (and the fds closed).
-// flags: 0 or MSG_DONTWAIT.
+// flags: 0 or MSG_DONTWAIT.  Never throws for anything the peer sends.
 [[nodiscard]] RecvResult recv_message(int sock, bool accept_fd, int flags = 0);
 
 }  // namespace pmtr

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "common/limits.hpp"
+#include "common/messages.hpp"
 
 namespace pmtr {
 namespace {
@@ -33,6 +34,12 @@ bool valid_abs_path(std::string_view s) noexcept {
   return !s.empty() && s.size() <= limits::kPathBytes && s.front() == '/' && !has_control(s);
 }
 
+// Any byte but NUL: execve would silently cut the argument there, and the
+// codec refuses it, so a job that passed here could not be sent.
+bool valid_argument(std::string_view s) noexcept {
+  return s.size() <= limits::kStringBytes && s.find('\0') == std::string_view::npos;
+}
+
 bool valid_io_path(std::string_view s) noexcept {
   return !s.empty() && s.size() <= limits::kPathBytes && !has_control(s);
 }
@@ -45,7 +52,7 @@ bool valid_env_name(std::string_view s) noexcept {
 bool valid_env_entry(std::string_view s) noexcept {
   const size_t eq = s.find('=');
   return eq != std::string_view::npos && valid_env_name(s.substr(0, eq)) &&
-         s.size() <= limits::kStringBytes;
+         s.size() <= limits::kStringBytes && s.find('\0') == std::string_view::npos;
 }
 
 bool valid_user_name(std::string_view s) noexcept {
@@ -71,8 +78,10 @@ bool valid_ulimit_resource(int r) noexcept {
 
 bool valid_udp_address(const UdpAddress& a) noexcept {
   unsigned char buf[16];
-  const bool host_ok = inet_pton(AF_INET, a.host.c_str(), buf) == 1 ||
-                       inet_pton(AF_INET6, a.host.c_str(), buf) == 1;
+  // inet_pton reads a C string: "127.0.0.1\0junk" would pass as its prefix.
+  const bool host_ok = a.host.find('\0') == std::string::npos &&
+                       (inet_pton(AF_INET, a.host.c_str(), buf) == 1 ||
+                        inet_pton(AF_INET6, a.host.c_str(), buf) == 1);
   const bool iface_ok = a.iface.size() < 16 &&
                         std::all_of(a.iface.begin(), a.iface.end(), [](char c) {
                           return is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '-' || c == ':';
@@ -84,6 +93,8 @@ Status check_job(const JobDesc& j) {
   if (!valid_job_name(j.name)) return Error{0, "invalid job name"};
   if (j.argv.empty() || j.argv.size() > limits::kArgs) return Error{0, "invalid argument count"};
   if (!valid_abs_path(j.argv[0])) return Error{0, "cmd is not an absolute path"};
+  for (size_t i = 1; i < j.argv.size(); ++i)
+    if (!valid_argument(j.argv[i])) return Error{0, "invalid argument"};
   if (!valid_abs_path(j.dir)) return Error{0, "dir is not an absolute path"};
   for (const std::string* p : {&j.in, &j.out, &j.err})
     if (!p->empty() && !valid_io_path(*p)) return Error{0, "invalid in/out/err path"};
@@ -106,6 +117,9 @@ Status check_job(const JobDesc& j) {
   if (j.depends.size() > limits::kDepends) return Error{0, "too many depends"};
   for (const auto& d : j.depends)
     if (!valid_abs_path(d)) return Error{0, "depends path is not absolute"};
+  // Last: the job is otherwise sound, and this is the one rule that costs an
+  // encoding.  The parser must never produce a job it cannot send.
+  if (encoded_job_size(j) > limits::kJobEncodedBytes) return Error{0, "job too large"};
   return {};
 }
 

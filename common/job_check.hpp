@@ -12,15 +12,17 @@ namespace pmtr {
 
 [[nodiscard]] bool valid_job_name(std::string_view s) noexcept;      // printable, no spaces
 [[nodiscard]] bool valid_abs_path(std::string_view s) noexcept;      // "/..."
+[[nodiscard]] bool valid_argument(std::string_view s) noexcept;      // argv[1..]: no NUL, <= kStringBytes
 [[nodiscard]] bool valid_io_path(std::string_view s) noexcept;       // relative to dir, or absolute
 [[nodiscard]] bool valid_env_name(std::string_view s) noexcept;      // [A-Za-z_][A-Za-z0-9_]*
-[[nodiscard]] bool valid_env_entry(std::string_view s) noexcept;     // NAME=VALUE
+[[nodiscard]] bool valid_env_entry(std::string_view s) noexcept;     // NAME=VALUE, no NUL
 [[nodiscard]] bool valid_user_name(std::string_view s) noexcept;     // [A-Za-z0-9_.][A-Za-z0-9_.-]*
 [[nodiscard]] bool valid_nice(int v) noexcept;                       // -20..19
 [[nodiscard]] bool valid_ulimit_resource(int resource) noexcept;     // one of the RLIMIT_* we map
 [[nodiscard]] bool valid_udp_address(const UdpAddress& a) noexcept;  // numeric host, port 1..65535
 
-// Every rule at once; the error names the first broken one.
+// Every rule at once, including that the job's encoding fits
+// limits::kJobEncodedBytes; the error names the first broken one.
 [[nodiscard]] Status check_job(const JobDesc& job);
 [[nodiscard]] Status check_globals(const GlobalConfig& g);
 

@@ -122,6 +122,31 @@ std::optional<UdpAddress> get_addr(WireReader& r) {
   return a;
 }
 
+void put_indexed(WireWriter& w, const std::vector<IndexedJob>& jobs) {
+  w.u32(static_cast<uint32_t>(jobs.size()));
+  for (const auto& ij : jobs) {
+    w.u32(ij.index);
+    put_job(w, ij.job);
+  }
+}
+
+// The smallest possible job encoding, so a lying count is caught early.
+constexpr size_t kMinJobBytes = 4 * 7 + 4 + 1 + 4 + 4 + 4 + 4 + 4 + 4 + 1 + 8 * 4;
+
+std::vector<IndexedJob> get_indexed(WireReader& r) {
+  std::vector<IndexedJob> v;
+  const uint32_t n = r.count(kJobsPerMessage, 4 + kMinJobBytes);
+  if (r.ok() && n == 0) r.fail("empty job batch");
+  v.reserve(n);
+  for (uint32_t i = 0; i < n && r.ok(); ++i) {
+    IndexedJob ij;
+    ij.index = r.u32();
+    ij.job = get_job(r);
+    v.push_back(std::move(ij));
+  }
+  return v;
+}
+
 struct Encoder {
   WireWriter& w;
   void operator()(const MsgHello& m) {
@@ -129,7 +154,10 @@ struct Encoder {
     w.str(m.config_name);
   }
   void operator()(const MsgTableBegin& m) { w.u32(m.job_count); }
-  void operator()(const MsgTableJob& m) { put_job(w, m.job); }
+  void operator()(const MsgTableJob& m) {
+    w.u32(static_cast<uint32_t>(m.jobs.size()));
+    for (const auto& j : m.jobs) put_job(w, j);
+  }
   void operator()(const MsgTableEnd&) {}
   void operator()(const MsgParse& m) { w.u32(m.generation); }
   void operator()(const MsgDiag& m) {
@@ -143,17 +171,14 @@ struct Encoder {
     w.u32(m.job_count);
   }
   void operator()(const MsgTxnKeep& m) {
-    w.u32(m.index);
-    w.str(m.name);
+    w.u32(static_cast<uint32_t>(m.jobs.size()));
+    for (const auto& k : m.jobs) {
+      w.u32(k.index);
+      w.str(k.name);
+    }
   }
-  void operator()(const MsgTxnAdd& m) {
-    w.u32(m.index);
-    put_job(w, m.job);
-  }
-  void operator()(const MsgTxnChange& m) {
-    w.u32(m.index);
-    put_job(w, m.job);
-  }
+  void operator()(const MsgTxnAdd& m) { put_indexed(w, m.jobs); }
+  void operator()(const MsgTxnChange& m) { put_indexed(w, m.jobs); }
   void operator()(const MsgTxnRemove& m) { w.str(m.name); }
   void operator()(const MsgTxnGlobals& m) {
     put_addr(w, m.globals.report_to);
@@ -184,7 +209,14 @@ Message decode_body(MsgType type, WireReader& r) {
       if (m.job_count > limits::kJobs) r.fail("job count out of range");
       return m;
     }
-    case MsgType::TableJob: return MsgTableJob{get_job(r)};
+    case MsgType::TableJob: {
+      MsgTableJob m;
+      const uint32_t n = r.count(kJobsPerMessage, kMinJobBytes);
+      if (r.ok() && n == 0) r.fail("empty job batch");
+      m.jobs.reserve(n);
+      for (uint32_t i = 0; i < n && r.ok(); ++i) m.jobs.push_back(get_job(r));
+      return m;
+    }
     case MsgType::TableEnd: return MsgTableEnd{};
     case MsgType::Parse: return MsgParse{r.u32()};
     case MsgType::Diag: {
@@ -207,22 +239,19 @@ Message decode_body(MsgType type, WireReader& r) {
     }
     case MsgType::TxnKeep: {
       MsgTxnKeep m;
-      m.index = r.u32();
-      m.name = r.str(limits::kNameBytes);
+      const uint32_t n = r.count(kKeptPerMessage, 8);
+      if (r.ok() && n == 0) r.fail("empty keep list");
+      m.jobs.reserve(n);
+      for (uint32_t i = 0; i < n && r.ok(); ++i) {
+        KeptJob k;
+        k.index = r.u32();
+        k.name = r.str(limits::kNameBytes);
+        m.jobs.push_back(std::move(k));
+      }
       return m;
     }
-    case MsgType::TxnAdd: {
-      MsgTxnAdd m;
-      m.index = r.u32();
-      m.job = get_job(r);
-      return m;
-    }
-    case MsgType::TxnChange: {
-      MsgTxnChange m;
-      m.index = r.u32();
-      m.job = get_job(r);
-      return m;
-    }
+    case MsgType::TxnAdd: return MsgTxnAdd{get_indexed(r)};
+    case MsgType::TxnChange: return MsgTxnChange{get_indexed(r)};
     case MsgType::TxnRemove: return MsgTxnRemove{r.str(limits::kNameBytes)};
     case MsgType::TxnGlobals: {
       MsgTxnGlobals m;
@@ -312,6 +341,41 @@ size_t encoded_job_size(const JobDesc& job) {
   WireWriter w;
   put_job(w, job);
   return w.size();
+}
+
+namespace {
+// Record header (version, type, count) plus slack.
+constexpr size_t kBatchBudget = limits::kMessageBytes - 16;
+}  // namespace
+
+std::vector<MsgTableJob> pack_table(const std::vector<JobDesc>& jobs) {
+  std::vector<MsgTableJob> out;
+  size_t used = kBatchBudget;  // forces a first batch
+  for (const auto& j : jobs) {
+    const size_t cost = encoded_job_size(j);
+    if (out.empty() || used + cost > kBatchBudget || out.back().jobs.size() == kJobsPerMessage) {
+      out.emplace_back();
+      used = 0;
+    }
+    out.back().jobs.push_back(j);
+    used += cost;
+  }
+  return out;
+}
+
+std::vector<std::vector<IndexedJob>> pack_indexed(std::vector<IndexedJob> jobs) {
+  std::vector<std::vector<IndexedJob>> out;
+  size_t used = 0;
+  for (auto& ij : jobs) {
+    const size_t cost = 4 + encoded_job_size(ij.job);
+    if (out.empty() || used + cost > kBatchBudget || out.back().size() == kJobsPerMessage) {
+      out.emplace_back();
+      used = 0;
+    }
+    out.back().push_back(std::move(ij));
+    used += cost;
+  }
+  return out;
 }
 
 }  // namespace pmtr

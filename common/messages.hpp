@@ -22,15 +22,15 @@ enum class MsgType : uint8_t {
   // monitor -> parser
   Hello = 1,        // first message: mode, config name for diagnostics
   TableBegin = 2,   // the monitor's current job table follows
-  TableJob = 3,
+  TableJob = 3,     // a batch of jobs of that table
   TableEnd = 4,
   Parse = 5,        // carries the config fd (SCM_RIGHTS)
   // parser -> monitor
   Diag = 20,        // one diagnostic (error or warning)
   TxnBegin = 21,    // a config transaction begins
-  TxnKeep = 22,     // job unchanged; its new position in file order
-  TxnAdd = 23,      // new job
-  TxnChange = 24,   // job with this name, new definition
+  TxnKeep = 22,     // jobs unchanged, with their new positions in file order
+  TxnAdd = 23,      // a batch of new jobs
+  TxnChange = 24,   // a batch of jobs whose definition changed (matched by name)
   TxnRemove = 25,   // job gone from the config
   TxnGlobals = 26,  // global statements
   TxnEnd = 27,      // apply it
@@ -42,14 +42,21 @@ enum class Severity : uint8_t { Error = 1, Warning = 2 };
 
 struct MsgHello { ParseMode mode = ParseMode::Run; std::string config_name; };
 struct MsgTableBegin { uint32_t job_count = 0; };
-struct MsgTableJob { JobDesc job; };
+// Jobs travel in batches packed up to the record cap: checking a
+// 10,000-job config then costs a few dozen records, not 10,000.
+inline constexpr size_t kJobsPerMessage = 1024;
+struct IndexedJob { uint32_t index = 0; JobDesc job; };
+struct MsgTableJob { std::vector<JobDesc> jobs; };
 struct MsgTableEnd {};
 struct MsgParse { uint32_t generation = 0; };
 struct MsgDiag { Severity severity = Severity::Error; uint32_t line = 0; uint32_t col = 0; std::string text; };
 struct MsgTxnBegin { uint32_t generation = 0; uint32_t job_count = 0; };
-struct MsgTxnKeep { uint32_t index = 0; std::string name; };
-struct MsgTxnAdd { uint32_t index = 0; JobDesc job; };
-struct MsgTxnChange { uint32_t index = 0; JobDesc job; };
+struct KeptJob { uint32_t index = 0; std::string name; bool operator==(const KeptJob&) const = default; };
+// Batched: a reload of 1000 unchanged jobs costs one record, not 1000.
+inline constexpr size_t kKeptPerMessage = 1024;
+struct MsgTxnKeep { std::vector<KeptJob> jobs; };
+struct MsgTxnAdd { std::vector<IndexedJob> jobs; };
+struct MsgTxnChange { std::vector<IndexedJob> jobs; };
 struct MsgTxnRemove { std::string name; };
 struct MsgTxnGlobals { GlobalConfig globals; };
 struct MsgTxnEnd { uint32_t warnings = 0; };
@@ -69,7 +76,13 @@ using Message = std::variant<MsgHello, MsgTableBegin, MsgTableJob, MsgTableEnd, 
 // names the first problem ("truncated record", "string too long", ...).
 [[nodiscard]] Result<Message> decode_message(std::span<const std::byte> record) noexcept;
 
-// The job's encoding alone (used to enforce limits::kJobEncodedBytes).
+// The job's encoding alone (used to enforce limits::kJobEncodedBytes and to
+// pack batches).
 [[nodiscard]] size_t encoded_job_size(const JobDesc& job);
+
+// Splits jobs into batches whose records stay within limits::kMessageBytes
+// (every job must be within limits::kJobEncodedBytes).
+[[nodiscard]] std::vector<MsgTableJob> pack_table(const std::vector<JobDesc>& jobs);
+[[nodiscard]] std::vector<std::vector<IndexedJob>> pack_indexed(std::vector<IndexedJob> jobs);
 
 }  // namespace pmtr

@@ -13,6 +13,14 @@
 
 namespace pmtr {
 
+// The monitor places the parser's end of the channel at this fd before
+// exec; the seccomp filter lets socket calls through on this fd only.
+inline constexpr int kParserChannelFd = 3;
+
+// RLIMIT_NOFILE inside the sandbox: fd numbers 0..4, i.e. stdin, stdout,
+// stderr, the channel, and the one config fd a Parse message brings.
+inline constexpr int kParserOpenFiles = 5;
+
 struct SandboxIdentity {
   uid_t uid = 0;   // the `pmtr` user (or `nobody`), resolved by the monitor
   gid_t gid = 0;

@@ -1,7 +1,8 @@
 // Turning a job descriptor into a running process (SPEC §2, "Execution
 // context").  Everything that allocates or reads files (user lookup, group
 // list, argv/envp arrays, CPU mask) is prepared before fork; the child only
-// makes async-signal-safe calls and leaves with execve or _exit.
+// makes async-signal-safe calls and leaves with execve or _exit.  The order
+// of the child's steps, and why, is in docs/security-spawner.md.
 #pragma once
 
 #include <sys/types.h>
@@ -18,6 +19,9 @@ namespace pmtr {
 
 // The step of the child's setup that failed; reported through the
 // close-on-exec error pipe and logged as "job NAME: STEP: strerror".
+// Listed in the order the child performs them, except CloseFds, which the
+// child does right after Signals (see child_steps.cpp).  The numbers are
+// the wire encoding of the error record: never renumber.
 enum class SpawnStep : uint8_t {
   Setsid = 1, Signals, Umask, Rlimit, Nice, Affinity, Setgid, Setgroups, Setuid,
   Chdir, OpenIn, OpenOut, OpenErr, Dup, CloseFds, Exec,
@@ -26,8 +30,9 @@ enum class SpawnStep : uint8_t {
 
 struct SpawnedJob {
   pid_t pid = -1;
-  // Read end of the error pipe: EOF with no data means the exec succeeded;
-  // otherwise one SpawnFailure record follows, then EOF.
+  // Read end of the error pipe (O_CLOEXEC | O_NONBLOCK): EOF with no data
+  // means the exec succeeded; otherwise one SpawnFailure record follows,
+  // then EOF (the child exits with status 127).
   unique_fd error_pipe;
 };
 
@@ -36,13 +41,38 @@ struct SpawnFailure {
   int err = 0;
 };
 
-// Forks the job.  Errors found before the fork (unknown user, a `user` line
-// naming someone else when pmtr is not root, fork failure) come back as an
-// Error whose message is ready to log after "job NAME: ".
+// Forks the job.  Errors found before the fork (an invalid descriptor,
+// unknown user, a `user` line naming someone else when pmtr is not root,
+// pipe or fork failure) come back as an Error whose message is ready to log
+// after "job NAME: "; no process was created then.
+//
+// The caller's signal mask is left as it was: spawn_job blocks every signal
+// itself for the duration of fork, and the child resets dispositions and
+// unblocks everything before exec.  SIGCHLD must not be SIG_IGN in the
+// caller (the pid has to stay reapable).
 [[nodiscard]] Result<SpawnedJob> spawn_job(const JobDesc& job);
 
-// Reads the child's report from the error pipe (non-blocking read of an fd
-// that epoll said is readable).  nullopt: exec succeeded (EOF, no data).
+// What the error pipe says so far.
+struct SpawnReport {
+  enum class State : uint8_t {
+    Pending,   // nothing to read yet (EAGAIN): keep waiting for readability
+    Execed,    // EOF, no data: the job's program is running
+    Failed,    // `failure` says which step and errno
+  };
+  State state = State::Pending;
+  SpawnFailure failure;
+};
+
+// Reads the child's report with one non-blocking read.  A record of the
+// wrong size or with an unknown step is Failed {Exec, EPROTO}; a read error
+// other than EAGAIN/EINTR is Failed {Exec, errno}.  Never Pending once the
+// child has been reaped (its write end is closed by then).
+[[nodiscard]] SpawnReport read_spawn_report(int error_pipe) noexcept;
+
+// The same for a fd that epoll said is readable (EPOLLIN or EPOLLHUP), or
+// after the child was reaped.  nullopt: exec succeeded (EOF, no data).
+// Called too early (Pending), it answers {Exec, EAGAIN}: use
+// read_spawn_report when that can happen.
 [[nodiscard]] std::optional<SpawnFailure> read_spawn_failure(int error_pipe) noexcept;
 
 }  // namespace pmtr

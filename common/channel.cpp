@@ -1,0 +1,143 @@
+#include "common/channel.hpp"
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "common/limits.hpp"
+#include "common/syscalls.hpp"
+
+namespace pmtr {
+namespace {
+
+// Room for more fds than any record may legally carry, so a peer that sends
+// two or three is reported as such (and every one of them closed) instead of
+// being cut to one by MSG_CTRUNC.  Beyond this the kernel truncates, sets
+// MSG_CTRUNC and drops the rest itself.
+constexpr size_t kFdsNoticed = 16;
+
+RecvResult bad(std::string why, int err = 0) {
+  RecvResult r;
+  r.status = RecvStatus::Bad;
+  r.why = std::move(why);
+  r.err = err;
+  return r;
+}
+
+// Takes ownership of every fd in every SCM_RIGHTS header at once, before
+// anything is checked, so no return path can leak one.  Any other kind of
+// control message is noted, not trusted.
+void collect_fds(msghdr& msg, std::vector<unique_fd>& fds, bool& foreign_cmsg) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) {
+      foreign_cmsg = true;
+      continue;
+    }
+    if (c->cmsg_len < CMSG_LEN(0)) continue;
+    const size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    const unsigned char* data = CMSG_DATA(c);
+    for (size_t i = 0; i < n; ++i) {
+      int fd;
+      std::memcpy(&fd, data + i * sizeof(int), sizeof(int));   // CMSG_DATA may be unaligned
+      fds.emplace_back(fd);
+    }
+  }
+}
+
+}  // namespace
+
+Result<std::pair<unique_fd, unique_fd>> make_channel_pair() {
+  return sys_socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+}
+
+Status send_message(int sock, const Message& m, int attach_fd) {
+  const std::vector<std::byte> rec = encode_message(m);
+  if (rec.size() > limits::kMessageBytes)
+    return Error{EMSGSIZE, std::string("send ") + message_type_name(message_type(m))};
+
+  iovec iov{};
+  iov.iov_base = const_cast<std::byte*>(rec.data());   // sendmsg does not write through it
+  iov.iov_len = rec.size();
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+
+  alignas(cmsghdr) unsigned char cbuf[CMSG_SPACE(sizeof(int))];
+  if (attach_fd >= 0) {
+    std::memset(cbuf, 0, sizeof cbuf);
+    msg.msg_control = cbuf;
+    msg.msg_controllen = sizeof cbuf;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(c), &attach_fd, sizeof(int));
+  }
+
+  const IoResult r = sys_sendmsg(sock, msg, MSG_NOSIGNAL);
+  if (!r.ok()) return Error{r.err, std::string("send ") + message_type_name(message_type(m))};
+  // A SOCK_SEQPACKET record goes whole or not at all; anything else means
+  // the fd is not the socket we think it is.
+  if (r.bytes != rec.size()) return Error{0, "short send on a record channel"};
+  return {};
+}
+
+RecvResult recv_message(int sock, bool accept_fd, int flags) {
+  // One byte more than any legal record: a record of exactly that size is
+  // seen as oversized even on a kernel that did not report MSG_TRUNC.
+  // Not value-initialised: 64 KiB of zeroing per record adds up over a
+  // 200000-job table.
+  constexpr size_t kBufBytes = limits::kMessageBytes + 1;
+  const auto buf = std::make_unique_for_overwrite<std::byte[]>(kBufBytes);
+
+  iovec iov{};
+  iov.iov_base = buf.get();
+  iov.iov_len = kBufBytes;
+  alignas(cmsghdr) unsigned char cbuf[CMSG_SPACE(kFdsNoticed * sizeof(int))];
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = cbuf;
+  msg.msg_controllen = sizeof cbuf;
+
+  const IoResult r = sys_recvmsg(sock, msg, flags | MSG_CMSG_CLOEXEC);
+  if (!r.ok()) {
+    if (r.err == EAGAIN || r.err == EWOULDBLOCK) {
+      RecvResult wb;
+      wb.status = RecvStatus::WouldBlock;
+      return wb;
+    }
+    return bad(std::string("recvmsg: ") + std::strerror(r.err), r.err);
+  }
+
+  std::vector<unique_fd> fds;   // closes them all on every Bad return below
+  bool foreign_cmsg = false;
+  collect_fds(msg, fds, foreign_cmsg);
+
+  if (msg.msg_flags & MSG_TRUNC) return bad("oversized record");
+  if (msg.msg_flags & MSG_CTRUNC) return bad("control data truncated");
+  if (foreign_cmsg) return bad("unexpected control message");
+  if (r.bytes == 0 && fds.empty()) {
+    RecvResult closed;
+    closed.status = RecvStatus::Closed;
+    return closed;
+  }
+  if (!fds.empty() && !accept_fd) return bad("unexpected file descriptor");
+  if (fds.size() > 1) return bad("more than one file descriptor");
+  if (r.bytes > limits::kMessageBytes) return bad("oversized record");
+
+  Result<Message> decoded = decode_message(std::span<const std::byte>(buf.get(), r.bytes));
+  if (!decoded) return bad(decoded.error().what);
+
+  RecvResult ok;
+  ok.status = RecvStatus::Message;
+  ok.received.emplace(Received{std::move(decoded).value(), unique_fd()});
+  if (!fds.empty()) ok.received->fd = std::move(fds.front());
+  return ok;
+}
+
+}  // namespace pmtr

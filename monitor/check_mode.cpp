@@ -1,0 +1,132 @@
+#include "monitor/check_mode.hpp"
+
+#include <poll.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "common/diagnostic.hpp"
+#include "monitor/config_file.hpp"
+#include "monitor/parser_link.hpp"
+#include "monitor/transaction.hpp"
+
+namespace pmtr {
+namespace {
+
+constexpr int kAnswerTimeoutMs = 10000;
+
+void warn_at(const std::string& file, const SourcePos& pos, const std::string& text) {
+  std::fprintf(stderr, "%s\n", format_diagnostic(file, Severity::Warning, pos.line, pos.col, text).c_str());
+}
+
+// Host facts: warnings here, errors only when the job is started.
+size_t host_checks(const std::string& file, std::vector<IndexedJob>& jobs) {
+  std::sort(jobs.begin(), jobs.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+  size_t warnings = 0;
+  for (const auto& ij : jobs) {
+    const JobDesc& j = ij.job;
+    const std::string who = "job '" + j.name + "': ";
+    if (!j.user.empty() && getpwnam(j.user.c_str()) == nullptr) {
+      warn_at(file, j.user_pos, who + "user '" + j.user + "' does not exist on this host");
+      ++warnings;
+    }
+    struct stat st {};
+    if (stat(j.argv[0].c_str(), &st) != 0) {
+      warn_at(file, j.cmd_pos, who + "cmd " + j.argv[0] + ": " + std::strerror(errno));
+      ++warnings;
+    } else if (!S_ISREG(st.st_mode) || (st.st_mode & 0111) == 0) {
+      warn_at(file, j.cmd_pos, who + "cmd " + j.argv[0] + " is not an executable file");
+      ++warnings;
+    }
+    if (stat(j.dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      warn_at(file, j.dir_pos.line ? j.dir_pos : j.pos, who + "dir " + j.dir + " does not exist");
+      ++warnings;
+    }
+  }
+  return warnings;
+}
+
+class CheckSession {
+ public:
+  explicit CheckSession(std::string path) : path_(std::move(path)) {}
+
+  int run() {
+    auto cfg = open_config(path_, OwnershipRule::Warn);
+    if (!cfg) {
+      std::fprintf(stderr, "pmtr: %s\n", cfg.error().message().c_str());
+      return 2;
+    }
+    if (!cfg->warning.empty())
+      std::fprintf(stderr, "%s\n", format_diagnostic(path_, Severity::Warning, 0, 0, cfg->warning).c_str());
+    auto id = resolve_parser_identity();
+    if (!id) return fail(id.error().message());
+    if (auto s = link_.spawn(*id, ParseMode::Check, path_, {}); !s) return fail(s.error().message());
+    if (auto s = link_.request_parse(1, cfg->fd.get()); !s) return fail(s.error().message());
+    cfg->fd.reset();
+    assembler_.expect(1, 0);
+    const int rc = receive_loop();
+    link_.close();
+    int st;
+    while (waitpid(link_.pid(), &st, 0) < 0 && errno == EINTR) {}
+    return rc;
+  }
+
+ private:
+  int fail(const std::string& why) {
+    std::fprintf(stderr, "pmtr: %s: check failed: %s\n", path_.c_str(), why.c_str());
+    if (link_.pid() > 0) link_.kill_now();
+    return 1;
+  }
+
+  int receive_loop() {
+    for (;;) {
+      pollfd p{link_.fd(), POLLIN, 0};
+      const int n = poll(&p, 1, kAnswerTimeoutMs);
+      if (n < 0 && errno == EINTR) continue;
+      if (n == 0) return fail("parser did not answer within 10 s");
+      RecvResult r = link_.receive();
+      switch (r.status) {
+        case RecvStatus::WouldBlock: continue;
+        case RecvStatus::Closed: return fail("parser exited unexpectedly");
+        case RecvStatus::Bad: return fail("malformed message from parser: " + r.why);
+        case RecvStatus::Message: break;
+      }
+      switch (assembler_.feed(std::move(r.received->message))) {
+        case TransactionAssembler::Outcome::Continue:
+          break;
+        case TransactionAssembler::Outcome::Diagnostic: {
+          const MsgDiag& d = assembler_.last_diag();
+          std::fprintf(stderr, "%s\n", format_diagnostic(path_, d.severity, d.line, d.col, d.text).c_str());
+          break;
+        }
+        case TransactionAssembler::Outcome::Failed:
+          std::fprintf(stderr, "pmtr: %s: parse failed (%u errors)\n", path_.c_str(), assembler_.failure().errors);
+          return 1;
+        case TransactionAssembler::Outcome::Complete: {
+          Transaction txn = assembler_.take();
+          host_checks(path_, txn.added);
+          std::fprintf(stderr, "pmtr: %s: ok (%u jobs)\n", path_.c_str(), txn.job_count);
+          return 0;
+        }
+        case TransactionAssembler::Outcome::Violation:
+          return fail("protocol violation by parser: " + assembler_.why());
+      }
+    }
+  }
+
+  std::string path_;
+  ParserLink link_;
+  TransactionAssembler assembler_{[](std::string_view) { return false; }, 0};
+};
+
+}  // namespace
+
+int run_config_check(const std::string& path) { return CheckSession(path).run(); }
+
+}  // namespace pmtr

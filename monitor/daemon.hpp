@@ -1,0 +1,34 @@
+// Daemon mode (double fork, setsid, fds to /dev/null) and the pidfile.
+#pragma once
+
+#include <string>
+
+#include "common/result.hpp"
+#include "common/unique_fd.hpp"
+
+namespace pmtr {
+
+// Forks twice.  The original process waits on a pipe and exits 0 once the
+// daemon reports that its configuration parsed and jobs began, 1 otherwise;
+// only the daemon returns from this call, with the pipe's write end.
+[[nodiscard]] Result<unique_fd> daemonize();
+// Report startup to the waiting parent, then point 0-2 at /dev/null.
+void daemon_ready(int notify_fd, bool ok) noexcept;
+
+// A pidfile holding our pid under an exclusive flock for our lifetime: a
+// second pmtr finds it locked and refuses to start; a stale one (no lock)
+// is taken over.
+class PidFile {
+ public:
+  [[nodiscard]] Status create(const std::string& path);
+  ~PidFile();
+  PidFile() = default;
+  PidFile(const PidFile&) = delete;
+  PidFile& operator=(const PidFile&) = delete;
+
+ private:
+  std::string path_;
+  unique_fd fd_;
+};
+
+}  // namespace pmtr

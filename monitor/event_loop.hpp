@@ -1,0 +1,48 @@
+// The monitor's single event loop: epoll over a handful of fds (signalfd,
+// timerfd, inotify, the parser channel, spawn error pipes).  No polling: a
+// wait blocks until the kernel reports something.
+#pragma once
+
+#include <cstdint>
+#include <chrono>
+#include <functional>
+#include <unordered_map>
+
+#include "common/result.hpp"
+#include "common/unique_fd.hpp"
+
+namespace pmtr {
+
+class EventLoop {
+ public:
+  using Handler = std::function<void(uint32_t events)>;
+
+  [[nodiscard]] Status init();
+  // The fd stays owned by the caller; remove() it before closing it.
+  [[nodiscard]] Status add(int fd, Handler handler);
+  void remove(int fd) noexcept;
+  // Waits (timeout_ms < 0: forever) and runs the handlers of ready fds.
+  [[nodiscard]] Status run_once(int timeout_ms);
+
+ private:
+  unique_fd epoll_;
+  std::unordered_map<int, Handler> handlers_;
+};
+
+// A CLOCK_MONOTONIC timerfd armed for one absolute deadline at a time: the
+// monitor re-arms it for its earliest timer after each batch of events, and
+// disarms it when nothing is due, so an idle monitor never wakes up.
+class DeadlineTimer {
+ public:
+  [[nodiscard]] Status init();
+  void arm(std::chrono::steady_clock::time_point when) noexcept;
+  void disarm() noexcept;
+  void drain() noexcept;    // consume the expiration count
+  [[nodiscard]] int fd() const noexcept { return fd_.get(); }
+
+ private:
+  unique_fd fd_;
+  std::chrono::steady_clock::time_point armed_ = std::chrono::steady_clock::time_point::max();
+};
+
+}  // namespace pmtr

@@ -1,0 +1,99 @@
+#include "monitor/job_table.hpp"
+
+#include <algorithm>
+
+namespace pmtr {
+
+const char* job_state_name(JobState s) noexcept {
+  switch (s) {
+    case JobState::Idle: return "idle";
+    case JobState::Running: return "running";
+    case JobState::Stopping: return "stopping";
+    case JobState::Delayed: return "delayed";
+    case JobState::Done: return "done";
+    case JobState::Disabled: return "disabled";
+  }
+  return "?";
+}
+
+Job* JobTable::find(std::string_view name) noexcept {
+  auto it = jobs_.find(std::string(name));
+  return it == jobs_.end() ? nullptr : it->second.get();
+}
+
+Job* JobTable::find_pid(pid_t pid) noexcept {
+  auto it = by_pid_.find(pid);
+  return it == by_pid_.end() ? nullptr : it->second;
+}
+
+namespace {
+bool leaving(const Job& job) { return job.state == JobState::Stopping && job.after_stop == AfterStop::Remove; }
+}  // namespace
+
+bool JobTable::is_defined(std::string_view name) noexcept {
+  const Job* job = find(name);
+  return job != nullptr && !leaving(*job);
+}
+
+size_t JobTable::defined_count() const noexcept {
+  size_t n = 0;
+  for (const auto& [name, job] : jobs_) n += leaving(*job) ? 0 : 1;
+  return n;
+}
+
+Job& JobTable::add(JobDesc desc, uint32_t index) {
+  auto job = std::make_unique<Job>();
+  job->desc = std::move(desc);
+  job->index = index;
+  job->state = job->desc.disabled ? JobState::Disabled : JobState::Idle;
+  Job& ref = *job;
+  jobs_[ref.desc.name] = std::move(job);
+  order_dirty_ = true;
+  return ref;
+}
+
+void JobTable::erase(std::string_view name) noexcept {
+  auto it = jobs_.find(std::string(name));
+  if (it == jobs_.end()) return;
+  if (it->second->pid > 0) by_pid_.erase(it->second->pid);
+  jobs_.erase(it);
+  order_dirty_ = true;
+}
+
+void JobTable::set_pid(Job& job, pid_t pid) {
+  if (job.pid > 0) by_pid_.erase(job.pid);
+  job.pid = pid;
+  if (pid > 0) by_pid_[pid] = &job;
+}
+
+const std::vector<Job*>& JobTable::start_order() noexcept {
+  if (order_dirty_) {
+    order_.clear();
+    order_.reserve(jobs_.size());
+    for (auto& [name, job] : jobs_) order_.push_back(job.get());
+    std::sort(order_.begin(), order_.end(), [](const Job* a, const Job* b) {
+      if (a->desc.order != b->desc.order) return a->desc.order < b->desc.order;
+      return a->index < b->index;
+    });
+    order_dirty_ = false;
+  }
+  return order_;
+}
+
+std::vector<const JobDesc*> JobTable::definitions() const {
+  std::vector<std::pair<uint32_t, const JobDesc*>> v;
+  v.reserve(jobs_.size());
+  // What the config says now: a job on its way out is gone, a job waiting
+  // to restart with a new definition already has it.
+  for (const auto& [name, job] : jobs_) {
+    if (leaving(*job)) continue;
+    v.emplace_back(job->index, job->next_desc ? &*job->next_desc : &job->desc);
+  }
+  std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<const JobDesc*> out;
+  out.reserve(v.size());
+  for (const auto& p : v) out.push_back(p.second);
+  return out;
+}
+
+}  // namespace pmtr

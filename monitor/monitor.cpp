@@ -1,0 +1,267 @@
+#include "monitor/monitor.hpp"
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "common/diagnostic.hpp"
+#include "common/log.hpp"
+#include "monitor/config_file.hpp"
+#include "monitor/file_hash.hpp"
+#include "monitor/restart_policy.hpp"
+
+namespace pmtr {
+namespace {
+
+sigset_t monitor_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGPIPE}) sigaddset(&set, sig);
+  return set;
+}
+
+}  // namespace
+
+int Monitor::run(const MonitorOptions& opts, StartupNotifier notify, void* notify_arg) {
+  opts_ = opts;
+  notify_ = notify;
+  notify_arg_ = notify_arg;
+
+  // Signals arrive through a signalfd in the loop; blocked, they are never
+  // handled asynchronously (and as pid 1 they are still queued: a blocked
+  // signal is not discarded for init).  The spawner unblocks them in jobs.
+  const sigset_t sigs = monitor_signals();
+  sigprocmask(SIG_BLOCK, &sigs, nullptr);
+  signal_fd_.reset(signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK));
+  if (!signal_fd_) fatal("signalfd");
+  // Orphaned grandchildren of jobs come to us to be reaped (pid 1 gets them anyway).
+  if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) log_warn("PR_SET_CHILD_SUBREAPER");
+
+  if (auto s = loop_.init(); !s) fatalx("%s", s.error().message().c_str());
+  if (auto s = timer_.init(); !s) fatalx("%s", s.error().message().c_str());
+  if (auto s = watch_.init(opts_.config_path); !s) fatalx("%s", s.error().message().c_str());
+  auto id = resolve_parser_identity();
+  if (!id) fatalx("%s", id.error().message().c_str());
+  parser_id_ = *id;
+  if (!parser_id_.warning.empty()) log_warnx("%s", parser_id_.warning.c_str());
+  supervisor_.hash_file = hash_file_content;
+
+  (void)loop_.add(signal_fd_.get(), [this](uint32_t) { on_signal(); });
+  (void)loop_.add(timer_.fd(), [this](uint32_t) { on_timer(); });
+  (void)loop_.add(watch_.fd(), [this](uint32_t) { on_inotify(); });
+
+  start_parser();
+  request_parse();
+  while (!exit_now_) {
+    rearm_timer();
+    if (auto s = loop_.run_once(-1); !s) fatalx("%s", s.error().message().c_str());
+  }
+  return exit_status_;
+}
+
+void Monitor::start_parser() {
+  parser_restart_at_ = kNever;
+  if (auto s = parser_.spawn(parser_id_, ParseMode::Run, opts_.config_path,
+                             supervisor_.table().definitions());
+      !s) {
+    parser_failed("cannot start it: " + s.error().message());
+    return;
+  }
+  (void)loop_.add(parser_.fd(), [this](uint32_t) { on_parser_readable(); });
+  log_debug("started parser [%d]", static_cast<int>(parser_.pid()));
+}
+
+void Monitor::request_parse() {
+  if (supervisor_.shutting_down()) return;
+  if (!parser_.alive() || parse_outstanding_) {
+    reparse_pending_ = true;   // coalesces a burst of edits into one parse
+    return;
+  }
+  reparse_pending_ = false;
+  auto cfg = open_config(opts_.config_path, OwnershipRule::Enforce);
+  if (!cfg) {
+    log_warnx("%s; configuration unchanged", cfg.error().message().c_str());
+    startup_done(false);
+    return;
+  }
+  ++generation_;
+  assembler_.expect(generation_, supervisor_.table().defined_count());
+  if (auto s = parser_.request_parse(generation_, cfg->fd.get()); !s) {
+    parser_failed("cannot send it a parse request: " + s.error().message());
+    return;
+  }
+  parse_outstanding_ = true;
+  parse_deadline_ = Clock::now() + kParseTimeout;
+}
+
+void Monitor::on_parser_readable() {
+  for (;;) {
+    RecvResult r = parser_.receive();
+    switch (r.status) {
+      case RecvStatus::WouldBlock:
+        return;
+      case RecvStatus::Closed:
+        parser_failed("it closed the channel");
+        return;
+      case RecvStatus::Bad:
+        parser_failed("malformed message: " + r.why);
+        return;
+      case RecvStatus::Message:
+        break;
+    }
+    switch (assembler_.feed(std::move(r.received->message))) {
+      case TransactionAssembler::Outcome::Continue:
+        break;
+      case TransactionAssembler::Outcome::Diagnostic: {
+        const MsgDiag& d = assembler_.last_diag();
+        log_warnx("%s", format_diagnostic(opts_.config_path, d.severity, d.line, d.col, d.text).c_str());
+        break;
+      }
+      case TransactionAssembler::Outcome::Complete: {
+        parse_outstanding_ = false;
+        parser_backoff_ = kParserBackoffMin;
+        Transaction txn = assembler_.take();
+        log_debug("applying configuration: %zu kept, %zu added, %zu changed, %zu removed",
+                  txn.kept.size(), txn.added.size(), txn.changed.size(), txn.removed.size());
+        supervisor_.apply(std::move(txn), Clock::now());
+        sync_depends_watches();
+        startup_done(true);
+        parse_settled();
+        break;
+      }
+      case TransactionAssembler::Outcome::Failed: {
+        parse_outstanding_ = false;
+        parser_backoff_ = kParserBackoffMin;
+        log_warnx("%s: parse failed (%u errors); configuration unchanged", opts_.config_path.c_str(),
+                  assembler_.failure().errors);
+        startup_done(false);
+        parse_settled();
+        break;
+      }
+      case TransactionAssembler::Outcome::Violation:
+        parser_failed("protocol violation: " + assembler_.why());
+        return;
+    }
+    if (!parser_.alive()) return;
+  }
+}
+
+void Monitor::parse_settled() {
+  parse_deadline_ = kNever;
+  if (reparse_pending_) request_parse();
+}
+
+void Monitor::parser_failed(const std::string& why) {
+  // Never touches a running job: only the parser and its half-sent
+  // transaction are discarded.
+  log_crit("parser [%d]: %s; killing it, new parser in %lld ms", static_cast<int>(parser_.pid()),
+           why.c_str(),
+           static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(parser_backoff_).count()));
+  if (parser_.alive()) loop_.remove(parser_.fd());
+  parser_.kill_now();
+  assembler_.reset();
+  parse_outstanding_ = false;
+  parse_deadline_ = kNever;
+  // The new parser re-reads the config: a change may have died with this one.
+  reparse_pending_ = true;
+  parser_restart_at_ = Clock::now() + parser_backoff_;
+  parser_backoff_ = std::min<Duration>(parser_backoff_ * 2, kParserBackoffMax);
+}
+
+void Monitor::on_signal() {
+  signalfd_siginfo si;
+  while (::read(signal_fd_.get(), &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
+    switch (si.ssi_signo) {
+      case SIGCHLD:
+        break;   // reaped below, whatever woke us
+      case SIGHUP:
+        log_info("rescanning job configuration");
+        request_parse();
+        break;
+      case SIGTERM:
+      case SIGINT:
+        if (!supervisor_.shutting_down()) {
+          log_info("shutting down on signal %u", si.ssi_signo);
+          supervisor_.begin_shutdown(Clock::now());
+          if (parser_.alive()) loop_.remove(parser_.fd());
+          parser_.close();
+          parser_restart_at_ = kNever;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  reap_children();
+}
+
+void Monitor::reap_children() {
+  int status = 0;
+  pid_t pid;
+  while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+    const TimePoint now = Clock::now();
+    if (supervisor_.on_child_exit(pid, status, now)) continue;
+    if (pid == parser_.pid()) {
+      if (parser_.alive()) {
+        char how[96];
+        describe_wait_status(status, how, sizeof how);
+        parser_failed(std::string("exited: ") + how);
+      }
+      continue;
+    }
+    log_debug("reaped orphan [%d]", static_cast<int>(pid));
+  }
+  if (supervisor_.shutting_down() && supervisor_.shutdown_complete()) {
+    log_info("all jobs stopped, exiting");
+    exit_now_ = true;
+  }
+}
+
+void Monitor::on_inotify() {
+  ConfigWatch::Changes changes = watch_.read_events();
+  const TimePoint now = Clock::now();
+  for (const auto& path : changes.depends)
+    supervisor_.restart_dependents(path, hash_file_content(path), now);
+  if (changes.config) {
+    log_info("rescanning job configuration");
+    request_parse();
+  }
+}
+
+void Monitor::on_timer() {
+  timer_.drain();
+  const TimePoint now = Clock::now();
+  if (!supervisor_.shutting_down() && parser_restart_at_ <= now) {
+    start_parser();
+    if (parser_.alive()) request_parse();
+  }
+  if (parse_outstanding_ && parse_deadline_ <= now) parser_failed("no answer within 10 s");
+  supervisor_.on_timer(now);
+  if (supervisor_.shutting_down() && supervisor_.shutdown_complete()) exit_now_ = true;
+}
+
+void Monitor::rearm_timer() {
+  TimePoint next = supervisor_.next_deadline();
+  if (parse_outstanding_) next = std::min(next, parse_deadline_);
+  if (!supervisor_.shutting_down()) next = std::min(next, parser_restart_at_);
+  timer_.arm(next);
+}
+
+void Monitor::sync_depends_watches() { watch_.watch_depends(supervisor_.depends_paths()); }
+
+void Monitor::startup_done(bool ok) {
+  if (started_) return;
+  started_ = true;
+  if (notify_) notify_(ok, notify_arg_);
+  if (!ok) {
+    log_warnx("no valid configuration at startup, exiting");
+    exit_now_ = true;
+    exit_status_ = 1;
+  }
+}
+
+}  // namespace pmtr

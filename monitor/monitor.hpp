@@ -1,0 +1,75 @@
+// The privileged process (SPEC §4): one event loop over signals, the timer,
+// inotify and the parser channel; applies validated transactions to the job
+// table through the Supervisor.  It never parses config text.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/unique_fd.hpp"
+#include "monitor/clock.hpp"
+#include "monitor/config_watch.hpp"
+#include "monitor/event_loop.hpp"
+#include "monitor/parser_link.hpp"
+#include "monitor/supervisor.hpp"
+#include "monitor/transaction.hpp"
+
+namespace pmtr {
+
+struct MonitorOptions {
+  std::string config_path;   // absolute
+  int verbosity = 0;
+};
+
+// Called once the first configuration has been applied (jobs began), or
+// with ok=false when it could not be; daemon mode releases its parent here.
+using StartupNotifier = void (*)(bool ok, void* arg);
+
+inline constexpr Duration kParseTimeout = 10s;       // a parse taking longer is a hang
+inline constexpr Duration kParserBackoffMin = 100ms;
+inline constexpr Duration kParserBackoffMax = 60s;
+
+class Monitor {
+ public:
+  Monitor() : supervisor_(loop_) {}
+  // Returns the process exit status.
+  int run(const MonitorOptions& opts, StartupNotifier notify, void* notify_arg);
+
+ private:
+  void on_signal();
+  void on_inotify();
+  void on_parser_readable();
+  void on_timer();
+  void reap_children();
+  void request_parse();
+  void start_parser();
+  void parser_failed(const std::string& why);
+  void parse_settled();
+  void rearm_timer();
+  void sync_depends_watches();
+  void startup_done(bool ok);
+
+  MonitorOptions opts_;
+  EventLoop loop_;
+  DeadlineTimer timer_;
+  unique_fd signal_fd_;
+  ConfigWatch watch_;
+  Supervisor supervisor_;
+  ParserLink parser_;
+  ParserIdentity parser_id_;
+  TransactionAssembler assembler_{[this](std::string_view n) { return supervisor_.table().is_defined(n); }, 0};
+
+  uint32_t generation_ = 0;
+  bool parse_outstanding_ = false;
+  bool reparse_pending_ = false;
+  TimePoint parse_deadline_ = kNever;
+  TimePoint parser_restart_at_ = kNever;
+  Duration parser_backoff_ = kParserBackoffMin;
+  bool started_ = false;          // first configuration applied
+  bool exit_now_ = false;
+  int exit_status_ = 0;
+  StartupNotifier notify_ = nullptr;
+  void* notify_arg_ = nullptr;
+};
+
+}  // namespace pmtr

@@ -1,0 +1,119 @@
+#include "monitor/parser_link.hpp"
+
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+
+#include "common/limits.hpp"
+
+namespace pmtr {
+namespace {
+
+constexpr int kChannelFd = 3;
+
+}  // namespace
+
+Result<ParserIdentity> resolve_parser_identity() {
+  ParserIdentity id;
+  if (geteuid() != 0) {
+    id.uid = geteuid();
+    id.gid = getegid();
+    return id;
+  }
+  if (const passwd* pw = getpwnam("pmtr")) {
+    id.uid = pw->pw_uid;
+    id.gid = pw->pw_gid;
+  } else if (const passwd* nobody = getpwnam("nobody")) {
+    id.uid = nobody->pw_uid;
+    id.gid = nobody->pw_gid;
+    id.warning = "no 'pmtr' user; the parser runs as 'nobody' (make install creates 'pmtr')";
+  } else {
+    return Error{0, "neither a 'pmtr' nor a 'nobody' user exists to run the parser"};
+  }
+  if (id.uid == 0 || id.gid == 0) return Error{0, "the parser's user must not be root"};
+  return id;
+}
+
+std::string parser_program_path() {
+  char self[PATH_MAX];
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0) {
+    self[n] = '\0';
+    std::string dir(self);
+    dir.resize(dir.rfind('/') + 1);
+    std::string sibling = dir + "pmtr-parser";
+    if (access(sibling.c_str(), X_OK) == 0) return sibling;
+  }
+  return std::string(PMTR_LIBEXECDIR) + "/pmtr-parser";
+}
+
+Status ParserLink::spawn(const ParserIdentity& id, ParseMode mode, const std::string& config_name,
+                         const std::vector<const JobDesc*>& table) {
+  auto pair = make_channel_pair();
+  if (!pair) return pair.error();
+  unique_fd mine = std::move(pair->first);
+  unique_fd theirs = std::move(pair->second);
+  // A parser that stops reading must not block the monitor: sends time out.
+  timeval tv{5, 0};
+  setsockopt(mine.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+
+  // Everything the child needs is built before fork.
+  const std::string path = parser_program_path();
+  char uid_s[16], gid_s[16];
+  std::snprintf(uid_s, sizeof uid_s, "%u", static_cast<unsigned>(id.uid));
+  std::snprintf(gid_s, sizeof gid_s, "%u", static_cast<unsigned>(id.gid));
+  char arg0[] = "pmtr: parser";
+  char opt_uid[] = "--uid";
+  char opt_gid[] = "--gid";
+  char* argv[] = {arg0, opt_uid, uid_s, opt_gid, gid_s, nullptr};
+  char* envp[] = {nullptr};
+
+  const pid_t pid = fork();
+  if (pid < 0) return Error::from_errno("fork parser");
+  if (pid == 0) {
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (theirs.get() == kChannelFd) {
+      if (fcntl(kChannelFd, F_SETFD, 0) != 0) _exit(127);
+    } else if (dup2(theirs.get(), kChannelFd) != kChannelFd) {
+      _exit(127);
+    }
+    syscall(SYS_close_range, kChannelFd + 1, ~0U, 0);
+    execve(path.c_str(), argv, envp);
+    _exit(127);
+  }
+  pid_ = pid;
+  theirs.reset();
+  sock_ = std::move(mine);
+
+  if (auto s = send_message(sock_.get(), MsgHello{mode, config_name}); !s) return s;
+  if (auto s = send_message(sock_.get(), MsgTableBegin{static_cast<uint32_t>(table.size())}); !s)
+    return s;
+  std::vector<JobDesc> copy;
+  copy.reserve(table.size());
+  for (const JobDesc* j : table) copy.push_back(*j);
+  for (auto& batch : pack_table(copy))
+    if (auto s = send_message(sock_.get(), batch); !s) return s;
+  return send_message(sock_.get(), MsgTableEnd{});
+}
+
+Status ParserLink::request_parse(uint32_t generation, int config_fd) {
+  return send_message(sock_.get(), MsgParse{generation}, config_fd);
+}
+
+void ParserLink::kill_now() noexcept {
+  if (pid_ > 0) kill(pid_, SIGKILL);
+  sock_.reset();
+}
+
+void ParserLink::close() noexcept { sock_.reset(); }
+
+}  // namespace pmtr

@@ -1,0 +1,52 @@
+// The monitor's end of pmtr-parser: starting it (fork + exec of a fresh
+// binary, channel on fd 3), handing it the job table, asking for parses.
+// Every record from it goes through recv_message (no fds accepted) and the
+// TransactionAssembler; the policy on failure lives in Monitor.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "common/channel.hpp"
+#include "common/job.hpp"
+#include "common/messages.hpp"
+#include "common/result.hpp"
+#include "common/unique_fd.hpp"
+
+namespace pmtr {
+
+struct ParserIdentity {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::string warning;   // e.g. fell back to `nobody`
+};
+
+// `pmtr` when root (falling back to `nobody`), our own ids otherwise.
+[[nodiscard]] Result<ParserIdentity> resolve_parser_identity();
+// The pmtr-parser binary: next to our own executable (a build tree), else
+// the installed libexec path.
+[[nodiscard]] std::string parser_program_path();
+
+class ParserLink {
+ public:
+  [[nodiscard]] Status spawn(const ParserIdentity& id, ParseMode mode, const std::string& config_name,
+                             const std::vector<const JobDesc*>& table);
+  [[nodiscard]] Status request_parse(uint32_t generation, int config_fd);
+  [[nodiscard]] RecvResult receive() { return recv_message(sock_.get(), false, MSG_DONTWAIT); }
+  // SIGKILL and forget the channel; the pid is still reaped by the monitor.
+  void kill_now() noexcept;
+  // Closing the channel tells the parser to exit.
+  void close() noexcept;
+
+  [[nodiscard]] bool alive() const noexcept { return sock_.valid(); }
+  [[nodiscard]] pid_t pid() const noexcept { return pid_; }
+  [[nodiscard]] int fd() const noexcept { return sock_.get(); }
+
+ private:
+  unique_fd sock_;
+  pid_t pid_ = -1;
+};
+
+}  // namespace pmtr

@@ -1,0 +1,33 @@
+#include "monitor/restart_policy.hpp"
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstring>
+
+namespace pmtr {
+
+ExitVerdict decide_after_exit(const JobDesc& job, TimePoint started, TimePoint now,
+                              int wait_status) noexcept {
+  if (job.once) return {AfterExit::StayDown, kNever, "once"};
+  if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == kExitDoNotRestart)
+    return {AfterExit::StayDown, kNever, "exit status 33"};
+  if (now - started >= kQuickExit) return {AfterExit::RestartNow, now, ""};
+  return {AfterExit::RestartLater, now + kRestartDelay, ""};
+}
+
+TimePoint next_bounce(const JobDesc& job, TimePoint started) noexcept {
+  if (job.bounce_seconds == 0) return kNever;
+  return started + std::chrono::seconds(job.bounce_seconds);
+}
+
+void describe_wait_status(int st, char* buf, size_t len) noexcept {
+  if (WIFEXITED(st))
+    std::snprintf(buf, len, "exit status %d", WEXITSTATUS(st));
+  else if (WIFSIGNALED(st))
+    std::snprintf(buf, len, "signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
+  else
+    std::snprintf(buf, len, "wait status %#x", st);
+}
+
+}  // namespace pmtr

@@ -1,0 +1,322 @@
+#include "monitor/supervisor.hpp"
+
+#include <signal.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "common/log.hpp"
+#include "monitor/event_loop.hpp"
+#include "monitor/restart_policy.hpp"
+#include "spawner/spawn.hpp"
+
+namespace pmtr {
+namespace {
+
+long long seconds(Duration d) {
+  return std::chrono::duration_cast<std::chrono::seconds>(d).count();
+}
+
+// The job is its own process group (setsid in the spawner), so the group
+// takes its children too.  Right after fork the child may not have called
+// setsid yet: then the group does not exist and the pid is signalled.
+void signal_job(pid_t pid, int sig) {
+  if (kill(-pid, sig) != 0 && errno == ESRCH) kill(pid, sig);
+}
+
+}  // namespace
+
+void Supervisor::apply(Transaction txn, TimePoint now) {
+  if (!globals_noted_ && (txn.globals.report_to || txn.globals.listen_on)) {
+    log_info("report to / listen on are not active in this version (pmtr-ctl is not built yet)");
+    globals_noted_ = true;
+  }
+  for (const auto& name : txn.removed) {
+    Job* job = table_.find(name);
+    if (job == nullptr) continue;
+    log_info("job %s removed from configuration, stopping", name.c_str());
+    stop(*job, AfterStop::Remove, now);
+  }
+  for (const auto& k : txn.kept)
+    if (Job* job = table_.find(k.name)) job->index = k.index;
+  for (auto& ij : txn.changed) {
+    Job* job = table_.find(ij.job.name);
+    if (job == nullptr) continue;
+    job->index = ij.index;
+    if (job->pid > 0) {
+      log_info("job %s changed, restarting", job->desc.name.c_str());
+      job->next_desc = std::move(ij.job);
+      stop(*job, AfterStop::Start, now);
+      continue;
+    }
+    job->desc = std::move(ij.job);
+    job->next_desc.reset();
+    job->state = job->desc.disabled ? JobState::Disabled : JobState::Idle;
+    job->restart_at = kNever;
+    job->wait_released = false;
+    refresh_depend_hashes(*job);
+  }
+  for (auto& ij : txn.added) {
+    Job& job = table_.add(std::move(ij.job), ij.index);
+    refresh_depend_hashes(job);
+  }
+  table_.mark_order_dirty();
+  start_eligible(now);
+}
+
+void Supervisor::start_eligible(TimePoint now) {
+  if (shutting_down_) return;
+  bool held = false;   // behind a `wait` job that has not exited yet
+  for (Job* job : table_.start_order()) {
+    if (job->state == JobState::Idle && !held) start(*job, now);
+    if (job->desc.wait && !job->wait_released &&
+        (job->state == JobState::Idle || job->state == JobState::Running))
+      held = true;
+  }
+}
+
+void Supervisor::start(Job& job, TimePoint now) {
+  auto spawned = spawn_job(job.desc);
+  job.after_stop = AfterStop::StayDown;
+  job.kill_sent = false;
+  if (!spawned) {
+    // Counts as a quick exit: retried after the restart delay.
+    log_warnx("job %s: %s", job.desc.name.c_str(), spawned.error().message().c_str());
+    log_info("job %s restarting too fast, delaying restart %lld s", job.desc.name.c_str(),
+             seconds(kRestartDelay));
+    job.wait_released = true;
+    job.state = JobState::Delayed;
+    job.restart_at = now + kRestartDelay;
+    return;
+  }
+  table_.set_pid(job, spawned->pid);
+  job.state = JobState::Running;
+  job.started = now;
+  job.restart_at = kNever;
+  job.bounce_at = next_bounce(job.desc, now);
+  job.error_pipe = std::move(spawned->error_pipe);
+  const std::string name = job.desc.name;
+  if (!loop_.add(job.error_pipe.get(), [this, name](uint32_t) {
+        if (Job* j = table_.find(name)) read_spawn_report(*j);
+      })) {
+    job.error_pipe.reset();   // the report is then read at reap time, if ever
+  }
+  log_info("started job %s [%d]", job.desc.name.c_str(), static_cast<int>(job.pid));
+}
+
+void Supervisor::read_spawn_report(Job& job) {
+  if (!job.error_pipe) return;
+  loop_.remove(job.error_pipe.get());
+  if (auto failure = read_spawn_failure(job.error_pipe.get()))
+    log_warnx("job %s: %s: %s", job.desc.name.c_str(), spawn_step_name(failure->step),
+              std::strerror(failure->err));
+  job.error_pipe.reset();
+}
+
+void Supervisor::stop(Job& job, AfterStop after, TimePoint now) {
+  job.after_stop = after;
+  if (job.state == JobState::Stopping) return;
+  if (job.pid <= 0) {
+    finish_stop(job, now);
+    return;
+  }
+  signal_job(job.pid, SIGTERM);
+  job.state = JobState::Stopping;
+  job.kill_at = now + kStopGrace;
+  job.kill_sent = false;
+}
+
+void Supervisor::finish_stop(Job& job, TimePoint now) {
+  job.kill_at = kNever;
+  job.kill_sent = false;
+  job.restart_at = kNever;
+  if (job.next_desc) {
+    job.desc = std::move(*job.next_desc);
+    job.next_desc.reset();
+    refresh_depend_hashes(job);
+    table_.mark_order_dirty();
+  }
+  switch (job.after_stop) {
+    case AfterStop::Remove:
+      table_.erase(job.desc.name);   // `job` is gone after this line
+      return;
+    case AfterStop::Start:
+      job.after_stop = AfterStop::StayDown;
+      job.wait_released = false;
+      if (job.desc.disabled) {
+        job.state = JobState::Disabled;
+      } else {
+        job.state = JobState::Idle;
+        if (!shutting_down_) start(job, now);
+      }
+      return;
+    case AfterStop::StayDown:
+      job.state = JobState::Done;
+      return;
+  }
+}
+
+bool Supervisor::on_child_exit(pid_t pid, int wait_status, TimePoint now) {
+  Job* job = table_.find_pid(pid);
+  if (job == nullptr) {
+    // An orphan or a job's straggler: maybe a lingering group emptied.
+    lingering_.erase(std::remove_if(lingering_.begin(), lingering_.end(),
+                                    [](const Lingering& l) { return kill(-l.pgid, 0) != 0 && errno == ESRCH; }),
+                     lingering_.end());
+    return false;
+  }
+  read_spawn_report(*job);
+  table_.set_pid(*job, -1);
+  job->last_status = wait_status;
+  char how[96];
+  describe_wait_status(wait_status, how, sizeof how);
+  log_info("job %s [%d] exited after %lld sec: %s", job->desc.name.c_str(), static_cast<int>(pid),
+           seconds(now - job->started), how);
+
+  if (job->state == JobState::Stopping) {
+    // Children that ignored SIGTERM get SIGKILL when the grace period ends.
+    if (kill(-pid, 0) == 0) lingering_.push_back({pid, job->kill_sent ? now : job->kill_at});
+    finish_stop(*job, now);
+    start_eligible(now);
+    return true;
+  }
+
+  job->wait_released = true;
+  if (shutting_down_) {
+    job->state = JobState::Done;
+    return true;
+  }
+  const ExitVerdict verdict = decide_after_exit(job->desc, job->started, now, wait_status);
+  switch (verdict.action) {
+    case AfterExit::RestartNow:
+      ++job->restarts;
+      job->state = JobState::Idle;
+      start(*job, now);
+      break;
+    case AfterExit::RestartLater:
+      log_info("job %s restarting too fast, delaying restart %lld s", job->desc.name.c_str(),
+               seconds(kRestartDelay));
+      job->state = JobState::Delayed;
+      job->restart_at = verdict.restart_at;
+      break;
+    case AfterExit::StayDown:
+      log_info("job %s will not be restarted (%s)", job->desc.name.c_str(), verdict.reason);
+      job->state = JobState::Done;
+      break;
+  }
+  start_eligible(now);
+  return true;
+}
+
+void Supervisor::on_timer(TimePoint now) {
+  table_.for_each([&](Job& job) {
+    switch (job.state) {
+      case JobState::Delayed:
+        if (!shutting_down_ && job.restart_at <= now) {
+          ++job.restarts;
+          job.state = JobState::Idle;
+          start(job, now);
+        }
+        break;
+      case JobState::Stopping:
+        if (!job.kill_sent && job.kill_at <= now) {
+          log_warnx("job %s [%d] still running %lld s after SIGTERM, sending SIGKILL",
+                    job.desc.name.c_str(), static_cast<int>(job.pid), seconds(kStopGrace));
+          signal_job(job.pid, SIGKILL);
+          job.kill_sent = true;
+        }
+        break;
+      case JobState::Running:
+        if (!shutting_down_ && job.bounce_at <= now) {
+          log_info("bouncing job %s [%d]", job.desc.name.c_str(), static_cast<int>(job.pid));
+          stop(job, AfterStop::Start, now);
+        }
+        break;
+      case JobState::Idle:
+      case JobState::Done:
+      case JobState::Disabled:
+        break;
+    }
+  });
+  lingering_.erase(std::remove_if(lingering_.begin(), lingering_.end(),
+                                  [&](const Lingering& l) {
+                                    if (l.kill_at > now) return false;
+                                    kill(-l.pgid, SIGKILL);
+                                    return true;
+                                  }),
+                   lingering_.end());
+}
+
+void Supervisor::begin_shutdown(TimePoint now) {
+  shutting_down_ = true;
+  table_.for_each([&](Job& job) {
+    if (job.pid > 0) {
+      stop(job, AfterStop::StayDown, now);
+    } else if (job.state == JobState::Delayed || job.state == JobState::Idle) {
+      job.state = JobState::Done;
+      job.restart_at = kNever;
+    }
+  });
+}
+
+bool Supervisor::shutdown_complete() const noexcept {
+  if (!lingering_.empty()) return false;
+  bool any = false;
+  table_.for_each([&](const Job& job) { any = any || job.pid > 0; });
+  return !any;
+}
+
+TimePoint Supervisor::next_deadline() const noexcept {
+  TimePoint next = kNever;
+  table_.for_each([&](const Job& job) {
+    switch (job.state) {
+      case JobState::Delayed:
+        if (!shutting_down_) next = std::min(next, job.restart_at);
+        break;
+      case JobState::Stopping:
+        if (!job.kill_sent) next = std::min(next, job.kill_at);
+        break;
+      case JobState::Running:
+        if (!shutting_down_) next = std::min(next, job.bounce_at);
+        break;
+      case JobState::Idle:
+      case JobState::Done:
+      case JobState::Disabled:
+        break;
+    }
+  });
+  for (const auto& l : lingering_) next = std::min(next, l.kill_at);
+  return next;
+}
+
+void Supervisor::refresh_depend_hashes(Job& job) {
+  job.depend_hashes.clear();
+  for (const auto& path : job.desc.depends)
+    job.depend_hashes.push_back(hash_file ? hash_file(path) : 0);
+}
+
+void Supervisor::restart_dependents(const std::string& path, uint64_t new_hash, TimePoint now) {
+  table_.for_each([&](Job& job) {
+    for (size_t i = 0; i < job.desc.depends.size() && i < job.depend_hashes.size(); ++i) {
+      if (job.desc.depends[i] != path || job.depend_hashes[i] == new_hash) continue;
+      job.depend_hashes[i] = new_hash;
+      if (job.state == JobState::Running) {
+        log_info("job %s: %s changed, restarting", job.desc.name.c_str(), path.c_str());
+        stop(job, AfterStop::Start, now);
+      }
+    }
+  });
+}
+
+std::vector<std::string> Supervisor::depends_paths() const {
+  std::vector<std::string> out;
+  table_.for_each([&](const Job& job) {
+    for (const auto& p : job.desc.depends) out.push_back(p);
+  });
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace pmtr

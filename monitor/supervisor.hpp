@@ -1,0 +1,62 @@
+// The job lifecycle (SPEC §2): start in order with `wait` gates, restart
+// rules, stop with SIGTERM then SIGKILL, bounce, shutdown, and applying a
+// validated config transaction.  Time comes in as a parameter; the only
+// side effects are fork/kill (through the spawner) and logging.
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "monitor/clock.hpp"
+#include "monitor/job_table.hpp"
+#include "monitor/transaction.hpp"
+
+namespace pmtr {
+
+class EventLoop;
+
+class Supervisor {
+ public:
+  explicit Supervisor(EventLoop& loop) noexcept : loop_(loop) {}
+
+  void apply(Transaction txn, TimePoint now);
+  // A child was reaped.  False when the pid is not a job (orphan, parser).
+  bool on_child_exit(pid_t pid, int wait_status, TimePoint now);
+  void on_timer(TimePoint now);
+  void begin_shutdown(TimePoint now);
+  [[nodiscard]] bool shutdown_complete() const noexcept;
+  [[nodiscard]] bool shutting_down() const noexcept { return shutting_down_; }
+  [[nodiscard]] TimePoint next_deadline() const noexcept;
+  // A `depends` file changed content: restart every job that lists it.
+  void restart_dependents(const std::string& path, uint64_t new_hash, TimePoint now);
+
+  [[nodiscard]] JobTable& table() noexcept { return table_; }
+  // Every depends path of every job (the monitor watches their directories).
+  [[nodiscard]] std::vector<std::string> depends_paths() const;
+  // Hash function for depends files (injected so tests need no files).
+  std::function<uint64_t(const std::string&)> hash_file;
+
+ private:
+  void start_eligible(TimePoint now);
+  void start(Job& job, TimePoint now);
+  void stop(Job& job, AfterStop after, TimePoint now);
+  void finish_stop(Job& job, TimePoint now);
+  void read_spawn_report(Job& job);
+  void refresh_depend_hashes(Job& job);
+
+  struct Lingering {   // a stopped job's process group that outlived its leader
+    pid_t pgid;
+    TimePoint kill_at;
+  };
+
+  EventLoop& loop_;
+  JobTable table_;
+  std::vector<Lingering> lingering_;
+  bool shutting_down_ = false;
+  bool globals_noted_ = false;
+};
+
+}  // namespace pmtr

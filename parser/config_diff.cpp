@@ -1,0 +1,52 @@
+#include "parser/config_diff.hpp"
+
+#include <string_view>
+#include <unordered_map>
+
+namespace pmtr {
+
+std::vector<Message> make_transaction(uint32_t generation, const std::vector<JobDesc>& current,
+                                      const std::vector<JobDesc>& next, const GlobalConfig& globals,
+                                      uint32_t warnings) {
+  std::unordered_map<std::string_view, const JobDesc*> old_by_name;
+  old_by_name.reserve(current.size());
+  for (const auto& j : current) old_by_name.emplace(j.name, &j);
+
+  std::vector<Message> out;
+  out.emplace_back(MsgTxnBegin{generation, static_cast<uint32_t>(next.size())});
+  out.emplace_back(MsgTxnGlobals{globals});
+
+  MsgTxnKeep keep;
+  auto flush_keep = [&] {
+    if (keep.jobs.empty()) return;
+    out.emplace_back(std::move(keep));
+    keep = MsgTxnKeep{};
+  };
+  std::vector<IndexedJob> added, changed;
+  for (uint32_t i = 0; i < next.size(); ++i) {
+    const JobDesc& job = next[i];
+    auto it = old_by_name.find(job.name);
+    if (it == old_by_name.end()) {
+      added.push_back(IndexedJob{i, job});
+      continue;
+    }
+    const JobDesc* old = it->second;
+    old_by_name.erase(it);
+    if (same_definition(*old, job)) {
+      keep.jobs.push_back(KeptJob{i, job.name});
+      if (keep.jobs.size() == kKeptPerMessage) flush_keep();
+    } else {
+      changed.push_back(IndexedJob{i, job});
+    }
+  }
+  flush_keep();
+  for (auto& batch : pack_indexed(std::move(added))) out.emplace_back(MsgTxnAdd{std::move(batch)});
+  for (auto& batch : pack_indexed(std::move(changed))) out.emplace_back(MsgTxnChange{std::move(batch)});
+  // Removals in the old table's order, so logs read like the file did.
+  for (const auto& j : current)
+    if (old_by_name.count(j.name) != 0) out.emplace_back(MsgTxnRemove{j.name});
+  out.emplace_back(MsgTxnEnd{warnings});
+  return out;
+}
+
+}  // namespace pmtr

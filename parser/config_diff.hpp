@@ -1,0 +1,20 @@
+// Turns a parsed config and the monitor's current job table into one
+// transaction: TxnBegin, TxnGlobals, TxnKeep/TxnAdd/TxnChange in file
+// order, TxnRemove for what is gone, TxnEnd.  The monitor re-checks all of
+// it; this side only has to be right, not trusted.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "common/job.hpp"
+#include "common/messages.hpp"
+
+namespace pmtr {
+
+[[nodiscard]] std::vector<Message> make_transaction(uint32_t generation,
+                                                    const std::vector<JobDesc>& current,
+                                                    const std::vector<JobDesc>& next,
+                                                    const GlobalConfig& globals, uint32_t warnings);
+
+}  // namespace pmtr

@@ -1,0 +1,306 @@
+// The pmtr.conf parser: reads the text one line at a time (every statement
+// and option ends at the end of its line), so recovery after an error is
+// simply "go on with the next line", and blocks are state, not recursion:
+// 10,000 nested `{` cost no stack.
+#include "parser/config_parser.hpp"
+
+#include <cstring>
+#include <unordered_map>
+
+#include "common/diagnostic.hpp"
+#include "common/limits.hpp"
+#include "parser/did_you_mean.hpp"
+#include "parser/diag_sink.hpp"
+#include "parser/job_options.hpp"
+#include "parser/job_state.hpp"
+#include "parser/job_validator.hpp"
+#include "parser/keywords.hpp"
+#include "parser/lexer.hpp"
+#include "parser/values.hpp"
+
+namespace pmtr {
+namespace {
+
+using namespace conf;
+
+std::string num(uint64_t v) { return std::to_string(v); }
+
+class Parser {
+ public:
+  explicit Parser(ParsedConfig& out) : out_(out), diag_(out.diagnostics) {}
+
+  void run(std::string_view text) {
+    if (text.size() > limits::kConfigBytes) {
+      diag_.error(0, 0, "file too large (" + num(text.size()) + " bytes, max " +
+                            num(limits::kConfigBytes) + ")");
+      return;
+    }
+    uint32_t line_no = 0;
+    size_t pos = 0;
+    while (pos < text.size() && !diag_.gave_up()) {
+      if (text[pos] == '\n') {   // blank lines: no call per byte
+        ++line_no;
+        ++pos;
+        continue;
+      }
+      const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
+      const size_t end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - text.data()) : text.size();
+      line(text.substr(pos, end - pos), ++line_no);
+      pos = end + 1;
+    }
+    if (!diag_.gave_up()) end_of_file();
+    diag_.sort_by_position();
+  }
+
+ private:
+  void error(uint32_t line_no, uint32_t col, std::string text) { diag_.error(line_no, col, std::move(text)); }
+
+  void line(std::string_view text, uint32_t line_no) {
+    if (text.empty()) return;
+    if (text.size() > limits::kLineBytes) {
+      error(line_no, 1, "line too long (" + num(text.size()) + " bytes, max " + num(limits::kLineBytes) + ")");
+      return;
+    }
+    if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
+      const size_t at = static_cast<size_t>(static_cast<const char*>(nul) - text.data());
+      error(line_no, static_cast<uint32_t>(at + 1), "NUL byte in config");
+      text = text.substr(0, at);
+    }
+    LineLexer lx(text, line_no, diag_);
+    Token t = lx.next(LexMode::Structural);
+    if (t.kind == TokKind::End || t.kind == TokKind::Error) return;
+    if (pending_job_) {
+      pending_job_ = false;
+      open_job(pending_pos_);
+      if (t.kind == TokKind::LBrace) {
+        after_open_brace(lx);
+        return;
+      }
+      error(line_no, t.col, "expected '{' after 'job', got " + describe(t));
+    }
+    if (job_open_) in_job(t, lx);
+    else top_level(t, lx);
+  }
+
+  void top_level(const Token& t, LineLexer& lx) {
+    switch (t.kind) {
+      case TokKind::LBrace: error(lx.line(), t.col, "unexpected '{'"); return;
+      case TokKind::RBrace: error(lx.line(), t.col, "unexpected '}' (no open block)"); return;
+      case TokKind::End: case TokKind::Error: return;
+      case TokKind::Word: break;
+    }
+    const std::string_view w = t.value();
+    if (const auto st = lookup_statement(w)) {
+      switch (*st) {
+        case Statement::Job: start_job(t, lx); return;
+        case Statement::Report: global(t, lx, true); return;
+        case Statement::Listen: global(t, lx, false); return;
+      }
+    }
+    if (lookup_option(w)) {
+      error(lx.line(), t.col, "option " + quote(w) + " outside a job block");
+      return;
+    }
+    const std::string_view hint = did_you_mean(w, statement_names());
+    std::string msg = "unknown statement " + quote(w);
+    if (!hint.empty()) msg += " (did you mean " + quote(hint) + "?)";
+    error(lx.line(), t.col, std::move(msg));
+    // `jbo {`: read the block as the job it was meant to be, so its
+    // options are checked and do not each read as out of place.
+    if (hint == "job") start_job(t, lx);
+  }
+
+  void in_job(const Token& t, LineLexer& lx) {
+    if (js_.sub != SubBlock::None) {
+      if (js_.sub_open) {
+        if (continue_block(t, true, lx, js_, diag_) == BlockResult::Done) return;
+      } else if (t.kind == TokKind::LBrace) {
+        js_.sub_open = true;
+        (void)continue_block(lx.next(LexMode::Structural), false, lx, js_, diag_);
+        return;
+      } else {
+        const char* what = js_.sub == SubBlock::Ulimit ? " (pairs like -n 4096, or a '{' block)"
+                                                       : " (paths, or a '{' block)";
+        error(js_.sub_pos.line, js_.sub_pos.col, "missing argument for " + block_name(js_.sub) + what);
+        js_.sub = SubBlock::None;
+      }
+    }
+    switch (t.kind) {
+      case TokKind::RBrace:
+        close_job(true);
+        expect_end_after(lx, "'}'");
+        return;
+      case TokKind::LBrace: error(lx.line(), t.col, "unexpected '{'"); return;
+      case TokKind::End: case TokKind::Error: return;
+      case TokKind::Word: break;
+    }
+    const std::string_view w = t.value();
+    if (const auto opt = lookup_option(w)) {
+      apply_option(*opt, t, lx, js_, diag_);
+      return;
+    }
+    if (const auto st = lookup_statement(w)) {
+      switch (*st) {
+        case Statement::Job:
+          error(js_.job.pos.line, js_.job.pos.col, "unterminated job block (missing '}')");
+          close_job(false);
+          start_job(t, lx);
+          return;
+        case Statement::Report:
+        case Statement::Listen:
+          error(lx.line(), t.col, quote(w) + " is a global statement; it cannot be inside a job block");
+          return;
+      }
+    }
+    const std::string_view hint = did_you_mean(w, option_names());
+    std::string msg = "unknown option " + quote(w);
+    if (!hint.empty()) msg += " (did you mean " + quote(hint) + "?)";
+    error(lx.line(), t.col, std::move(msg));
+  }
+
+  void expect_end_after(LineLexer& lx, const char* what) {
+    const Token extra = lx.next(LexMode::Structural);
+    if (extra.kind == TokKind::End || extra.kind == TokKind::Error) return;
+    error(lx.line(), extra.col, "unexpected " + describe(extra) + " after " + what);
+  }
+
+  // Only a comment may follow `job {`, or `}` for an (invalid) empty job.
+  void after_open_brace(LineLexer& lx) {
+    const Token t = lx.next(LexMode::Structural);
+    if (t.kind == TokKind::RBrace) {
+      close_job(true);
+      expect_end_after(lx, "'}'");
+    } else if (t.kind != TokKind::End && t.kind != TokKind::Error) {
+      error(lx.line(), t.col, "unexpected " + describe(t) + " after '{' (one option per line)");
+    }
+  }
+
+  void start_job(const Token& kw, LineLexer& lx) {
+    if (++jobs_seen_ == limits::kJobs + 1)
+      error(lx.line(), kw.col, "too many jobs (max " + num(limits::kJobs) + ")");
+    const SourcePos pos{lx.line(), kw.col};
+    const Token t = lx.next(LexMode::Structural);
+    switch (t.kind) {
+      case TokKind::LBrace:
+        open_job(pos);
+        after_open_brace(lx);
+        return;
+      case TokKind::End:
+        pending_job_ = true;
+        pending_pos_ = pos;
+        return;
+      case TokKind::Error:
+        open_job(pos);
+        return;
+      case TokKind::Word:
+      case TokKind::RBrace:
+        error(lx.line(), t.col, "expected '{' after 'job', got " + describe(t));
+        open_job(pos);
+        return;
+    }
+  }
+
+  void open_job(SourcePos pos) {
+    job_open_ = true;
+    js_ = JobState{};
+    js_.job.pos = pos;
+  }
+
+  void close_job(bool terminated) {
+    job_open_ = false;
+    validate_job(js_, terminated, diag_);
+    const std::string& name = js_.job.name;
+    if (!name.empty()) {
+      const auto [it, fresh] = names_.try_emplace(name, js_.name_pos.line);
+      if (!fresh)
+        error(js_.name_pos.line, js_.name_pos.col,
+              "duplicate job name " + quote(name) + " (first defined at line " + num(it->second) + ")");
+    }
+    if (jobs_seen_ <= limits::kJobs) out_.jobs.push_back(std::move(js_.job));
+  }
+
+  void global(const Token& kw, LineLexer& lx, bool report) {
+    const char* stmt = report ? "'report to'" : "'listen on'";
+    const std::string_view prep = report ? "to" : "on";
+    uint32_t& first = report ? report_line_ : listen_line_;
+    if (first != 0) {
+      error(lx.line(), kw.col, std::string("duplicate ") + stmt + " (first set at line " + num(first) + ")");
+      return;
+    }
+    first = lx.line();
+    const Token p = lx.next(LexMode::Argument);
+    if (p.kind == TokKind::Error) return;
+    if (!p.is_keyword(prep)) {
+      error(lx.line(), p.kind == TokKind::Word ? p.col : kw.col,
+            "expected " + quote(prep) + " after " + quote(kw.value()) + ", got " + describe(p));
+      return;
+    }
+    const Token a = lx.next(LexMode::Argument);
+    if (a.kind == TokKind::Error) return;
+    if (a.kind != TokKind::Word) {
+      error(lx.line(), kw.col, std::string("missing address for ") + stmt);
+      return;
+    }
+    const Token extra = lx.next(LexMode::Argument);
+    if (extra.kind == TokKind::Error) return;
+    if (extra.kind != TokKind::End) {
+      error(lx.line(), extra.col, "extra argument " + describe(extra) + " for " + stmt);
+      return;
+    }
+    auto addr = parse_udp_address(a.value(), report);
+    if (!addr) {
+      error(lx.line(), a.col, addr.error().what);
+      return;
+    }
+    (report ? out_.globals.report_to : out_.globals.listen_on) = std::move(addr.value());
+  }
+
+  void end_of_file() {
+    if (pending_job_)
+      error(pending_pos_.line, pending_pos_.col, "expected '{' after 'job', got end of file");
+    if (!job_open_) return;
+    if (js_.sub != SubBlock::None)
+      error(js_.sub_pos.line, js_.sub_pos.col,
+            js_.sub_open ? "unterminated " + block_name(js_.sub) + " block (missing '}')"
+                         : "missing argument for " + block_name(js_.sub));
+    error(js_.job.pos.line, js_.job.pos.col, "unterminated job block (missing '}')");
+    close_job(false);
+  }
+
+  ParsedConfig& out_;
+  DiagSink diag_;
+  bool pending_job_ = false;   // `job` ended its line; `{` must come next
+  SourcePos pending_pos_;
+  bool job_open_ = false;
+  JobState js_;
+  size_t jobs_seen_ = 0;
+  std::unordered_map<std::string, uint32_t> names_;   // job name -> line of its `name`
+  uint32_t report_line_ = 0;
+  uint32_t listen_line_ = 0;
+};
+
+}  // namespace
+
+size_t ParsedConfig::errors() const noexcept {
+  size_t n = 0;
+  for (const auto& d : diagnostics) n += d.severity == Severity::Error;
+  return n;
+}
+
+size_t ParsedConfig::warnings() const noexcept {
+  size_t n = 0;
+  for (const auto& d : diagnostics) n += d.severity == Severity::Warning;
+  return n;
+}
+
+ParsedConfig parse_config(std::string_view text) {
+  ParsedConfig out;
+  Parser(out).run(text);
+  return out;
+}
+
+std::string format_diagnostic(std::string_view file, const Diagnostic& d) {
+  return format_diagnostic(file, d.severity, d.line, d.col, d.text);
+}
+
+}  // namespace pmtr

@@ -1,0 +1,36 @@
+// A job block while it is being read: the descriptor being filled in, plus
+// where each option was first given (for "duplicate option" messages and
+// so an option whose value was rejected does not also read as missing).
+#pragma once
+
+#include <sys/resource.h>
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "common/job.hpp"
+#include "parser/keywords.hpp"
+
+namespace pmtr::conf {
+
+enum class SubBlock : uint8_t { None, Ulimit, Depends };
+
+struct JobState {
+  JobDesc job;
+  std::array<uint32_t, kOptionCount> first_line{};     // 0: not given
+  std::array<uint32_t, RLIM_NLIMITS> ulimit_line{};    // by RLIMIT_* number
+  std::vector<uint32_t> env_line;                      // parallel to job.env
+  SourcePos name_pos;
+
+  // An open `ulimit {` / `depends {` (sub_open), or the keyword alone at
+  // the end of its line, waiting for `{` on the next line (!sub_open).
+  SubBlock sub = SubBlock::None;
+  bool sub_open = false;
+  bool sub_inline = false;         // `ulimit -n 1`: the line is the block
+  SourcePos sub_pos;
+  uint32_t sub_items = 0;
+  bool depends_overflow = false;   // "too many depends" reported once
+};
+
+}  // namespace pmtr::conf

@@ -1,0 +1,41 @@
+#include "parser/job_validator.hpp"
+
+#include "common/limits.hpp"
+#include "common/messages.hpp"
+
+namespace pmtr::conf {
+namespace {
+
+// A bound on encoded_job_size() that costs no allocation: every string
+// with a 4-byte length, every list with a 4-byte count, generous room for
+// the fixed fields.  Only jobs near the cap pay for the exact encoding.
+size_t size_bound(const JobDesc& j) {
+  constexpr size_t kFixedRoom = 1024;
+  size_t n = kFixedRoom + j.name.size() + j.dir.size() + j.in.size() + j.out.size() +
+             j.err.size() + j.user.size() + 2 * j.cpus.size() + 16 * j.ulimits.size();
+  for (const auto* list : {&j.argv, &j.env, &j.depends})
+    for (const auto& s : *list) n += 8 + s.size();
+  return n;
+}
+
+}  // namespace
+
+void validate_job(const JobState& js, bool terminated, DiagSink& diag) {
+  const JobDesc& j = js.job;
+  const auto who = [&j] { return j.name.empty() ? std::string("job") : "job " + quote(j.name); };
+  if (terminated) {
+    if (js.first_line[static_cast<size_t>(Option::Name)] == 0)
+      diag.error(j.pos.line, j.pos.col, "job has no 'name'");
+    if (js.first_line[static_cast<size_t>(Option::Cmd)] == 0)
+      diag.error(j.pos.line, j.pos.col, who() + " has no 'cmd'");
+  }
+  if (size_bound(j) > limits::kJobEncodedBytes) {
+    const size_t size = encoded_job_size(j);
+    if (size > limits::kJobEncodedBytes)
+      diag.error(j.pos.line, j.pos.col,
+                 who() + " is too large (" + std::to_string(size) + " bytes encoded, max " +
+                     std::to_string(limits::kJobEncodedBytes) + ")");
+  }
+}
+
+}  // namespace pmtr::conf

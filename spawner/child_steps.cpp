@@ -1,0 +1,157 @@
+// The order of the steps is a security decision; docs/security-spawner.md
+// explains each.  In short:
+//
+//   setsid             own session and process group, no controlling tty
+//   signals            dispositions to SIG_DFL, then an empty mask (the
+//                      parent blocked everything around fork, so no handler
+//                      of pmtr's can run in here)
+//   fds                error pipe to fd 3, close everything above it
+//   umask 022
+//   rlimits, nice, affinity     while still root: raising a hard limit
+//                      and a negative nice need privilege
+//   setgid, setgroups, setuid   then prove that root cannot come back
+//   chdir, open in/out/err      as the job's user, see below
+//   dup2 onto 0, 1, 2
+//   execve             fd 3 is close-on-exec: EOF on the pipe means success
+//
+// Files are opened after the switch to the job's user on purpose.  dir and
+// the in/out/err paths are usually in directories the job's user owns; if
+// root opened them, that user could plant a symlink (out -> /etc/shadow)
+// and have root truncate-append, create or read files anywhere.  Opened
+// with the job's own rights, a path can only reach what the user could
+// reach anyway, and a file the job creates belongs to its user.
+#include "spawner/child_steps.hpp"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "spawner/spawn_report.hpp"
+
+namespace pmtr {
+namespace {
+
+// Set when proving the uid switch finds that root can be regained.
+constexpr int kPrivilegesKept = ENOTRECOVERABLE;
+
+[[noreturn]] void fail(int report_fd, SpawnStep step, int err) noexcept {
+  unsigned char rec[kSpawnRecordBytes];
+  encode_spawn_record(step, err, rec);
+  // One write of 5 bytes into an empty pipe cannot be partial.  If the
+  // monitor is gone there is nobody to tell; exit either way.
+  while (::write(report_fd, rec, sizeof rec) < 0 && errno == EINTR) {
+  }
+  ::_exit(127);
+}
+
+int open_retry(const char* path, int flags, mode_t mode) noexcept {
+  int fd;
+  do {
+    fd = ::open(path, flags, mode);
+  } while (fd < 0 && errno == EINTR);
+  return fd;
+}
+
+// Makes `fd` the standard stream `target`, without close-on-exec.
+bool install(int fd, int target) noexcept {
+  if (fd == target) return ::fcntl(fd, F_SETFD, 0) == 0;   // dup2 would keep FD_CLOEXEC
+  int rc;
+  do {
+    rc = ::dup2(fd, target);
+  } while (rc < 0 && errno == EINTR);
+  return rc >= 0;
+}
+
+void reset_signals(int report_fd) noexcept {
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    // EINVAL: a signal glibc reserves for itself (32, 33); exec resets those.
+    if (::sigaction(sig, &dfl, nullptr) < 0 && errno != EINVAL)
+      fail(report_fd, SpawnStep::Signals, errno);
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  if (::sigprocmask(SIG_SETMASK, &none, nullptr) < 0) fail(report_fd, SpawnStep::Signals, errno);
+}
+
+// The child holds a copy of every fd pmtr had (all close-on-exec, but open
+// until exec).  They are closed now rather than at exec so that the files
+// opened below get low numbers: a job with `ulimit -n 64` must not fail
+// with EMFILE because pmtr happens to have hundreds of fds open.
+int keep_only_report_fd(int report_fd) noexcept {
+  if (report_fd != kChildReportFd) {
+    if (::dup3(report_fd, kChildReportFd, O_CLOEXEC) < 0) fail(report_fd, SpawnStep::CloseFds, errno);
+    report_fd = kChildReportFd;
+  }
+  if (::close_range(kChildReportFd + 1, ~0U, 0) < 0) fail(report_fd, SpawnStep::CloseFds, errno);
+  return report_fd;
+}
+
+void switch_user(const ExecPlan& p, int report_fd) noexcept {
+  if (::setgid(p.gid) < 0) fail(report_fd, SpawnStep::Setgid, errno);
+  if (::setgroups(p.groups.size(), p.groups.data()) < 0) fail(report_fd, SpawnStep::Setgroups, errno);
+  // As root, setuid sets the real, effective and saved uid alike, and
+  // clears the permitted and effective capabilities when uid != 0.
+  if (::setuid(p.uid) < 0) fail(report_fd, SpawnStep::Setuid, errno);
+  uid_t r, e, s;
+  if (::getresuid(&r, &e, &s) < 0 || r != p.uid || e != p.uid || s != p.uid)
+    fail(report_fd, SpawnStep::Setuid, kPrivilegesKept);
+  if (p.uid != 0 && (::setuid(0) != -1 || ::seteuid(0) != -1))
+    fail(report_fd, SpawnStep::Setuid, kPrivilegesKept);
+  if (p.uid != 0 && p.gid != 0 && (::setgid(0) != -1 || ::setegid(0) != -1))
+    fail(report_fd, SpawnStep::Setgid, kPrivilegesKept);
+}
+
+}  // namespace
+
+void run_child_steps(const ExecPlan& p, int report_fd) noexcept {
+  if (::setsid() < 0) fail(report_fd, SpawnStep::Setsid, errno);
+  reset_signals(report_fd);
+  report_fd = keep_only_report_fd(report_fd);
+  ::umask(022);
+
+  for (size_t i = 0; i < p.rlimit_count; ++i)
+    if (::setrlimit(p.rlimits[i].resource, &p.rlimits[i].limit) < 0)
+      fail(report_fd, SpawnStep::Rlimit, errno);
+  if (p.set_nice && ::setpriority(PRIO_PROCESS, 0, p.nice) < 0) fail(report_fd, SpawnStep::Nice, errno);
+  if (p.set_affinity && ::sched_setaffinity(0, sizeof p.cpus, &p.cpus) < 0)
+    fail(report_fd, SpawnStep::Affinity, errno);
+
+  if (p.switch_ids) switch_user(p, report_fd);
+
+  // From here on every file access is made with the job's own rights.
+  int rc;
+  do {
+    rc = ::chdir(p.dir);
+  } while (rc < 0 && errno == EINTR);
+  if (rc < 0) fail(report_fd, SpawnStep::Chdir, errno);
+
+  // O_NOCTTY: the child leads a new session; opening a terminal must not
+  // make it the job's controlling terminal.  Opened in this order, the fds
+  // are ascending, so installing onto 0, 1, 2 in order never overwrites
+  // one not yet installed.
+  const int in = open_retry(p.in, O_RDONLY | O_NOCTTY | O_CLOEXEC, 0);
+  if (in < 0) fail(report_fd, SpawnStep::OpenIn, errno);
+  const int wflags = O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY | O_CLOEXEC;
+  const int out = open_retry(p.out, wflags, kOutputMode);
+  if (out < 0) fail(report_fd, SpawnStep::OpenOut, errno);
+  const int err = open_retry(p.err, wflags, kOutputMode);
+  if (err < 0) fail(report_fd, SpawnStep::OpenErr, errno);
+  if (!install(in, 0) || !install(out, 1) || !install(err, 2)) fail(report_fd, SpawnStep::Dup, errno);
+  // in/out/err themselves, when above 2, and the error pipe are
+  // close-on-exec: after execve the job has exactly 0, 1 and 2.
+
+  ::execve(p.argv[0], const_cast<char* const*>(p.argv.data()),
+           const_cast<char* const*>(p.envp.data()));
+  fail(report_fd, SpawnStep::Exec, errno);
+}
+
+}  // namespace pmtr

@@ -1,0 +1,89 @@
+#include "spawner/exec_plan.hpp"
+
+#include <string_view>
+
+#include "spawner/cpu_mask.hpp"
+
+namespace pmtr {
+namespace {
+
+std::string_view env_name(std::string_view entry) noexcept {
+  return entry.substr(0, entry.find('='));
+}
+
+// True when the job sets `name` itself, which then replaces our default.
+bool job_sets(const JobDesc& job, std::string_view name) noexcept {
+  for (const auto& e : job.env)
+    if (env_name(e) == name) return true;
+  return false;
+}
+
+// True when a later env line of the job sets the same name: the last one
+// wins, as it would in a shell script.
+bool overridden_later(const JobDesc& job, size_t i) noexcept {
+  const std::string_view name = env_name(job.env[i]);
+  for (size_t k = i + 1; k < job.env.size(); ++k)
+    if (env_name(job.env[k]) == name) return true;
+  return false;
+}
+
+const char* io_path(const std::string& p) noexcept { return p.empty() ? kNullDevice : p.c_str(); }
+
+}  // namespace
+
+void build_exec_plan(const JobDesc& job, PlanUser user, ExecPlan& plan) {
+  plan.argv.reserve(job.argv.size() + 1);
+  for (const auto& a : job.argv) plan.argv.push_back(a.c_str());
+  plan.argv.push_back(nullptr);
+
+  plan.envp.reserve(job.env.size() + 6);
+  if (!job_sets(job, "PATH")) plan.envp.push_back(kDefaultPath);
+  if (user.info != nullptr) {
+    const UserInfo& u = *user.info;
+    const std::pair<std::string_view, const std::string*> defaults[] = {
+        {"HOME", &u.home}, {"USER", &u.name}, {"LOGNAME", &u.name}, {"SHELL", &u.shell}};
+    size_t slot = 0;
+    for (const auto& [name, value] : defaults) {
+      if (job_sets(job, name)) continue;
+      std::string& s = plan.user_env_[slot++];
+      s.reserve(name.size() + 1 + value->size());
+      s.append(name).append("=").append(*value);
+      plan.envp.push_back(s.c_str());
+    }
+  }
+  for (size_t i = 0; i < job.env.size(); ++i)
+    if (!overridden_later(job, i)) plan.envp.push_back(job.env[i].c_str());
+  plan.envp.push_back(nullptr);
+
+  plan.dir = job.dir.c_str();
+  plan.in = io_path(job.in);
+  plan.out = io_path(job.out);
+  plan.err = io_path(job.err);
+
+  plan.rlimit_count = 0;
+  for (const Ulimit& u : job.ulimits) {
+    if (plan.rlimit_count == plan.rlimits.size()) break;   // check_job caps the list
+    RlimitSetting& r = plan.rlimits[plan.rlimit_count++];
+    r.resource = static_cast<__rlimit_resource_t>(u.resource);
+    r.limit.rlim_cur = static_cast<rlim_t>(u.value);
+    r.limit.rlim_max = static_cast<rlim_t>(u.value);
+  }
+
+  plan.set_nice = job.has_nice;
+  plan.nice = job.nice;
+
+  plan.set_affinity = false;
+  if (!job.cpus.empty()) {
+    const cpu_set_t present = online_cpus();
+    plan.set_affinity = job_cpu_mask(job.cpus, present, plan.cpus);
+  }
+
+  plan.switch_ids = user.info != nullptr && user.switch_ids;
+  if (plan.switch_ids) {
+    plan.uid = user.info->uid;
+    plan.gid = user.info->gid;
+    plan.groups = user.info->groups;
+  }
+}
+
+}  // namespace pmtr

@@ -1,0 +1,308 @@
+// The job rules the monitor re-applies to every decoded job: each predicate
+// on both sides of its boundary, and every branch of check_job and
+// check_globals.
+#include "common/job_check.hpp"
+
+#include <sys/resource.h>
+
+#include <functional>
+#include <string>
+
+#include "common/limits.hpp"
+#include "common/messages.hpp"
+#include "tests/common/samples.hpp"
+
+// CppUTest last: its new/delete macros must not reach the standard headers.
+#include <CppUTest/TestHarness.h>
+
+using namespace pmtr;
+using pmtr::test::full_job;
+using pmtr::test::minimal_job;
+
+namespace {
+
+std::string s(size_t n, char c = 'a') { return std::string(n, c); }
+std::string abs_path(size_t n) { return "/" + s(n - 1); }
+std::string with_nul(const char* before, const char* after) {
+  return std::string(before) + std::string(1, '\0') + after;
+}
+
+std::string check_reason(const JobDesc& j) {
+  const Status st = check_job(j);
+  return st.ok() ? "ok" : st.error().what;
+}
+
+std::string globals_reason(const GlobalConfig& g) {
+  const Status st = check_globals(g);
+  return st.ok() ? "ok" : st.error().what;
+}
+
+}  // namespace
+
+TEST_GROUP(JobCheck){};
+
+// ---- predicates ------------------------------------------------------------
+
+TEST(JobCheck, JobName) {
+  CHECK_TRUE(valid_job_name("a"));
+  CHECK_TRUE(valid_job_name("web-1.example_x"));
+  CHECK_TRUE(valid_job_name("!~"));
+  CHECK_TRUE(valid_job_name(s(limits::kNameBytes)));
+  CHECK_FALSE(valid_job_name(""));
+  CHECK_FALSE(valid_job_name(s(limits::kNameBytes + 1)));
+  CHECK_FALSE(valid_job_name("a b"));
+  CHECK_FALSE(valid_job_name("a\tb"));
+  CHECK_FALSE(valid_job_name("a\nb"));
+  CHECK_FALSE(valid_job_name("a\x7f"));
+  CHECK_FALSE(valid_job_name("caf\xc3\xa9"));
+  CHECK_FALSE(valid_job_name(with_nul("a", "b")));
+}
+
+TEST(JobCheck, AbsPath) {
+  CHECK_TRUE(valid_abs_path("/"));
+  CHECK_TRUE(valid_abs_path("/usr/bin/env"));
+  CHECK_TRUE(valid_abs_path("/with space/and\xc3\xa9"));
+  CHECK_TRUE(valid_abs_path(abs_path(limits::kPathBytes)));
+  CHECK_FALSE(valid_abs_path(abs_path(limits::kPathBytes + 1)));
+  CHECK_FALSE(valid_abs_path(""));
+  CHECK_FALSE(valid_abs_path("usr/bin"));
+  CHECK_FALSE(valid_abs_path("./x"));
+  CHECK_FALSE(valid_abs_path("/a\nb"));
+  CHECK_FALSE(valid_abs_path("/a\x1b[2J"));
+  CHECK_FALSE(valid_abs_path("/a\x7f"));
+  CHECK_FALSE(valid_abs_path(with_nul("/a", "b")));
+}
+
+TEST(JobCheck, Argument) {
+  CHECK_TRUE(valid_argument(""));
+  CHECK_TRUE(valid_argument("two words\twith\nnewline"));
+  CHECK_TRUE(valid_argument(s(limits::kStringBytes)));
+  CHECK_FALSE(valid_argument(s(limits::kStringBytes + 1)));
+  CHECK_FALSE(valid_argument(with_nul("", "")));
+  CHECK_FALSE(valid_argument(with_nul("--opt=", "x")));
+}
+
+TEST(JobCheck, IoPath) {
+  CHECK_TRUE(valid_io_path("out.log"));
+  CHECK_TRUE(valid_io_path("logs/out.log"));
+  CHECK_TRUE(valid_io_path("/var/log/out"));
+  CHECK_TRUE(valid_io_path(s(limits::kPathBytes)));
+  CHECK_FALSE(valid_io_path(s(limits::kPathBytes + 1)));
+  CHECK_FALSE(valid_io_path(""));
+  CHECK_FALSE(valid_io_path("a\rb"));
+  CHECK_FALSE(valid_io_path(with_nul("a", "")));
+}
+
+TEST(JobCheck, EnvName) {
+  CHECK_TRUE(valid_env_name("A"));
+  CHECK_TRUE(valid_env_name("_"));
+  CHECK_TRUE(valid_env_name("a1_B2"));
+  CHECK_FALSE(valid_env_name(""));
+  CHECK_FALSE(valid_env_name("1A"));
+  CHECK_FALSE(valid_env_name("A-B"));
+  CHECK_FALSE(valid_env_name("A=B"));
+  CHECK_FALSE(valid_env_name("A B"));
+  CHECK_FALSE(valid_env_name("\xc3\xa9"));
+}
+
+TEST(JobCheck, EnvEntry) {
+  CHECK_TRUE(valid_env_entry("A="));
+  CHECK_TRUE(valid_env_entry("A=b=c"));
+  CHECK_TRUE(valid_env_entry("_X=with space\nand newline"));
+  CHECK_TRUE(valid_env_entry("A=" + s(limits::kStringBytes - 2)));
+  CHECK_FALSE(valid_env_entry("A=" + s(limits::kStringBytes - 1)));
+  CHECK_FALSE(valid_env_entry("A"));
+  CHECK_FALSE(valid_env_entry(""));
+  CHECK_FALSE(valid_env_entry("=x"));
+  CHECK_FALSE(valid_env_entry("1=x"));
+  CHECK_FALSE(valid_env_entry("A-B=x"));
+  CHECK_FALSE(valid_env_entry(with_nul("A=b", "C=d")));
+}
+
+TEST(JobCheck, UserName) {
+  CHECK_TRUE(valid_user_name("root"));
+  CHECK_TRUE(valid_user_name("www-data"));
+  CHECK_TRUE(valid_user_name("a.b_c-d"));
+  CHECK_TRUE(valid_user_name("1user"));
+  CHECK_TRUE(valid_user_name("_x"));
+  CHECK_TRUE(valid_user_name(s(limits::kUserBytes)));
+  CHECK_FALSE(valid_user_name(s(limits::kUserBytes + 1)));
+  CHECK_FALSE(valid_user_name(""));
+  CHECK_FALSE(valid_user_name("-x"));
+  CHECK_FALSE(valid_user_name("a b"));
+  CHECK_FALSE(valid_user_name("a:b"));
+  CHECK_FALSE(valid_user_name("a/b"));
+  CHECK_FALSE(valid_user_name("a$"));
+  CHECK_FALSE(valid_user_name(with_nul("a", "b")));
+}
+
+TEST(JobCheck, Nice) {
+  for (int v = -20; v <= 19; ++v) CHECK_TRUE(valid_nice(v));
+  CHECK_FALSE(valid_nice(-21));
+  CHECK_FALSE(valid_nice(20));
+  CHECK_FALSE(valid_nice(INT32_MIN));
+  CHECK_FALSE(valid_nice(INT32_MAX));
+}
+
+TEST(JobCheck, UlimitResource) {
+  const int mapped[] = {RLIMIT_CORE, RLIMIT_DATA, RLIMIT_FSIZE, RLIMIT_MEMLOCK,
+                        RLIMIT_RSS, RLIMIT_NOFILE, RLIMIT_MSGQUEUE, RLIMIT_RTPRIO,
+                        RLIMIT_STACK, RLIMIT_CPU, RLIMIT_NPROC, RLIMIT_AS,
+                        RLIMIT_LOCKS, RLIMIT_NICE, RLIMIT_SIGPENDING, RLIMIT_RTTIME};
+  for (int r : mapped) CHECK_TRUE(valid_ulimit_resource(r));
+  CHECK_FALSE(valid_ulimit_resource(-1));
+  CHECK_FALSE(valid_ulimit_resource(RLIMIT_NLIMITS));
+  CHECK_FALSE(valid_ulimit_resource(255));
+}
+
+TEST(JobCheck, UdpAddress) {
+  CHECK_TRUE(valid_udp_address({"127.0.0.1", 514, ""}));
+  CHECK_TRUE(valid_udp_address({"::1", 1, ""}));
+  CHECK_TRUE(valid_udp_address({"ff02::1", 65535, "eth0"}));
+  CHECK_TRUE(valid_udp_address({"239.1.1.1", 9000, "br-lan.10:x_y"}));
+  CHECK_TRUE(valid_udp_address({"::ffff:192.0.2.1", 9, s(15)}));
+  CHECK_FALSE(valid_udp_address({"127.0.0.1", 0, ""}));
+  CHECK_FALSE(valid_udp_address({"localhost", 514, ""}));
+  CHECK_FALSE(valid_udp_address({"", 514, ""}));
+  CHECK_FALSE(valid_udp_address({"256.0.0.1", 514, ""}));
+  CHECK_FALSE(valid_udp_address({" 127.0.0.1", 514, ""}));
+  CHECK_FALSE(valid_udp_address({"127.0.0.1", 514, s(16)}));
+  CHECK_FALSE(valid_udp_address({"127.0.0.1", 514, "eth 0"}));
+  CHECK_FALSE(valid_udp_address({"127.0.0.1", 514, "eth0/x"}));
+  CHECK_FALSE(valid_udp_address({"127.0.0.1", 514, with_nul("eth0", "")}));
+  // inet_pton sees a C string; the part after a NUL must not be ignored.
+  CHECK_FALSE(valid_udp_address({with_nul("127.0.0.1", "junk"), 514, ""}));
+  CHECK_FALSE(valid_udp_address({with_nul("::1", ""), 514, ""}));
+}
+
+// ---- check_job: every branch ---------------------------------------------
+
+TEST(JobCheck, SamplesAreAccepted) {
+  STRCMP_EQUAL("ok", check_reason(minimal_job()).c_str());
+  STRCMP_EQUAL("ok", check_reason(full_job()).c_str());
+}
+
+TEST(JobCheck, EveryRuleRejectsWithItsOwnReason) {
+  struct Case {
+    const char* reason;
+    std::function<void(JobDesc&)> breakit;
+  };
+  const Case cases[] = {
+      {"invalid job name", [](JobDesc& j) { j.name = ""; }},
+      {"invalid job name", [](JobDesc& j) { j.name = "a b"; }},
+      {"invalid argument count", [](JobDesc& j) { j.argv.clear(); }},
+      {"invalid argument count", [](JobDesc& j) { j.argv.resize(limits::kArgs + 1, "x"); }},
+      {"cmd is not an absolute path", [](JobDesc& j) { j.argv[0] = "bin/sh"; }},
+      {"cmd is not an absolute path", [](JobDesc& j) { j.argv[0] = ""; }},
+      {"invalid argument", [](JobDesc& j) { j.argv.push_back(with_nul("a", "b")); }},
+      {"invalid argument", [](JobDesc& j) { j.argv.push_back(s(limits::kStringBytes + 1)); }},
+      {"dir is not an absolute path", [](JobDesc& j) { j.dir = "srv"; }},
+      {"dir is not an absolute path", [](JobDesc& j) { j.dir = ""; }},
+      {"invalid in/out/err path", [](JobDesc& j) { j.in = "a\nb"; }},
+      {"invalid in/out/err path", [](JobDesc& j) { j.out = "a\nb"; }},
+      {"invalid in/out/err path", [](JobDesc& j) { j.err = "a\nb"; }},
+      {"invalid in/out/err path", [](JobDesc& j) { j.err = s(limits::kPathBytes + 1); }},
+      {"invalid user name", [](JobDesc& j) { j.user = "-root"; }},
+      {"too many env entries", [](JobDesc& j) { j.env.resize(limits::kEnv + 1, "A=1"); }},
+      {"invalid env entry", [](JobDesc& j) { j.env.push_back("NOEQUALS"); }},
+      {"invalid env entry", [](JobDesc& j) { j.env.push_back(with_nul("A=", "")); }},
+      {"nice value without nice flag", [](JobDesc& j) { j.has_nice = false; j.nice = 5; }},
+      {"nice out of range", [](JobDesc& j) { j.has_nice = true; j.nice = 20; }},
+      {"nice out of range", [](JobDesc& j) { j.has_nice = true; j.nice = -21; }},
+      {"cpu out of range", [](JobDesc& j) { j.cpus = {0, limits::kCpus}; }},
+      {"cpu list not sorted", [](JobDesc& j) { j.cpus = {2, 1}; }},
+      {"cpu list not sorted", [](JobDesc& j) { j.cpus = {1, 1}; }},
+      {"unknown ulimit resource", [](JobDesc& j) { j.ulimits = {{RLIMIT_NLIMITS, 0}}; }},
+      {"ulimit list not sorted", [](JobDesc& j) { j.ulimits = {{RLIMIT_NOFILE, 1}, {RLIMIT_CORE, 1}}; }},
+      {"ulimit list not sorted", [](JobDesc& j) { j.ulimits = {{RLIMIT_CORE, 1}, {RLIMIT_CORE, 2}}; }},
+      {"bounce interval out of range", [](JobDesc& j) { j.bounce_seconds = limits::kBounceSecondsMax + 1; }},
+      {"too many depends", [](JobDesc& j) { j.depends.resize(limits::kDepends + 1, "/x"); }},
+      {"depends path is not absolute", [](JobDesc& j) { j.depends = {"/ok", "rel"}; }},
+      {"job too large", [](JobDesc& j) { j.argv.resize(20, s(limits::kStringBytes)); }},
+  };
+  for (const Case& c : cases) {
+    for (JobDesc j : {minimal_job(), full_job()}) {
+      c.breakit(j);
+      STRCMP_EQUAL(c.reason, check_reason(j).c_str());
+    }
+  }
+}
+
+// The edges of each rule, on the accepting side.
+TEST(JobCheck, BoundariesAreAccepted) {
+  const std::function<void(JobDesc&)> edges[] = {
+      [](JobDesc& j) { j.name = s(limits::kNameBytes); },
+      [](JobDesc& j) { j.argv.resize(limits::kArgs, "x"); },
+      [](JobDesc& j) { j.argv.push_back(""); },
+      [](JobDesc& j) { j.in = j.out = j.err = ""; },
+      [](JobDesc& j) { j.in = "rel/in"; j.out = "/abs/out"; },
+      [](JobDesc& j) { j.user = ""; },
+      [](JobDesc& j) { j.user = s(limits::kUserBytes); },
+      [](JobDesc& j) { j.env.resize(limits::kEnv, "A=1"); },
+      [](JobDesc& j) { j.has_nice = true; j.nice = -20; },
+      [](JobDesc& j) { j.has_nice = true; j.nice = 19; },
+      [](JobDesc& j) { j.has_nice = false; j.nice = 0; },
+      [](JobDesc& j) { j.cpus = {0, limits::kCpus - 1}; },
+      [](JobDesc& j) {
+        j.ulimits.clear();
+        for (int r = 0; r < static_cast<int>(RLIMIT_NLIMITS); ++r) j.ulimits.push_back({static_cast<uint8_t>(r), ~0ull});
+      },
+      [](JobDesc& j) { j.bounce_seconds = limits::kBounceSecondsMax; },
+      [](JobDesc& j) { j.depends.resize(limits::kDepends, "/x"); },
+      [](JobDesc& j) { j.order = INT32_MIN; },
+  };
+  for (const auto& edge : edges) {
+    JobDesc j = minimal_job();
+    edge(j);
+    STRCMP_EQUAL("ok", check_reason(j).c_str());
+  }
+}
+
+TEST(JobCheck, SizeRuleIsTheEncodedSizeLimitExactly) {
+  JobDesc j = minimal_job();
+  j.argv.push_back("");
+  const size_t base = encoded_job_size(j);
+  j.argv.back() = s(limits::kStringBytes);
+  while (encoded_job_size(j) + 4 + limits::kStringBytes <= limits::kJobEncodedBytes)
+    j.argv.push_back(s(limits::kStringBytes));
+  j.argv.push_back("");
+  const size_t room = limits::kJobEncodedBytes - encoded_job_size(j);
+  j.argv.back() = s(room);
+  CHECK(base < encoded_job_size(j));
+  CHECK_EQUAL(limits::kJobEncodedBytes, encoded_job_size(j));
+  STRCMP_EQUAL("ok", check_reason(j).c_str());
+  j.argv.back().push_back('x');
+  STRCMP_EQUAL("job too large", check_reason(j).c_str());
+}
+
+// What passes check_job can always be sent and decoded: the two sets of
+// limits agree.
+TEST(JobCheck, AcceptedJobsAlwaysDecode) {
+  JobDesc j = full_job();
+  j.name = s(limits::kNameBytes);
+  j.user = s(limits::kUserBytes);
+  j.dir = abs_path(limits::kPathBytes);
+  j.in = s(limits::kPathBytes);
+  j.depends = {abs_path(limits::kPathBytes)};
+  j.env = {"A=" + s(limits::kStringBytes - 2)};
+  j.argv = {abs_path(limits::kPathBytes), s(limits::kStringBytes)};
+  STRCMP_EQUAL("ok", check_reason(j).c_str());
+  CHECK_TRUE(decode_message(encode_message(MsgTxnAdd{{IndexedJob{0, j}}})).ok());
+}
+
+// ---- check_globals -------------------------------------------------------
+
+TEST(JobCheck, Globals) {
+  STRCMP_EQUAL("ok", globals_reason({}).c_str());
+  STRCMP_EQUAL("ok", globals_reason({UdpAddress{"192.0.2.1", 514, ""}, std::nullopt}).c_str());
+  STRCMP_EQUAL("ok", globals_reason({std::nullopt, UdpAddress{"::", 9, "eth0"}}).c_str());
+  STRCMP_EQUAL("ok", globals_reason({UdpAddress{"::1", 1, ""}, UdpAddress{"0.0.0.0", 2, ""}}).c_str());
+  STRCMP_EQUAL("invalid report address",
+               globals_reason({UdpAddress{"nope", 514, ""}, std::nullopt}).c_str());
+  STRCMP_EQUAL("invalid report address",
+               globals_reason({UdpAddress{"nope", 514, ""}, UdpAddress{"nope", 1, ""}}).c_str());
+  STRCMP_EQUAL("invalid listen address",
+               globals_reason({std::nullopt, UdpAddress{"::1", 0, ""}}).c_str());
+  STRCMP_EQUAL("invalid listen address",
+               globals_reason({UdpAddress{"::1", 1, ""}, UdpAddress{"::1", 1, "bad iface"}}).c_str());
+}

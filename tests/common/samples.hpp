@@ -1,0 +1,224 @@
+// Sample messages for the codec and channel tests (and the fuzz seed
+// generator), and field-by-field equality written out here rather than taken
+// from the code under test (same_definition ignores positions by design).
+#pragma once
+
+#include <sys/resource.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include "common/job.hpp"
+#include "common/limits.hpp"
+#include "common/messages.hpp"
+
+namespace pmtr::test {
+
+// Every field set, each to a value no other field shares, so a decoder that
+// swaps or drops a field cannot round-trip it by accident.  Multi-byte
+// numbers use every byte.
+inline JobDesc full_job() {
+  JobDesc j;
+  j.name = "web-1";
+  j.argv = {"/usr/bin/env", "-i", "two words", ""};
+  j.dir = "/srv/web";
+  j.in = "in.txt";
+  j.out = "/var/log/web.out";
+  j.err = "web.err";
+  j.user = "www-data";
+  j.env = {"A=1", "PATH=/bin:/usr/bin", "EMPTY="};
+  j.has_nice = true;
+  j.nice = -17;
+  j.cpus = {0, 3, 0x3ff};
+  // Sorted by resource number (0, 4, 7), as check_job wants.
+  j.ulimits = {{RLIMIT_CPU, 0x0102030405060708ull},
+               {RLIMIT_CORE, 0},
+               {RLIMIT_NOFILE, RLIM_INFINITY}};
+  j.bounce_seconds = 0x00a1b2c3;
+  j.depends = {"/etc/web.conf", "/etc/ssl/cert.pem"};
+  j.order = -0x01020304;
+  j.wait = true;
+  j.once = true;
+  j.disabled = true;
+  j.pos = {0x11121314, 0x21222324};
+  j.cmd_pos = {0x31323334, 0x41424344};
+  j.dir_pos = {0x51525354, 0x61626364};
+  j.user_pos = {0x71727374, 0x01810000};
+  return j;
+}
+
+// The least a job can be: a name and a command.
+inline JobDesc minimal_job() {
+  JobDesc j;
+  j.name = "a";
+  j.argv = {"/x"};
+  return j;
+}
+
+inline std::vector<Message> sample_messages() {
+  JobDesc changed = full_job();
+  changed.name = "db";
+  changed.wait = false;
+  changed.disabled = false;
+  changed.has_nice = false;
+  changed.nice = 0;
+  return {
+      MsgHello{ParseMode::Check, "/etc/pmtr.conf"},
+      MsgHello{ParseMode::Run, ""},
+      MsgTableBegin{0},
+      MsgTableBegin{200000},
+      MsgTableJob{{full_job()}},
+      MsgTableJob{{minimal_job(), full_job(), changed}},
+      MsgTableEnd{},
+      MsgParse{0xdeadbeef},
+      MsgDiag{Severity::Error, 12, 7, "unknown keyword \"jbo\""},
+      MsgDiag{Severity::Warning, 0, 0, ""},
+      MsgTxnBegin{0xfeedface, 3},
+      MsgTxnKeep{{KeptJob{0x01020304, "web"}}},
+      MsgTxnKeep{{KeptJob{0, "a"}, KeptJob{1, "b"}, KeptJob{0xffffffff, "web-1"}}},
+      MsgTxnAdd{{IndexedJob{7, full_job()}}},
+      MsgTxnAdd{{IndexedJob{1, minimal_job()}, IndexedJob{0x80000000, full_job()}}},
+      MsgTxnChange{{IndexedJob{0xffffffff, changed}}},
+      MsgTxnChange{{IndexedJob{2, changed}, IndexedJob{3, minimal_job()}}},
+      MsgTxnRemove{"old-job"},
+      MsgTxnGlobals{GlobalConfig{}},
+      MsgTxnGlobals{GlobalConfig{UdpAddress{"192.0.2.1", 514, ""}, std::nullopt}},
+      MsgTxnGlobals{GlobalConfig{std::nullopt, UdpAddress{"ff02::1", 0xfedc, "eth0"}}},
+      MsgTxnGlobals{GlobalConfig{UdpAddress{"::1", 1, ""}, UdpAddress{"0.0.0.0", 65535, "lo"}}},
+      MsgTxnEnd{4},
+      MsgParseFailed{9, 0x10000, 1},
+  };
+}
+
+// A job whose one-job TableJob record is exactly `target` bytes, made of argv strings at the
+// wire's cap.
+inline JobDesc job_with_record_size(size_t target) {
+  JobDesc j = minimal_job();
+  size_t size = encode_message(MsgTableJob{{j}}).size();
+  while (target - size >= 4 + limits::kStringBytes) {
+    j.argv.emplace_back(limits::kStringBytes, 'a');
+    size += 4 + limits::kStringBytes;
+  }
+  const size_t rest = target - size;
+  if (rest >= 4)
+    j.argv.emplace_back(rest - 4, 'b');
+  else
+    j.argv[0] += std::string(rest, 'c');
+  return j;
+}
+
+// One entry per JobDesc field (and per part of a compound one), each
+// changing only that field of minimal_job().
+using JobMutator = std::function<void(JobDesc&)>;
+struct NamedMutator {
+  const char* field;
+  bool positional;   // a source position: not part of the definition
+  JobMutator mutate;
+};
+
+inline std::vector<NamedMutator> job_mutators() {
+  return {
+      {"name", false, [](JobDesc& j) { j.name = "other"; }},
+      {"argv[0]", false, [](JobDesc& j) { j.argv[0] = "/bin/true"; }},
+      {"argv count", false, [](JobDesc& j) { j.argv.push_back("--flag"); }},
+      {"dir", false, [](JobDesc& j) { j.dir = "/tmp"; }},
+      {"in", false, [](JobDesc& j) { j.in = "input"; }},
+      {"out", false, [](JobDesc& j) { j.out = "output"; }},
+      {"err", false, [](JobDesc& j) { j.err = "errors"; }},
+      {"user", false, [](JobDesc& j) { j.user = "nobody"; }},
+      {"env", false, [](JobDesc& j) { j.env = {"X=1"}; }},
+      {"has_nice", false, [](JobDesc& j) { j.has_nice = true; }},
+      {"nice", false, [](JobDesc& j) { j.nice = -20; }},
+      {"cpus", false, [](JobDesc& j) { j.cpus = {1, 2}; }},
+      {"ulimit resource", false, [](JobDesc& j) { j.ulimits = {{RLIMIT_NOFILE, 0}}; }},
+      {"ulimit value", false, [](JobDesc& j) { j.ulimits = {{0, 0x8000000000000001ull}}; }},
+      {"bounce_seconds", false, [](JobDesc& j) { j.bounce_seconds = 60; }},
+      {"depends", false, [](JobDesc& j) { j.depends = {"/etc/x"}; }},
+      {"order", false, [](JobDesc& j) { j.order = -1; }},
+      {"wait", false, [](JobDesc& j) { j.wait = true; }},
+      {"once", false, [](JobDesc& j) { j.once = true; }},
+      {"disabled", false, [](JobDesc& j) { j.disabled = true; }},
+      {"pos.line", true, [](JobDesc& j) { j.pos.line = 0x80000001; }},
+      {"pos.col", true, [](JobDesc& j) { j.pos.col = 2; }},
+      {"cmd_pos.line", true, [](JobDesc& j) { j.cmd_pos.line = 3; }},
+      {"cmd_pos.col", true, [](JobDesc& j) { j.cmd_pos.col = 4; }},
+      {"dir_pos.line", true, [](JobDesc& j) { j.dir_pos.line = 5; }},
+      {"dir_pos.col", true, [](JobDesc& j) { j.dir_pos.col = 6; }},
+      {"user_pos.line", true, [](JobDesc& j) { j.user_pos.line = 7; }},
+      {"user_pos.col", true, [](JobDesc& j) { j.user_pos.col = 0xffffffff; }},
+  };
+}
+
+inline bool eq(const SourcePos& a, const SourcePos& b) { return a.line == b.line && a.col == b.col; }
+
+inline bool eq(const JobDesc& a, const JobDesc& b) {
+  bool u = a.ulimits.size() == b.ulimits.size();
+  for (size_t i = 0; u && i < a.ulimits.size(); ++i)
+    u = a.ulimits[i].resource == b.ulimits[i].resource && a.ulimits[i].value == b.ulimits[i].value;
+  return u && a.name == b.name && a.argv == b.argv && a.dir == b.dir && a.in == b.in &&
+         a.out == b.out && a.err == b.err && a.user == b.user && a.env == b.env &&
+         a.has_nice == b.has_nice && a.nice == b.nice && a.cpus == b.cpus &&
+         a.bounce_seconds == b.bounce_seconds && a.depends == b.depends && a.order == b.order &&
+         a.wait == b.wait && a.once == b.once && a.disabled == b.disabled && eq(a.pos, b.pos) &&
+         eq(a.cmd_pos, b.cmd_pos) && eq(a.dir_pos, b.dir_pos) && eq(a.user_pos, b.user_pos);
+}
+
+inline bool eq(const std::optional<UdpAddress>& a, const std::optional<UdpAddress>& b) {
+  if (a.has_value() != b.has_value()) return false;
+  return !a || (a->host == b->host && a->port == b->port && a->iface == b->iface);
+}
+
+inline bool eq(const MsgHello& a, const MsgHello& b) {
+  return a.mode == b.mode && a.config_name == b.config_name;
+}
+inline bool eq(const MsgTableBegin& a, const MsgTableBegin& b) { return a.job_count == b.job_count; }
+inline bool eq(const IndexedJob& a, const IndexedJob& b) { return a.index == b.index && eq(a.job, b.job); }
+inline bool eq(const KeptJob& a, const KeptJob& b) { return a.index == b.index && a.name == b.name; }
+template <typename T>
+bool eq_list(const std::vector<T>& a, const std::vector<T>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (!eq(a[i], b[i])) return false;
+  return true;
+}
+inline bool eq(const MsgTableJob& a, const MsgTableJob& b) { return eq_list(a.jobs, b.jobs); }
+inline bool eq(const MsgTableEnd&, const MsgTableEnd&) { return true; }
+inline bool eq(const MsgParse& a, const MsgParse& b) { return a.generation == b.generation; }
+inline bool eq(const MsgDiag& a, const MsgDiag& b) {
+  return a.severity == b.severity && a.line == b.line && a.col == b.col && a.text == b.text;
+}
+inline bool eq(const MsgTxnBegin& a, const MsgTxnBegin& b) {
+  return a.generation == b.generation && a.job_count == b.job_count;
+}
+inline bool eq(const MsgTxnKeep& a, const MsgTxnKeep& b) { return eq_list(a.jobs, b.jobs); }
+inline bool eq(const MsgTxnAdd& a, const MsgTxnAdd& b) { return eq_list(a.jobs, b.jobs); }
+inline bool eq(const MsgTxnChange& a, const MsgTxnChange& b) { return eq_list(a.jobs, b.jobs); }
+inline bool eq(const MsgTxnRemove& a, const MsgTxnRemove& b) { return a.name == b.name; }
+inline bool eq(const MsgTxnGlobals& a, const MsgTxnGlobals& b) {
+  return eq(a.globals.report_to, b.globals.report_to) && eq(a.globals.listen_on, b.globals.listen_on);
+}
+inline bool eq(const MsgTxnEnd& a, const MsgTxnEnd& b) { return a.warnings == b.warnings; }
+inline bool eq(const MsgParseFailed& a, const MsgParseFailed& b) {
+  return a.generation == b.generation && a.errors == b.errors && a.warnings == b.warnings;
+}
+
+inline bool eq(const Message& a, const Message& b) {
+  if (a.index() != b.index()) return false;
+  return std::visit(
+      [&b](const auto& x) { return eq(x, std::get<std::decay_t<decltype(x)>>(b)); }, a);
+}
+
+inline std::vector<std::byte> bytes(std::initializer_list<int> v) {
+  std::vector<std::byte> out;
+  for (int b : v) out.push_back(static_cast<std::byte>(b));
+  return out;
+}
+
+}  // namespace pmtr::test

@@ -1,0 +1,223 @@
+#include "tests/support/e2e_harness.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "tests/support/paths.hpp"
+
+namespace pmtr::test {
+
+bool poll_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (pred()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(5ms);
+  }
+}
+
+TempDir::TempDir() {
+  char tmpl[] = "/tmp/pmtr-e2e.XXXXXX";
+  const char* p = mkdtemp(tmpl);
+  path_ = p ? p : "/tmp";
+  chmod(path_.c_str(), 0755);
+}
+
+TempDir::~TempDir() {
+  if (path_ == "/tmp" || path_.rfind("/tmp/pmtr-e2e.", 0) != 0) return;
+  std::string out;
+  run_command({"/bin/rm", "-rf", path_}, &out);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_file(const std::string& path, const std::string& text, mode_t mode) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+  }
+  chmod(tmp.c_str(), mode);
+  std::rename(tmp.c_str(), path.c_str());
+}
+
+void write_in_place(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+bool process_alive(pid_t pid) {
+  if (pid <= 0) return false;
+  const std::string st = read_file("/proc/" + std::to_string(pid) + "/stat");
+  if (st.empty()) return false;
+  const size_t close = st.rfind(')');
+  return close != std::string::npos && close + 2 < st.size() && st[close + 2] != 'Z';
+}
+
+pid_t parent_of(pid_t pid) {
+  const std::string st = read_file("/proc/" + std::to_string(pid) + "/stat");
+  const size_t close = st.rfind(')');
+  if (close == std::string::npos) return -1;
+  int ppid = -1;
+  char state;
+  if (std::sscanf(st.c_str() + close + 2, "%c %d", &state, &ppid) != 2) return -1;
+  return ppid;
+}
+
+std::vector<pid_t> descendants(pid_t root) {
+  std::vector<std::pair<pid_t, pid_t>> all;   // pid, ppid
+  if (DIR* d = opendir("/proc")) {
+    while (dirent* e = readdir(d)) {
+      const pid_t p = static_cast<pid_t>(std::atoi(e->d_name));
+      if (p > 0) all.emplace_back(p, parent_of(p));
+    }
+    closedir(d);
+  }
+  std::vector<pid_t> out{root};
+  for (size_t i = 0; i < out.size(); ++i)
+    for (const auto& [p, pp] : all)
+      if (pp == out[i]) out.push_back(p);
+  out.erase(out.begin());
+  return out;
+}
+
+std::string proc_status_field(pid_t pid, const std::string& field) {
+  std::istringstream in(read_file("/proc/" + std::to_string(pid) + "/status"));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field + ":", 0) == 0) {
+      std::string v = line.substr(field.size() + 1);
+      const size_t b = v.find_first_not_of(" \t");
+      return b == std::string::npos ? "" : v.substr(b);
+    }
+  }
+  return {};
+}
+
+int run_command(const std::vector<std::string>& argv, std::string* output) {
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) != 0) return -1;
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(p[1], 1);
+    dup2(p[1], 2);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(p[1]);
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(p[0], buf, sizeof buf)) > 0) output->append(buf, static_cast<size_t>(n));
+  close(p[0]);
+  int st = 0;
+  waitpid(pid, &st, 0);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+Pmtr::Pmtr(const std::string& config, const std::vector<std::string>& extra) {
+  log_path_ = config + ".log";
+  const std::string bin = pmtr_bin();
+  std::vector<std::string> argv{bin, "-F", "-v", "-c", config};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  pid_ = fork();
+  if (pid_ == 0) {
+    const int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    const int null = open("/dev/null", O_RDONLY);
+    dup2(null, 0);
+    // Our own process group, so a terminal ^C aimed at the test runner is
+    // not what stops it: tests stop it themselves.
+    setpgid(0, 0);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+}
+
+Pmtr::~Pmtr() {
+  if (pid_ <= 0 || exited_) return;
+  const auto tree = descendants(pid_);
+  kill(pid_, SIGKILL);
+  for (pid_t p : tree) kill(p, SIGKILL);
+  int st;
+  waitpid(pid_, &st, 0);
+}
+
+std::string Pmtr::log() const { return read_file(log_path_); }
+
+int Pmtr::count_log(const std::string& needle) const {
+  const std::string text = log();
+  int n = 0;
+  for (size_t pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
+  return n;
+}
+
+bool Pmtr::wait_log(const std::string& needle, std::chrono::milliseconds timeout, int count) const {
+  return poll_until([&] { return count_log(needle) >= count; }, timeout);
+}
+
+pid_t Pmtr::job_pid(const std::string& name) const {
+  const std::string text = log();
+  const std::string key = "started job " + name + " [";
+  const size_t pos = text.rfind(key);
+  if (pos == std::string::npos) return -1;
+  return static_cast<pid_t>(std::atoi(text.c_str() + pos + key.size()));
+}
+
+pid_t Pmtr::wait_new_pid(const std::string& name, pid_t old, std::chrono::milliseconds timeout) const {
+  pid_t p = -1;
+  poll_until([&] {
+    p = job_pid(name);
+    return p > 0 && p != old;
+  }, timeout);
+  return p != old ? p : -1;
+}
+
+pid_t Pmtr::wait_job(const std::string& name, std::chrono::milliseconds timeout) const {
+  return wait_new_pid(name, -1, timeout);
+}
+
+pid_t Pmtr::parser_pid() const {
+  for (pid_t p : descendants(pid_))
+    if (parent_of(p) == pid_ && read_file("/proc/" + std::to_string(p) + "/comm") == "pmtr: parser\n")
+      return p;
+  return -1;
+}
+
+void Pmtr::signal(int sig) const { kill(pid_, sig); }
+
+int Pmtr::stop(std::chrono::milliseconds timeout) {
+  if (exited_) return status_;
+  kill(pid_, SIGTERM);
+  const bool done = poll_until([&] {
+    const pid_t r = waitpid(pid_, &status_, WNOHANG);
+    return r == pid_;
+  }, timeout);
+  if (!done) return -1;
+  exited_ = true;
+  return status_;
+}
+
+}  // namespace pmtr::test
