@@ -10,6 +10,12 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
+# Quiet by default; `make V=1` shows every command.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
 
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
@@ -61,7 +67,7 @@ LIBS_ALL := $(LIB_monitor) $(LIB_control) $(LIB_spawner) $(LIB_parser) $(LIB_com
 PROGRAMS := $(BUILD)/pmtr $(BUILD)/pmtr-parser
 
 TEST_SUPPORT_OBJS := $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard tests/support/*.cpp))
-TEST_SUITES := common parser spawner monitor e2e
+TEST_SUITES := common parser spawner monitor e2e bench
 TEST_BINS := $(foreach s,$(TEST_SUITES),$(if $(wildcard tests/$(s)/*.cpp),$(BUILD)/tests/$(s)_tests))
 BENCH_BINS := $(patsubst bench/%_main.cpp,$(BUILD)/bench/%,$(wildcard bench/*_main.cpp))
 
@@ -71,33 +77,38 @@ all: $(PROGRAMS)
 
 $(BUILD)/obj/%.o: %.cpp
 	@mkdir -p $(@D)
-	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CXX     $<")
+	$(Q)$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
 define part_lib_rule
 $(LIB_$(1)): $(OBJS_$(1))
 	@mkdir -p $$(@D)
-	rm -f $$@ && ar rcs $$@ $$^
+	$(Q)rm -f $$@ && ar rcs $$@ $$^
 endef
 $(foreach p,$(PARTS),$(eval $(call part_lib_rule,$(p))))
 
 $(BUILD)/pmtr: $(BUILD)/obj/monitor/pmtr_main.o $(LIBS_ALL)
-	$(CXX) $(LDFLAGS) -o $@ $< $(LIBS_ALL) $(LDLIBS_SANDBOX)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(LIBS_ALL) $(LDLIBS_SANDBOX)
 
 $(BUILD)/pmtr-parser: $(BUILD)/obj/parser/parser_main.o $(LIB_parser) $(LIB_common)
-	$(CXX) $(LDFLAGS) -o $@ $< $(LIB_parser) $(LIB_common) $(LDLIBS_SANDBOX)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(LIB_parser) $(LIB_common) $(LDLIBS_SANDBOX)
 
 # One CppUTest binary per suite; each links every part library (the archive
 # linker takes only what a suite uses).
 define suite_rule
 $(BUILD)/tests/$(1)_tests: $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard tests/$(1)/*.cpp)) $(TEST_SUPPORT_OBJS) $(LIBS_ALL)
 	@mkdir -p $$(@D)
-	$(CXX) $(LDFLAGS) -o $$@ $$(filter %.o,$$^) $(LIBS_ALL) $(LDLIBS_SANDBOX) $(LDLIBS_TEST)
+	@$(if $(Q),echo "  LINK    $$@")
+	$(Q)$(CXX) $(LDFLAGS) -o $$@ $$(filter %.o,$$^) $(LIBS_ALL) $(LDLIBS_SANDBOX) $(LDLIBS_TEST)
 endef
 $(foreach s,$(TEST_SUITES),$(eval $(call suite_rule,$(s))))
 
 $(BUILD)/bench/%: $(BUILD)/obj/bench/%_main.o $(patsubst %.cpp,$(BUILD)/obj/%.o,$(filter-out %_main.cpp,$(wildcard bench/*.cpp))) $(LIBS_ALL)
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_ALL) $(LDLIBS_SANDBOX)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_ALL) $(LDLIBS_SANDBOX)
 
 # ---- dependencies: installed when root, otherwise the exact command -------
 DEB_PACKAGES := g++ make libcap-ng-dev libseccomp-dev libcpputest-dev clang libclang-rt-dev
@@ -123,7 +134,8 @@ FUZZ_SMOKE_SECONDS ?= 5
 
 $(FUZZ_BUILD)/%: tests/fuzz/%.cpp $(FUZZ_SRCS) $(wildcard common/*.hpp parser/*.hpp monitor/*.hpp)
 	@mkdir -p $(@D)
-	$(FUZZ_CXX) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) -lseccomp -lcap-ng
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CXX) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) -lseccomp -lcap-ng
 
 fuzz-build: $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 

@@ -87,10 +87,10 @@ Status send_message(int sock, const Message& m, int attach_fd) {
 }
 
 RecvResult recv_message(int sock, bool accept_fd, int flags) {
-  // One byte more than any legal record: a record of exactly that size is
-  // seen as oversized even on a kernel that did not report MSG_TRUNC.
-  // Not value-initialised: 64 KiB of zeroing per record adds up over a
-  // 200000-job table.
+  // One byte more than any legal record, so an oversized one is always
+  // seen: it either fills the buffer (n > kMessageBytes) or is cut
+  // (MSG_TRUNC).  Not value-initialised: zeroing 64 KiB per record adds up
+  // when the monitor drains a large table.
   constexpr size_t kBufBytes = limits::kMessageBytes + 1;
   const auto buf = std::make_unique_for_overwrite<std::byte[]>(kBufBytes);
 
@@ -104,6 +104,11 @@ RecvResult recv_message(int sock, bool accept_fd, int flags) {
   msg.msg_control = cbuf;
   msg.msg_controllen = sizeof cbuf;
 
+  // Room for every fd the control buffer can hold, taken before any can
+  // arrive: collecting them must not be able to fail halfway.
+  std::vector<unique_fd> fds;   // closes them all on every Bad return below
+  fds.reserve(kFdsNoticed);
+
   const IoResult r = sys_recvmsg(sock, msg, flags | MSG_CMSG_CLOEXEC);
   if (!r.ok()) {
     if (r.err == EAGAIN || r.err == EWOULDBLOCK) {
@@ -114,7 +119,6 @@ RecvResult recv_message(int sock, bool accept_fd, int flags) {
     return bad(std::string("recvmsg: ") + std::strerror(r.err), r.err);
   }
 
-  std::vector<unique_fd> fds;   // closes them all on every Bad return below
   bool foreign_cmsg = false;
   collect_fds(msg, fds, foreign_cmsg);
 

@@ -66,7 +66,7 @@ class CheckSession {
       std::fprintf(stderr, "%s\n", format_diagnostic(path_, Severity::Warning, 0, 0, cfg->warning).c_str());
     auto id = resolve_parser_identity();
     if (!id) return fail(id.error().message());
-    if (auto s = link_.spawn(*id, ParseMode::Check, path_, {}); !s) return fail(s.error().message());
+    if (auto s = link_.spawn(*id, ParseMode::Check, path_, {}, true); !s) return fail(s.error().message());
     if (auto s = link_.request_parse(1, cfg->fd.get()); !s) return fail(s.error().message());
     cfg->fd.reset();
     assembler_.expect(1, 0);

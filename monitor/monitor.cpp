@@ -66,7 +66,7 @@ int Monitor::run(const MonitorOptions& opts, StartupNotifier notify, void* notif
 void Monitor::start_parser() {
   parser_restart_at_ = kNever;
   if (auto s = parser_.spawn(parser_id_, ParseMode::Run, opts_.config_path,
-                             supervisor_.table().definitions());
+                             supervisor_.table().definitions(), opts_.foreground);
       !s) {
     parser_failed("cannot start it: " + s.error().message());
     return;
@@ -190,6 +190,7 @@ void Monitor::on_signal() {
           if (parser_.alive()) loop_.remove(parser_.fd());
           parser_.close();
           parser_restart_at_ = kNever;
+          exit_if_shutdown_complete();
         }
         break;
       default:
@@ -215,10 +216,13 @@ void Monitor::reap_children() {
     }
     log_debug("reaped orphan [%d]", static_cast<int>(pid));
   }
-  if (supervisor_.shutting_down() && supervisor_.shutdown_complete()) {
-    log_info("all jobs stopped, exiting");
-    exit_now_ = true;
-  }
+  exit_if_shutdown_complete();
+}
+
+void Monitor::exit_if_shutdown_complete() {
+  if (exit_now_ || !supervisor_.shutting_down() || !supervisor_.shutdown_complete()) return;
+  log_info("all jobs stopped, exiting");
+  exit_now_ = true;
 }
 
 void Monitor::on_inotify() {
@@ -241,7 +245,7 @@ void Monitor::on_timer() {
   }
   if (parse_outstanding_ && parse_deadline_ <= now) parser_failed("no answer within 10 s");
   supervisor_.on_timer(now);
-  if (supervisor_.shutting_down() && supervisor_.shutdown_complete()) exit_now_ = true;
+  exit_if_shutdown_complete();
 }
 
 void Monitor::rearm_timer() {

@@ -19,6 +19,7 @@ namespace pmtr {
 struct MonitorOptions {
   std::string config_path;   // absolute
   int verbosity = 0;
+  bool foreground = false;   // the parser keeps our stderr (else /dev/null)
 };
 
 // Called once the first configuration has been applied (jobs began), or
@@ -48,6 +49,7 @@ class Monitor {
   void rearm_timer();
   void sync_depends_watches();
   void startup_done(bool ok);
+  void exit_if_shutdown_complete();
 
   MonitorOptions opts_;
   EventLoop loop_;

@@ -55,7 +55,7 @@ std::string parser_program_path() {
 }
 
 Status ParserLink::spawn(const ParserIdentity& id, ParseMode mode, const std::string& config_name,
-                         const std::vector<const JobDesc*>& table) {
+                         const std::vector<const JobDesc*>& table, bool keep_stderr) {
   auto pair = make_channel_pair();
   if (!pair) return pair.error();
   unique_fd mine = std::move(pair->first);
@@ -75,12 +75,17 @@ Status ParserLink::spawn(const ParserIdentity& id, ParseMode mode, const std::st
   char* argv[] = {arg0, opt_uid, uid_s, opt_gid, gid_s, nullptr};
   char* envp[] = {nullptr};
 
+  unique_fd devnull(::open("/dev/null", O_RDWR | O_CLOEXEC));
+  if (!devnull) return Error::from_errno("open /dev/null");
+
   const pid_t pid = fork();
   if (pid < 0) return Error::from_errno("fork parser");
   if (pid == 0) {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (dup2(devnull.get(), 0) != 0 || dup2(devnull.get(), 1) != 1) _exit(127);
+    if (!keep_stderr && dup2(devnull.get(), 2) != 2) _exit(127);
     if (theirs.get() == kChannelFd) {
       if (fcntl(kChannelFd, F_SETFD, 0) != 0) _exit(127);
     } else if (dup2(theirs.get(), kChannelFd) != kChannelFd) {

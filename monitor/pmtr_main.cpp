@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
   pmtr::MonitorOptions opts;
   opts.config_path = config;
   opts.verbosity = verbosity;
+  opts.foreground = foreground;
   pmtr::Monitor monitor;
   return monitor.run(opts, on_startup, nullptr);
 }

@@ -70,8 +70,11 @@ void Supervisor::start_eligible(TimePoint now) {
   bool held = false;   // behind a `wait` job that has not exited yet
   for (Job* job : table_.start_order()) {
     if (job->state == JobState::Idle && !held) start(*job, now);
+    // A wait job restarting for a change, bounce or depends has not
+    // exited on its own: it still holds the jobs after it.
+    const bool restarting = job->state == JobState::Stopping && job->after_stop == AfterStop::Start;
     if (job->desc.wait && !job->wait_released &&
-        (job->state == JobState::Idle || job->state == JobState::Running))
+        (job->state == JobState::Idle || job->state == JobState::Running || restarting))
       held = true;
   }
 }
@@ -239,13 +242,11 @@ void Supervisor::on_timer(TimePoint now) {
         break;
     }
   });
-  lingering_.erase(std::remove_if(lingering_.begin(), lingering_.end(),
-                                  [&](const Lingering& l) {
-                                    if (l.kill_at > now) return false;
-                                    kill(-l.pgid, SIGKILL);
-                                    return true;
-                                  }),
-                   lingering_.end());
+  for (auto& l : lingering_) {
+    if (l.killed || l.kill_at > now) continue;
+    kill(-l.pgid, SIGKILL);
+    l.killed = true;   // still awaited: shutdown waits until it is reaped
+  }
 }
 
 void Supervisor::begin_shutdown(TimePoint now) {
@@ -286,7 +287,8 @@ TimePoint Supervisor::next_deadline() const noexcept {
         break;
     }
   });
-  for (const auto& l : lingering_) next = std::min(next, l.kill_at);
+  for (const auto& l : lingering_)
+    if (!l.killed) next = std::min(next, l.kill_at);
   return next;
 }
 

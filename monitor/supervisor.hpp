@@ -50,6 +50,7 @@ class Supervisor {
   struct Lingering {   // a stopped job's process group that outlived its leader
     pid_t pgid;
     TimePoint kill_at;
+    bool killed = false;   // SIGKILL sent; forgotten once the group is reaped
   };
 
   EventLoop& loop_;

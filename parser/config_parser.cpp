@@ -5,12 +5,12 @@
 #include "parser/config_parser.hpp"
 
 #include <cstring>
-#include <unordered_map>
 
 #include "common/diagnostic.hpp"
 #include "common/limits.hpp"
-#include "parser/did_you_mean.hpp"
 #include "parser/diag_sink.hpp"
+#include "parser/did_you_mean.hpp"
+#include "parser/duplicate_names.hpp"
 #include "parser/job_options.hpp"
 #include "parser/job_state.hpp"
 #include "parser/job_validator.hpp"
@@ -38,9 +38,10 @@ class Parser {
     uint32_t line_no = 0;
     size_t pos = 0;
     while (pos < text.size() && !diag_.gave_up()) {
-      if (text[pos] == '\n') {   // blank lines: no call per byte
-        ++line_no;
-        ++pos;
+      if (text[pos] == '\n') {   // runs of empty lines: no call per line
+        const size_t from = pos;
+        while (pos < text.size() && text[pos] == '\n') ++pos;
+        line_no += static_cast<uint32_t>(pos - from);
         continue;
       }
       const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
@@ -49,6 +50,7 @@ class Parser {
       pos = end + 1;
     }
     if (!diag_.gave_up()) end_of_file();
+    if (!diag_.gave_up()) names_.report(out_.jobs, diag_);
     diag_.sort_by_position();
   }
 
@@ -67,6 +69,8 @@ class Parser {
       text = text.substr(0, at);
     }
     LineLexer lx(text, line_no, diag_);
+    // Some editors start a UTF-8 file with a byte order mark.
+    if (line_no == 1 && text.substr(0, 3) == "\xef\xbb\xbf") lx.skip(3);
     Token t = lx.next(LexMode::Structural);
     if (t.kind == TokKind::End || t.kind == TokKind::Error) return;
     if (pending_job_) {
@@ -106,8 +110,13 @@ class Parser {
     if (!hint.empty()) msg += " (did you mean " + quote(hint) + "?)";
     error(lx.line(), t.col, std::move(msg));
     // `jbo {`: read the block as the job it was meant to be, so its
-    // options are checked and do not each read as out of place.
-    if (hint == "job") start_job(t, lx);
+    // options are checked and do not each read as out of place.  Only
+    // when a block follows (a copy of the lexer peeks at it).
+    if (hint == "job") {
+      LineLexer peek = lx;
+      const TokKind next = peek.next(LexMode::Structural).kind;
+      if (next == TokKind::LBrace || next == TokKind::End) start_job(t, lx);
+    }
   }
 
   void in_job(const Token& t, LineLexer& lx) {
@@ -119,10 +128,7 @@ class Parser {
         (void)continue_block(lx.next(LexMode::Structural), false, lx, js_, diag_);
         return;
       } else {
-        const char* what = js_.sub == SubBlock::Ulimit ? " (pairs like -n 4096, or a '{' block)"
-                                                       : " (paths, or a '{' block)";
-        error(js_.sub_pos.line, js_.sub_pos.col, "missing argument for " + block_name(js_.sub) + what);
-        js_.sub = SubBlock::None;
+        block_without_arguments();
       }
     }
     switch (t.kind) {
@@ -142,7 +148,7 @@ class Parser {
     if (const auto st = lookup_statement(w)) {
       switch (*st) {
         case Statement::Job:
-          error(js_.job.pos.line, js_.job.pos.col, "unterminated job block (missing '}')");
+          error(js_.job->pos.line, js_.job->pos.col, "unterminated job block (missing '}')");
           close_job(false);
           start_job(t, lx);
           return;
@@ -156,6 +162,14 @@ class Parser {
     std::string msg = "unknown option " + quote(w);
     if (!hint.empty()) msg += " (did you mean " + quote(hint) + "?)";
     error(lx.line(), t.col, std::move(msg));
+  }
+
+  // `ulimit` or `depends` ended its line, and no `{` came on the next one.
+  void block_without_arguments() {
+    const char* what = js_.sub == SubBlock::Ulimit ? " (pairs like -n 4096, or a '{' block)"
+                                                   : " (paths, or a '{' block)";
+    error(js_.sub_pos.line, js_.sub_pos.col, "missing argument for " + block_name(js_.sub) + what);
+    js_.sub = SubBlock::None;
   }
 
   void expect_end_after(LineLexer& lx, const char* what) {
@@ -202,21 +216,18 @@ class Parser {
 
   void open_job(SourcePos pos) {
     job_open_ = true;
-    js_ = JobState{};
-    js_.job.pos = pos;
+    // Past the cap, jobs are still read (and checked) but not kept.
+    JobDesc* target = &overflow_job_;
+    if (jobs_seen_ <= limits::kJobs) target = &out_.jobs.emplace_back();
+    else overflow_job_ = JobDesc{};
+    js_.reset(*target, pos);
   }
 
   void close_job(bool terminated) {
     job_open_ = false;
     validate_job(js_, terminated, diag_);
-    const std::string& name = js_.job.name;
-    if (!name.empty()) {
-      const auto [it, fresh] = names_.try_emplace(name, js_.name_pos.line);
-      if (!fresh)
-        error(js_.name_pos.line, js_.name_pos.col,
-              "duplicate job name " + quote(name) + " (first defined at line " + num(it->second) + ")");
-    }
-    if (jobs_seen_ <= limits::kJobs) out_.jobs.push_back(std::move(js_.job));
+    if (!js_.job->name.empty() && js_.job != &overflow_job_)
+      names_.add(js_.job->name, static_cast<uint32_t>(out_.jobs.size() - 1), js_.name_pos);
   }
 
   void global(const Token& kw, LineLexer& lx, bool report) {
@@ -259,11 +270,11 @@ class Parser {
     if (pending_job_)
       error(pending_pos_.line, pending_pos_.col, "expected '{' after 'job', got end of file");
     if (!job_open_) return;
-    if (js_.sub != SubBlock::None)
-      error(js_.sub_pos.line, js_.sub_pos.col,
-            js_.sub_open ? "unterminated " + block_name(js_.sub) + " block (missing '}')"
-                         : "missing argument for " + block_name(js_.sub));
-    error(js_.job.pos.line, js_.job.pos.col, "unterminated job block (missing '}')");
+    if (js_.sub != SubBlock::None && js_.sub_open)
+      error(js_.sub_pos.line, js_.sub_pos.col, "unterminated " + block_name(js_.sub) + " block (missing '}')");
+    else if (js_.sub != SubBlock::None)
+      block_without_arguments();
+    error(js_.job->pos.line, js_.job->pos.col, "unterminated job block (missing '}')");
     close_job(false);
   }
 
@@ -273,8 +284,9 @@ class Parser {
   SourcePos pending_pos_;
   bool job_open_ = false;
   JobState js_;
+  JobDesc overflow_job_;   // the job being read once there are too many
   size_t jobs_seen_ = 0;
-  std::unordered_map<std::string, uint32_t> names_;   // job name -> line of its `name`
+  DuplicateNames names_;
   uint32_t report_line_ = 0;
   uint32_t listen_line_ = 0;
 };

@@ -1,6 +1,24 @@
-// The pmtr.conf language (SPEC §1): lexer + recursive-descent parser +
-// validator.  Pure: text in, jobs and diagnostics out; no I/O, so it runs
-// unchanged inside the sandboxed pmtr-parser and in unit tests.
+// The pmtr.conf language (SPEC §1): lexer + hand-written parser (a line-
+// driven state machine, no recursion) + validator.  Pure: text in, jobs and
+// diagnostics out; no I/O, no locale, no exceptions on bad input, so it
+// runs unchanged inside the sandboxed pmtr-parser and in unit tests.
+//
+// The exact rules are in parser/LANGUAGE.md; in short:
+//  - line-oriented: one option per line, `cmd` takes the rest of its line;
+//    blocks (`job {}`, `ulimit {}`, `depends {}`) span lines, and their `{`
+//    may also open the next line;
+//  - words are shell-like: "quoted" segments glue to their word, only \"
+//    and \\ escape inside quotes, a backslash outside quotes is literal;
+//    `#` starting a word (outside quotes) comments out the rest of the line,
+//    `cmd` lines included;
+//  - every rule of common/job_check.hpp is enforced with a positioned
+//    diagnostic, so a config with errors() == 0 only yields jobs that pass
+//    check_job() and fit one channel record;
+//  - ulimit values are raw setrlimit(2) units (not scaled like bash), or
+//    infinity/unlimited;
+//  - every problem is reported (recovery at the end of the line), sorted by
+//    position, at most limits::kDiagnostics plus "too many errors, giving
+//    up"; misspelled keywords get "(did you mean 'name'?)".
 #pragma once
 
 #include <cstdint>
@@ -21,9 +39,11 @@ struct Diagnostic {
 };
 
 struct ParsedConfig {
-  std::vector<JobDesc> jobs;   // in file order; only when errors() == 0
+  // In file order.  Also filled when there are errors (what could be read),
+  // but only meaningful when errors() == 0.
+  std::vector<JobDesc> jobs;
   GlobalConfig globals;
-  std::vector<Diagnostic> diagnostics;   // file order
+  std::vector<Diagnostic> diagnostics;   // sorted by (line, col); "giving up" last
   [[nodiscard]] size_t errors() const noexcept;
   [[nodiscard]] size_t warnings() const noexcept;
 };

@@ -11,7 +11,7 @@ constexpr size_t kQuotedWordBytes = 64;
 
 void DiagSink::error(uint32_t line, uint32_t col, std::string text) {
   if (gave_up_) return;
-  if (errors_ == max_errors_) {
+  if (errors_ + warnings_ == max_) {
     gave_up_ = true;
     ++errors_;
     out_.push_back(Diagnostic{Severity::Error, line, col, "too many errors, giving up"});
@@ -22,7 +22,7 @@ void DiagSink::error(uint32_t line, uint32_t col, std::string text) {
 }
 
 void DiagSink::warning(uint32_t line, uint32_t col, std::string text) {
-  if (gave_up_ || warnings_ == max_errors_) return;
+  if (gave_up_ || warnings_ == max_warnings_ || errors_ + warnings_ == max_) return;
   ++warnings_;
   out_.push_back(Diagnostic{Severity::Warning, line, col, std::move(text)});
 }

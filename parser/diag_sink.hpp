@@ -1,7 +1,9 @@
-// Where the lexer, parser and validator put their diagnostics.  Caps the
-// number of errors (limits::kDiagnostics, then one "too many errors, giving
-// up") and of warnings (beyond the cap they are dropped: a flood of warnings
-// must never turn a valid config into a failed one).
+// Where the lexer, parser and validator put their diagnostics.  At most
+// limits::kDiagnostics of them, then one "too many errors, giving up": the
+// monitor treats more than kDiagnostics + 1 as a protocol violation.
+// Warnings may take only a tenth of that room and are dropped beyond it
+// (silently: a flood of warnings must neither crowd out the errors nor turn
+// a valid config into a failed one).
 #pragma once
 
 #include <cstddef>
@@ -17,8 +19,8 @@ namespace pmtr::conf {
 
 class DiagSink {
  public:
-  explicit DiagSink(std::vector<Diagnostic>& out, size_t max_errors = limits::kDiagnostics) noexcept
-      : out_(out), max_errors_(max_errors) {}
+  explicit DiagSink(std::vector<Diagnostic>& out, size_t max = limits::kDiagnostics) noexcept
+      : out_(out), max_(max), max_warnings_(max / 10) {}
 
   void error(uint32_t line, uint32_t col, std::string text);
   void warning(uint32_t line, uint32_t col, std::string text);
@@ -34,7 +36,8 @@ class DiagSink {
 
  private:
   std::vector<Diagnostic>& out_;
-  size_t max_errors_;
+  size_t max_;            // errors and warnings together
+  size_t max_warnings_;
   size_t errors_ = 0;
   size_t warnings_ = 0;
   bool gave_up_ = false;

@@ -53,7 +53,7 @@ void set_name(const Ctx& c) {
                        num(limits::kNameBytes) + " bytes)");
     return;
   }
-  c.js.job.name = v.value();
+  c.js.job->name = v.value();
   c.js.name_pos = c.pos(v);
 }
 
@@ -73,22 +73,32 @@ void set_cmd(const Ctx& c) {
     c.error(t.col, "invalid cmd path " + quote(exe));
     return;
   }
-  const SourcePos cmd_pos = c.pos(t);
-  std::vector<std::string> argv;
+  c.js.job->cmd_pos = c.pos(t);
+  // Filled in place; after an error it may be partial, but then the
+  // config is rejected anyway.
+  std::vector<std::string>& argv = c.js.job->argv;
   argv.reserve(4);   // most commands: one allocation
   argv.emplace_back(exe);
+  Token last = t;
   for (;;) {
     t = c.lx.next(LexMode::Argument);
-    if (t.kind == TokKind::End) break;
-    if (t.kind == TokKind::Error) return;
+    if (t.kind == TokKind::End || t.kind == TokKind::Error) break;
     if (argv.size() == limits::kArgs) {
       c.error(t.col, "too many arguments for 'cmd' (max " + num(limits::kArgs) + ")");
       return;
     }
+    if (!valid_argument(t.value())) {   // unreachable with the shipped caps; kept in step
+      c.error(t.col, "invalid argument " + quote(t.value()));
+      return;
+    }
     argv.emplace_back(t.value());
+    last = t;
   }
-  c.js.job.argv = std::move(argv);
-  c.js.job.cmd_pos = cmd_pos;
+  // `cmd /bin/x }` closes nothing: cmd takes the whole line.  Say so, since
+  // the block then runs on and the error lands far away.
+  if (t.kind == TokKind::End && argv.size() > 1 && !last.quoted && last.value() == "}")
+    c.diag.warning(c.lx.line(), last.col,
+                   "'}' is an argument of 'cmd' (cmd takes the rest of its line; put '}' on its own line)");
 }
 
 void set_dir(const Ctx& c) {
@@ -103,8 +113,8 @@ void set_dir(const Ctx& c) {
     c.error(v.col, "invalid dir path " + quote(d));
     return;
   }
-  c.js.job.dir = d;
-  c.js.job.dir_pos = c.pos(v);
+  c.js.job->dir = d;
+  c.js.job->dir_pos = c.pos(v);
 }
 
 void set_io(const Ctx& c, std::string& field) {
@@ -124,8 +134,8 @@ void set_user(const Ctx& c) {
     c.error(v.col, "invalid user name " + quote(v.value()));
     return;
   }
-  c.js.job.user = v.value();
-  c.js.job.user_pos = c.pos(v);
+  c.js.job->user = v.value();
+  c.js.job->user_pos = c.pos(v);
 }
 
 void add_env(const Ctx& c) {
@@ -142,7 +152,7 @@ void add_env(const Ctx& c) {
     c.error(v.col, "invalid environment variable name " + quote(var));
     return;
   }
-  auto& env = c.js.job.env;
+  auto& env = c.js.job->env;
   for (size_t i = 0; i < env.size(); ++i) {
     if (std::string_view(env[i]).substr(0, eq + 1) == e.substr(0, eq + 1)) {
       c.error(v.col, "duplicate env " + quote(var) + " (first set at line " + num(c.js.env_line[i]) + ")");
@@ -165,8 +175,8 @@ void set_nice(const Ctx& c) {
     c.error(v.col, "invalid nice value " + quote(v.value()) + " (an integer from -20 to 19)");
     return;
   }
-  c.js.job.has_nice = true;
-  c.js.job.nice = static_cast<int32_t>(*n);
+  c.js.job->has_nice = true;
+  c.js.job->nice = static_cast<int32_t>(*n);
 }
 
 void set_cpu(const Ctx& c) {
@@ -177,7 +187,7 @@ void set_cpu(const Ctx& c) {
     c.error(v.col, cpus.error().what);
     return;
   }
-  c.js.job.cpus = std::move(cpus.value());
+  c.js.job->cpus = std::move(cpus.value());
 }
 
 void set_order(const Ctx& c) {
@@ -189,7 +199,7 @@ void set_order(const Ctx& c) {
     c.error(v.col, "invalid order " + quote(v.value()) + " (an integer from -2147483648 to 2147483647)");
     return;
   }
-  c.js.job.order = static_cast<int32_t>(*n);
+  c.js.job->order = static_cast<int32_t>(*n);
 }
 
 void set_bounce(const Ctx& c) {
@@ -217,7 +227,7 @@ void set_bounce(const Ctx& c) {
     c.error(n.col, secs.error().what);
     return;
   }
-  c.js.job.bounce_seconds = secs.value();
+  c.js.job->bounce_seconds = secs.value();
 }
 
 void set_flag(const Ctx& c, bool& flag) {
@@ -259,9 +269,9 @@ void open_list(const Ctx& c, SubBlock kind) {
   js.sub_inline = false;
 }
 
-// One `-n 4096` pair; `flag` is the flag word.  False: skip the line;
-// `next` then holds a token the caller must still handle ('}' closing the
-// block right after a flag without value), or End.
+// One `-n 4096` pair; `flag` is the flag word.  False after an error; if
+// the error was a missing value, `next` is the token found instead (a `}`
+// there still closes the block).
 bool ulimit_pair(const Ctx& c, const Token& flag, Token& next) {
   const auto res = lookup_ulimit(flag.value());
   if (!res) {
@@ -273,7 +283,7 @@ bool ulimit_pair(const Ctx& c, const Token& flag, Token& next) {
   if (v.kind != TokKind::Word) {
     if (v.kind != TokKind::Error)
       c.error(flag.col, "missing value for ulimit " + quote(flag.value()));
-    if (v.kind == TokKind::RBrace) next = std::move(v);
+    next = v;
     return false;
   }
   auto value = parse_ulimit_value(v.value());
@@ -287,7 +297,7 @@ bool ulimit_pair(const Ctx& c, const Token& flag, Token& next) {
     return false;
   }
   first = c.lx.line();
-  auto& lims = c.js.job.ulimits;
+  auto& lims = c.js.job->ulimits;
   const auto at = std::lower_bound(lims.begin(), lims.end(), *res,
                                    [](const Ulimit& u, uint8_t r) { return u.resource < r; });
   lims.insert(at, Ulimit{*res, value.value()});
@@ -296,11 +306,15 @@ bool ulimit_pair(const Ctx& c, const Token& flag, Token& next) {
 
 bool depends_path(const Ctx& c, const Token& t) {
   const std::string_view p = t.value();
-  if (!valid_abs_path(p)) {
+  if (p.empty() || p[0] != '/') {
     c.error(t.col, "depends path " + quote(p) + " is not an absolute path");
     return false;
   }
-  auto& deps = c.js.job.depends;
+  if (!valid_abs_path(p)) {
+    c.error(t.col, "invalid depends path " + quote(p));
+    return false;
+  }
+  auto& deps = c.js.job->depends;
   if (std::find(deps.begin(), deps.end(), p) != deps.end()) {
     c.diag.warning(c.lx.line(), t.col, "duplicate depends path " + quote(p) + " ignored");
     return true;
@@ -338,18 +352,18 @@ void apply_option(Option opt, const Token& kw, LineLexer& lx, JobState& js, Diag
     case Option::Name: set_name(c); return;
     case Option::Cmd: set_cmd(c); return;
     case Option::Dir: set_dir(c); return;
-    case Option::In: set_io(c, js.job.in); return;
-    case Option::Out: set_io(c, js.job.out); return;
-    case Option::Err: set_io(c, js.job.err); return;
+    case Option::In: set_io(c, js.job->in); return;
+    case Option::Out: set_io(c, js.job->out); return;
+    case Option::Err: set_io(c, js.job->err); return;
     case Option::User: set_user(c); return;
     case Option::Env: add_env(c); return;
     case Option::Nice: set_nice(c); return;
     case Option::Cpu: set_cpu(c); return;
     case Option::Order: set_order(c); return;
     case Option::Bounce: set_bounce(c); return;
-    case Option::Wait: set_flag(c, js.job.wait); return;
-    case Option::Once: set_flag(c, js.job.once); return;
-    case Option::Disable: set_flag(c, js.job.disabled); return;
+    case Option::Wait: set_flag(c, js.job->wait); return;
+    case Option::Once: set_flag(c, js.job->once); return;
+    case Option::Disable: set_flag(c, js.job->disabled); return;
     case Option::Ulimit: open_list(c, SubBlock::Ulimit); return;
     case Option::Depends: open_list(c, SubBlock::Depends); return;
   }
@@ -392,14 +406,18 @@ BlockResult continue_block(const Token& first, bool line_start, LineLexer& lx, J
       return BlockResult::Reprocess;
     }
     line_start = false;
+    ++js.sub_items;   // even a rejected item: the block is not "empty"
     Token next;
-    next.kind = TokKind::End;
+    next.kind = TokKind::Word;   // not yet read
     const bool ok = js.sub == SubBlock::Ulimit ? ulimit_pair(c, *cur, next) : depends_path(c, *cur);
     if (!ok) {
+      // Recover at the block's `}` if it is on this line, else at the end
+      // of the line: an error must not swallow the block's end.
+      while (next.kind != TokKind::RBrace && next.kind != TokKind::End && next.kind != TokKind::Error)
+        next = lx.next(LexMode::Structural);
       if (next.kind != TokKind::RBrace) return BlockResult::Done;
-      t = std::move(next);
+      t = next;
     } else {
-      ++js.sub_items;
       t = lx.next(LexMode::Structural);
     }
     cur = &t;

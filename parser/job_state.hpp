@@ -17,7 +17,9 @@ namespace pmtr::conf {
 enum class SubBlock : uint8_t { None, Ulimit, Depends };
 
 struct JobState {
-  JobDesc job;
+  // The descriptor being filled in, in place: ParsedConfig::jobs.back(),
+  // so a job is never copied or moved once read.
+  JobDesc* job = nullptr;
   std::array<uint32_t, kOptionCount> first_line{};     // 0: not given
   std::array<uint32_t, RLIM_NLIMITS> ulimit_line{};    // by RLIMIT_* number
   std::vector<uint32_t> env_line;                      // parallel to job.env
@@ -31,6 +33,22 @@ struct JobState {
   SourcePos sub_pos;
   uint32_t sub_items = 0;
   bool depends_overflow = false;   // "too many depends" reported once
+
+  // Ready for the next block, filling `target` (a fresh JobDesc).
+  void reset(JobDesc& target, SourcePos pos) {
+    job = &target;
+    job->pos = pos;
+    first_line.fill(0);
+    ulimit_line.fill(0);
+    env_line.clear();
+    name_pos = {};
+    sub = SubBlock::None;
+    sub_open = false;
+    sub_inline = false;
+    sub_pos = {};
+    sub_items = 0;
+    depends_overflow = false;
+  }
 };
 
 }  // namespace pmtr::conf

@@ -21,7 +21,7 @@ size_t size_bound(const JobDesc& j) {
 }  // namespace
 
 void validate_job(const JobState& js, bool terminated, DiagSink& diag) {
-  const JobDesc& j = js.job;
+  const JobDesc& j = *js.job;
   const auto who = [&j] { return j.name.empty() ? std::string("job") : "job " + quote(j.name); };
   if (terminated) {
     if (js.first_line[static_cast<size_t>(Option::Name)] == 0)

@@ -45,6 +45,22 @@ static_assert(kOptionNames[static_cast<size_t>(Option::Name)] == "name");
 static_assert(kOptionNames[static_cast<size_t>(Option::Wait)] == "wait");
 static_assert(kOptionNames[static_cast<size_t>(Option::Depends)] == "depends");
 
+// For each first letter a-z, the range of kOptionNames starting with it.
+struct Bucket {
+  uint8_t first = 0;
+  uint8_t last = 0;
+};
+constexpr std::array<Bucket, 26> make_buckets() {
+  std::array<Bucket, 26> b{};
+  for (size_t i = 0; i < kOptionNames.size(); ++i) {
+    auto& k = b[static_cast<size_t>(kOptionNames[i][0] - 'a')];
+    if (k.first == k.last) k.first = static_cast<uint8_t>(i);
+    k.last = static_cast<uint8_t>(i + 1);
+  }
+  return b;
+}
+constexpr std::array<Bucket, 26> kOptionBuckets = make_buckets();
+
 constexpr std::array<std::string_view, 3> kStatementNames = {"job", "listen", "report"};
 static_assert(kStatementNames[static_cast<size_t>(Statement::Report)] == "report");
 
@@ -87,9 +103,13 @@ static_assert(sorted(kUlimits));
 }  // namespace
 
 std::optional<Option> lookup_option(std::string_view word) noexcept {
-  const auto it = std::lower_bound(kOptionNames.begin(), kOptionNames.end(), word);
-  if (it == kOptionNames.end() || *it != word) return std::nullopt;
-  return static_cast<Option>(it - kOptionNames.begin());
+  // Called for every line of every job: bucket by first letter, then at
+  // most three comparisons, instead of a binary search of memcmp calls.
+  if (word.empty() || word[0] < 'a' || word[0] > 'z') return std::nullopt;
+  const auto& b = kOptionBuckets[static_cast<size_t>(word[0] - 'a')];
+  for (size_t i = b.first; i < b.last; ++i)
+    if (kOptionNames[i] == word) return static_cast<Option>(i);
+  return std::nullopt;
 }
 
 std::string_view option_name(Option o) noexcept { return kOptionNames[static_cast<size_t>(o)]; }
@@ -112,9 +132,9 @@ bool single_valued(Option o) noexcept {
 std::span<const std::string_view> option_names() noexcept { return kOptionNames; }
 
 std::optional<Statement> lookup_statement(std::string_view word) noexcept {
-  const auto it = std::lower_bound(kStatementNames.begin(), kStatementNames.end(), word);
-  if (it == kStatementNames.end() || *it != word) return std::nullopt;
-  return static_cast<Statement>(it - kStatementNames.begin());
+  for (size_t i = 0; i < kStatementNames.size(); ++i)
+    if (kStatementNames[i] == word) return static_cast<Statement>(i);
+  return std::nullopt;
 }
 
 std::span<const std::string_view> statement_names() noexcept { return kStatementNames; }

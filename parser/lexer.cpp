@@ -37,27 +37,6 @@ std::string describe(const Token& t) {
   return "?";
 }
 
-uint32_t LineLexer::end_col() const noexcept {
-  // Only used for messages; a linear scan of one line is fine.
-  size_t end = 0;
-  bool in_quote = false, word_start = true;
-  for (size_t i = 0; i < s_.size(); ++i) {
-    const char c = s_[i];
-    if (in_quote) {
-      if (c == '\\' && i + 1 < s_.size()) ++i;
-      else if (c == '"') in_quote = false;
-      end = i + 1;
-      continue;
-    }
-    if (is_blank(c)) { word_start = true; continue; }
-    if (c == '#' && word_start) break;
-    if (c == '"') in_quote = true;
-    word_start = false;
-    end = i + 1;
-  }
-  return col_of(end);
-}
-
 Token LineLexer::fail(uint32_t col, std::string text) {
   diag_.error(line_, col, std::move(text));
   i_ = s_.size();
@@ -67,14 +46,14 @@ Token LineLexer::fail(uint32_t col, std::string text) {
   return t;
 }
 
-// At an opening quote; appends the segment's value to t.unquoted.
-bool LineLexer::quoted_segment(Token& t) {
+// At an opening quote; appends the segment's value to buf_.
+bool LineLexer::quoted_segment() {
   const size_t open = i_++;
   while (i_ < s_.size()) {
     // Copy the run up to the next quote or backslash in one append.
     size_t j = i_;
     while (j < s_.size() && s_[j] != '"' && s_[j] != '\\') ++j;
-    t.unquoted.append(s_.data() + i_, j - i_);
+    buf_.append(s_.data() + i_, j - i_);
     i_ = j;
     if (i_ == s_.size()) break;
     if (s_[i_] == '"') {
@@ -91,7 +70,7 @@ bool LineLexer::quoted_segment(Token& t) {
       fail(col_of(i_), std::move(msg));
       return false;
     }
-    t.unquoted.push_back(e);
+    buf_.push_back(e);
     i_ += 2;
   }
   fail(col_of(open), "unterminated quoted string");
@@ -111,32 +90,35 @@ Token LineLexer::next(LexMode mode) {
   const bool structural = mode == LexMode::Structural;
   if (structural && is_brace(c)) {
     t.kind = c == '{' ? TokKind::LBrace : TokKind::RBrace;
-    t.raw = s_.substr(i_++, 1);
+    t.text = s_.substr(i_++, 1);
     return t;
   }
   t.kind = TokKind::Word;
+  const uint8_t stop = structural ? (kBlank | kQuote | kBrace) : (kBlank | kQuote);
   const size_t start = i_;
+  size_t value_start = 0;   // in buf_, once quoted
   while (i_ < s_.size()) {
-    const char d = s_[i_];
-    if (d == '"') {
+    if (s_[i_] == '"') {
       if (!t.quoted) {
+        // Every value on the line fits in the line: one allocation, and
+        // views into buf_ stay valid.
+        if (buf_.capacity() < s_.size()) buf_.reserve(s_.size());
         t.quoted = true;
-        t.unquoted.assign(s_.data() + start, i_ - start);
+        value_start = buf_.size();
+        buf_.append(s_.data() + start, i_ - start);
       }
-      if (!quoted_segment(t)) return Token{TokKind::Error, t.col, false, {}, {}};
+      if (!quoted_segment()) return Token{TokKind::Error, false, t.col, {}};
       continue;
     }
-    const uint8_t stop = structural ? (kBlank | kQuote | kBrace) : (kBlank | kQuote);
     size_t j = i_;
     while (j < s_.size() && !(cls(s_[j]) & stop)) ++j;
-    if (t.quoted) t.unquoted.append(s_.data() + i_, j - i_);
+    if (t.quoted) buf_.append(s_.data() + i_, j - i_);
     i_ = j;
     if (i_ == s_.size() || s_[i_] != '"') break;
   }
-  t.raw = s_.substr(start, i_ - start);
-  const size_t len = t.value().size();
-  if (len > max_token_) {
-    return fail(t.col, "word too long (" + std::to_string(len) + " bytes, max " +
+  t.text = t.quoted ? std::string_view(buf_).substr(value_start) : s_.substr(start, i_ - start);
+  if (t.text.size() > max_token_) {
+    return fail(t.col, "word too long (" + std::to_string(t.text.size()) + " bytes, max " +
                            std::to_string(max_token_) + ")");
   }
   return t;

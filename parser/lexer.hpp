@@ -12,7 +12,9 @@
 // LexMode::Argument (values of name, cmd, env, dir, ...), so
 // `cmd /usr/bin/find . -exec {} ;` keeps its braces.
 //
-// Unquoted words are views into the config text: no allocation per token.
+// Tokens are views: an unquoted word into the config text, a quoted one
+// into the lexer's buffer for the line (allocated once, on the line's
+// first quote).  A token stays valid as long as its LineLexer.
 #pragma once
 
 #include <cstddef>
@@ -37,19 +39,15 @@ enum class LexMode : uint8_t { Structural, Argument };
 
 struct Token {
   TokKind kind = TokKind::End;
-  uint32_t col = 0;            // 1-based byte column of the first byte
   bool quoted = false;         // had at least one quoted segment
-  std::string_view raw;        // the bytes as written, quotes included
-  std::string unquoted;        // the value, only when quoted
+  uint32_t col = 0;            // 1-based byte column of the first byte
+  std::string_view text;       // the word's value (quotes and escapes resolved)
 
-  [[nodiscard]] std::string_view value() const noexcept {
-    return quoted ? std::string_view(unquoted) : raw;
-  }
-  [[nodiscard]] bool is_word() const noexcept { return kind == TokKind::Word; }
+  [[nodiscard]] std::string_view value() const noexcept { return text; }
   // A word whose value is `kw`; quoting does not matter ("job" is job),
   // as in the shell.  Only braces differ: a quoted "{" is a word.
   [[nodiscard]] bool is_keyword(std::string_view kw) const noexcept {
-    return kind == TokKind::Word && value() == kw;
+    return kind == TokKind::Word && text == kw;
   }
 };
 
@@ -65,16 +63,17 @@ class LineLexer {
       : s_(line), line_(line_no), diag_(diag), max_token_(max_token) {}
 
   Token next(LexMode mode);
+  // Skips the first n bytes (a UTF-8 byte order mark); columns still count them.
+  void skip(size_t n) noexcept { i_ = n < s_.size() ? n : s_.size(); }
 
   [[nodiscard]] uint32_t line() const noexcept { return line_; }
-  // Column just past the last byte that is not blank or comment.
-  [[nodiscard]] uint32_t end_col() const noexcept;
 
  private:
-  bool quoted_segment(Token& t);
+  bool quoted_segment();
   Token fail(uint32_t col, std::string text);
 
   std::string_view s_;
+  std::string buf_;   // values of quoted words; never reallocated once reserved
   size_t i_ = 0;
   uint32_t line_;
   DiagSink& diag_;

@@ -2,10 +2,11 @@
 // step; enter_parser_sandbox() runs them in a fixed order, and the order is
 // the point:
 //
-//   1. rlimits            Lowering them needs no privilege, and RLIMIT_NPROC
-//                         must be in place before the uid change, which is
-//                         when the kernel first counts the new user's
-//                         processes against it.
+//   1. rlimits            Lowering them needs no privilege.  RLIMIT_NPROC
+//                         goes in before the uid change so the change itself
+//                         is measured against it: the kernel then marks the
+//                         process, and even an execve would fail (EAGAIN);
+//                         fork is refused whenever it is tried.
 //   2. bounding set       Emptied while we are still root: PR_CAPBSET_DROP
 //                         needs CAP_SETPCAP in the effective set, and the
 //                         uid change below takes that away.  Afterwards
@@ -40,9 +41,11 @@
 // CAP_SETPCAP can lower, is emptied (step 2) and checked only when we hold
 // that.  RLIMIT_NPROC is left alone.  Steps 1 and 9-11 always run.
 //
-// Nothing here opens a file: RLIMIT_NOFILE is already down to
-// kParserOpenFiles when the later steps run, and libcap-ng reads the
-// bounding and ambient sets with prctl when it cannot open /proc.
+// RLIMIT_NOFILE is already down to kParserOpenFiles when the later steps
+// run.  Nothing here needs to open a file: libcap-ng reads
+// /proc/<tid>/status for the bounding and ambient sets when an fd is free
+// and falls back to prctl when not, and the verification (step 8) asks the
+// kernel with prctl directly.
 #include <cap-ng.h>
 #include <grp.h>
 #include <sys/prctl.h>
@@ -77,7 +80,9 @@ Status cap_rlimit(int resource, const char* name, rlim_t value) {
 Status set_rlimits(bool changing_uid) {
   // Fds 0-3 and the one config fd received by SCM_RIGHTS; the kernel
   // refuses to install a second one (MSG_CTRUNC), and nothing can be opened.
-  if (Status s = cap_rlimit(RLIMIT_NOFILE, "RLIMIT_NOFILE", kParserOpenFiles); !s) return s;
+  // SANITIZE=1 builds get two more (parser/sandbox_private.hpp).
+  const rlim_t nofile = kParserOpenFiles + sandbox_detail::kSanitizerExtraFds;
+  if (Status s = cap_rlimit(RLIMIT_NOFILE, "RLIMIT_NOFILE", nofile); !s) return s;
   // No file may grow.  A write to a regular file then raises SIGXFSZ,
   // which would kill the parser if stderr were a log file (pmtr -F
   // 2>>log): ignored, so that write fails with EFBIG instead.
@@ -158,7 +163,8 @@ Status prove_ids(const SandboxIdentity& id) {
 
 Status clear_capabilities() {
   capng_clear(static_cast<capng_select_t>(CAPNG_SELECT_CAPS | CAPNG_SELECT_AMBIENT));
-  if (capng_apply(CAPNG_SELECT_CAPS) != 0) return Error::from_errno("capng_apply effective/permitted/inheritable");
+  if (capng_apply(CAPNG_SELECT_CAPS) != 0)
+    return Error::from_errno("capng_apply effective/permitted/inheritable");
   if (capng_apply(CAPNG_SELECT_AMBIENT) != 0) return Error::from_errno("capng_apply ambient");
   return {};
 }
@@ -179,10 +185,11 @@ Status verify_no_capabilities(bool check_bounding) {
     }
     if (cap >= 64) return Error{0, "verify: more capabilities than fit in a set"};
     const std::string which = "verify: capability " + std::to_string(cap) + " still in the ";
-    if (capng_have_capability(CAPNG_EFFECTIVE, static_cast<unsigned>(cap)) != 0) return Error{0, which + "effective set"};
-    if (capng_have_capability(CAPNG_PERMITTED, static_cast<unsigned>(cap)) != 0) return Error{0, which + "permitted set"};
-    if (capng_have_capability(CAPNG_INHERITABLE, static_cast<unsigned>(cap)) != 0)
-      return Error{0, which + "inheritable set"};
+    const auto c = static_cast<unsigned>(cap);
+    // capng_have_capability answers 1, or -1 on failure: both refuse.
+    if (capng_have_capability(CAPNG_EFFECTIVE, c) != 0) return Error{0, which + "effective set"};
+    if (capng_have_capability(CAPNG_PERMITTED, c) != 0) return Error{0, which + "permitted set"};
+    if (capng_have_capability(CAPNG_INHERITABLE, c) != 0) return Error{0, which + "inheritable set"};
     const int ambient = prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, cap, 0, 0);
     if (ambient != 0) return Error{ambient < 0 ? errno : 0, which + "ambient set"};
     if (check_bounding && in_bounding != 0) return Error{0, which + "bounding set"};

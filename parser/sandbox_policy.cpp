@@ -140,13 +140,21 @@ const Rule kAllow[] = {
 };
 
 #if PMTR_SANDBOX_ASAN
-// ---- SANITIZE=1 builds only -------------------------------------------------
-// AddressSanitizer's __asan_handle_no_return, run before every throw,
-// reads (never sets) the alternate signal stack to find the stack bounds.
+// ---- SANITIZE=1 builds only (ASan and UBSan, always together) ---------------
 // Not compiled into the production parser; the golden filter dump
-// (tests/parser/sandbox_filter.pfc) describes the build without it.
+// (tests/parser/sandbox_filter.pfc) describes the build without this block.
+//  sigaltstack(NULL, ...): ASan's __asan_handle_no_return, run before every
+//           throw, reads (never sets) the alternate signal stack.
+//  pipe2(.., 0) and write to fds >= 3: UBSan's vptr check, the first time
+//           it meets a (vtable, type) pair, tests whether the vtable is
+//           readable by writing it into a fresh pipe (sanitizer_common's
+//           IsAccessibleMemoryRange).  Refusing either makes it report a
+//           false "invalid vptr".  stdin and stdout stay closed to writes.
+//           RLIMIT_NOFILE is raised by two in these builds for that pipe.
 const Rule kAllowSanitizer[] = {
     PMTR_RULE_IF(sigaltstack, (scmp_arg_cmp{0, SCMP_CMP_EQ, 0, 0})),
+    PMTR_RULE_IF(pipe2, int_arg_is(1, 0)),
+    PMTR_RULE_IF(write, (scmp_arg_cmp{0, SCMP_CMP_GE, 3, 0})),
 };
 #endif
 

@@ -17,7 +17,7 @@
 // Files are opened after the switch to the job's user on purpose.  dir and
 // the in/out/err paths are usually in directories the job's user owns; if
 // root opened them, that user could plant a symlink (out -> /etc/shadow)
-// and have root truncate-append, create or read files anywhere.  Opened
+// and have root append to, create or read files anywhere.  Opened
 // with the job's own rights, a path can only reach what the user could
 // reach anyway, and a file the job creates belongs to its user.
 #include "spawner/child_steps.hpp"

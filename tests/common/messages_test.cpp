@@ -19,6 +19,7 @@
 
 using namespace pmtr;
 using pmtr::test::eq;
+using pmtr::test::decode_reason;
 using pmtr::test::full_job;
 using pmtr::test::job_mutators;
 using pmtr::test::job_with_record_size;
@@ -142,11 +143,6 @@ std::vector<std::byte> job_record(const JobDesc& j, const JobOverrides& o) {
   w.u32(1);
   layout_job(w, j, o);
   return w.take();
-}
-
-std::string reason(std::span<const std::byte> rec) {
-  Result<Message> r = decode_message(rec);
-  return r.ok() ? "decoded" : r.error().what;
 }
 
 // A decoded record must be the canonical encoding of what it decoded to:
@@ -288,7 +284,7 @@ TEST(Messages, EveryTruncationIsRejected) {
   for (const Message& m : sample_messages()) {
     const auto rec = encode_message(m);
     for (size_t len = 0; len < rec.size(); ++len) {
-      const std::string why = reason(std::span<const std::byte>(rec.data(), len));
+      const std::string why = decode_reason(std::span<const std::byte>(rec.data(), len));
       STRCMP_EQUAL_TEXT("truncated record", why.c_str(), message_type_name(message_type(m)));
     }
   }
@@ -299,7 +295,7 @@ TEST(Messages, OneExtraByteIsRejected) {
     for (int extra : {0x00, 0x01, 0x7f, 0xff}) {
       auto rec = encode_message(m);
       rec.push_back(static_cast<std::byte>(extra));
-      STRCMP_EQUAL("trailing bytes after record", reason(rec).c_str());
+      STRCMP_EQUAL("trailing bytes after record", decode_reason(rec).c_str());
     }
   }
 }
@@ -329,7 +325,7 @@ TEST(Messages, WrongProtocolVersionIsRejected) {
     if (v == kProtocolVersion) continue;
     auto rec = encode_message(MsgParse{1});
     rec[0] = static_cast<std::byte>(v);
-    STRCMP_EQUAL("wrong protocol version", reason(rec).c_str());
+    STRCMP_EQUAL("wrong protocol version", decode_reason(rec).c_str());
   }
 }
 
@@ -337,7 +333,7 @@ TEST(Messages, OnlyTheFourteenTypesAreKnown) {
   const std::set<int> known = {1, 2, 3, 4, 5, 20, 21, 22, 23, 24, 25, 26, 27, 28};
   for (int t = 0; t < 256; ++t) {
     const auto rec = test::bytes({kProtocolVersion, t});
-    const std::string why = reason(rec);
+    const std::string why = decode_reason(rec);
     if (known.count(t) != 0)
       CHECK(why != "unknown message type");
     else
@@ -355,7 +351,7 @@ TEST(Messages, RecordAtTheSizeLimitDecodesOneByteMoreDoesNot) {
 
   const auto big = encode_message(MsgTableJob{{job_with_record_size(limits::kMessageBytes + 1)}});
   CHECK_EQUAL(limits::kMessageBytes + 1, big.size());
-  STRCMP_EQUAL("oversized record", reason(big).c_str());
+  STRCMP_EQUAL("oversized record", decode_reason(big).c_str());
 }
 
 // ---- lying counts ------------------------------------------------------------
@@ -377,12 +373,12 @@ TEST(Messages, ListCountsAboveTheirCapsAreRejected) {
     for (uint32_t n : {static_cast<uint32_t>(c.cap + 1), 0xffffffffu}) {
       JobOverrides o;
       o.*c.count = n;
-      STRCMP_EQUAL_TEXT("list too long", reason(job_record(full_job(), o)).c_str(), c.list);
+      STRCMP_EQUAL_TEXT("list too long", decode_reason(job_record(full_job(), o)).c_str(), c.list);
     }
     // At the cap but with nowhere near the bytes: refused before allocating.
     JobOverrides o;
     o.*c.count = static_cast<uint32_t>(c.cap);
-    STRCMP_EQUAL_TEXT("truncated record", reason(job_record(minimal_job(), o)).c_str(), c.list);
+    STRCMP_EQUAL_TEXT("truncated record", decode_reason(job_record(minimal_job(), o)).c_str(), c.list);
   }
 }
 
@@ -414,16 +410,16 @@ TEST(Messages, ListCountsOffByOneAreRejected) {
 TEST(Messages, JobWithoutArgvIsRejected) {
   JobDesc j = minimal_job();
   j.argv.clear();
-  STRCMP_EQUAL("job without argv", reason(job_record(j, {})).c_str());
+  STRCMP_EQUAL("job without argv", decode_reason(job_record(j, {})).c_str());
 }
 
 TEST(Messages, UnknownJobFlagBitsAreRejected) {
   for (int bit = 3; bit < 8; ++bit) {
     JobOverrides o;
     o.flags = static_cast<uint8_t>(1u << bit);
-    STRCMP_EQUAL("unknown job flag", reason(job_record(minimal_job(), o)).c_str());
+    STRCMP_EQUAL("unknown job flag", decode_reason(job_record(minimal_job(), o)).c_str());
     o.flags = static_cast<uint8_t>((1u << bit) | 7u);
-    STRCMP_EQUAL("unknown job flag", reason(job_record(minimal_job(), o)).c_str());
+    STRCMP_EQUAL("unknown job flag", decode_reason(job_record(minimal_job(), o)).c_str());
   }
 }
 
@@ -432,12 +428,12 @@ TEST(Messages, UnknownJobFlagBitsAreRejected) {
 TEST(Messages, BooleansOutOfRangeAreRejected) {
   JobOverrides o;
   o.has_nice = 2;
-  STRCMP_EQUAL("boolean out of range", reason(job_record(minimal_job(), o)).c_str());
+  STRCMP_EQUAL("boolean out of range", decode_reason(job_record(minimal_job(), o)).c_str());
   for (int presence : {2, 0xff}) {
     const auto rec = test::bytes({kProtocolVersion, static_cast<int>(MsgType::TxnGlobals), presence, 0});
-    STRCMP_EQUAL("boolean out of range", reason(rec).c_str());
+    STRCMP_EQUAL("boolean out of range", decode_reason(rec).c_str());
     const auto rec2 = test::bytes({kProtocolVersion, static_cast<int>(MsgType::TxnGlobals), 0, presence});
-    STRCMP_EQUAL("boolean out of range", reason(rec2).c_str());
+    STRCMP_EQUAL("boolean out of range", decode_reason(rec2).c_str());
   }
 }
 
@@ -451,8 +447,8 @@ TEST(Messages, OnlyKnownParseModesAndSeverities) {
       CHECK_TRUE(decode_message(hello).ok());
       CHECK_TRUE(decode_message(diag).ok());
     } else {
-      STRCMP_EQUAL("unknown parse mode", reason(hello).c_str());
-      STRCMP_EQUAL("unknown severity", reason(diag).c_str());
+      STRCMP_EQUAL("unknown parse mode", decode_reason(hello).c_str());
+      STRCMP_EQUAL("unknown severity", decode_reason(diag).c_str());
     }
   }
 }
@@ -461,9 +457,9 @@ TEST(Messages, JobCountsAreCapped) {
   CHECK_TRUE(decode_message(encode_message(MsgTableBegin{limits::kJobs})).ok());
   CHECK_TRUE(decode_message(encode_message(MsgTxnBegin{1, limits::kJobs})).ok());
   const uint32_t over = static_cast<uint32_t>(limits::kJobs + 1);
-  STRCMP_EQUAL("job count out of range", reason(encode_message(MsgTableBegin{over})).c_str());
-  STRCMP_EQUAL("job count out of range", reason(encode_message(MsgTxnBegin{1, over})).c_str());
-  STRCMP_EQUAL("job count out of range", reason(encode_message(MsgTxnBegin{1, 0xffffffff})).c_str());
+  STRCMP_EQUAL("job count out of range", decode_reason(encode_message(MsgTableBegin{over})).c_str());
+  STRCMP_EQUAL("job count out of range", decode_reason(encode_message(MsgTxnBegin{1, over})).c_str());
+  STRCMP_EQUAL("job count out of range", decode_reason(encode_message(MsgTxnBegin{1, 0xffffffff})).c_str());
 }
 
 // Every string on the wire: at its cap it decodes, one byte over it does not.
@@ -513,9 +509,9 @@ TEST(Messages, EveryStringFieldIsCapped) {
     CHECK_TEXT(ok.ok(), f.name);
     CHECK_TEXT(eq(ok.value(), f.make(at)), f.name);
     const std::string over(f.cap + 1, 'x');
-    STRCMP_EQUAL_TEXT("string too long", reason(encode_message(f.make(over))).c_str(), f.name);
+    STRCMP_EQUAL_TEXT("string too long", decode_reason(encode_message(f.make(over))).c_str(), f.name);
     const std::string nul = std::string("a\0b", 3);
-    STRCMP_EQUAL_TEXT("NUL byte inside string", reason(encode_message(f.make(nul))).c_str(), f.name);
+    STRCMP_EQUAL_TEXT("NUL byte inside string", decode_reason(encode_message(f.make(nul))).c_str(), f.name);
   }
 }
 
@@ -559,156 +555,4 @@ TEST(Messages, RandomMutationsOfValidRecordsNeverDecodeNonCanonically) {
     }
     CHECK_TRUE(decodes_canonically(rec));
   }
-}
-
-// ---- batches -----------------------------------------------------------------
-
-namespace {
-
-// The batch count sits right after version and type in all four batched
-// messages.
-std::vector<std::byte> with_count(std::vector<std::byte> rec, uint32_t n) {
-  for (int i = 0; i < 4; ++i) rec[2 + i] = static_cast<std::byte>(n >> (8 * i));
-  return rec;
-}
-
-std::vector<Message> one_element_batches() {
-  return {MsgTableJob{{full_job()}}, MsgTxnKeep{{KeptJob{1, "web"}}},
-          MsgTxnAdd{{IndexedJob{1, full_job()}}}, MsgTxnChange{{IndexedJob{1, full_job()}}}};
-}
-
-template <typename Batch>
-void check_batches(const std::vector<Batch>& batches, const std::vector<JobDesc>& jobs,
-                   const std::function<const JobDesc&(const Batch&, size_t)>& job_at,
-                   const std::function<size_t(const Batch&)>& size_of,
-                   const std::function<Message(const Batch&)>& as_message) {
-  size_t next = 0;
-  for (const Batch& b : batches) {
-    CHECK(size_of(b) > 0);
-    CHECK(size_of(b) <= kJobsPerMessage);
-    const auto rec = encode_message(as_message(b));
-    CHECK(rec.size() <= limits::kMessageBytes);
-    Result<Message> r = decode_message(rec);
-    CHECK_TRUE(r.ok());
-    CHECK_TRUE(eq(r.value(), as_message(b)));
-    for (size_t i = 0; i < size_of(b); ++i) CHECK_TRUE(eq(job_at(b, i), jobs.at(next++)));
-  }
-  CHECK_EQUAL(jobs.size(), next);
-}
-
-// Jobs of many sizes, up to the per-job limit, in a fixed pseudo-random order.
-std::vector<JobDesc> jobs_of_mixed_sizes(size_t count) {
-  std::mt19937 rng(99);
-  std::vector<JobDesc> jobs;
-  for (size_t i = 0; i < count; ++i) {
-    JobDesc j = minimal_job();
-    j.name = "job" + std::to_string(i);
-    const size_t kind = rng() % 4;
-    const size_t extra = kind == 0 ? 0 : kind == 1 ? rng() % 1000 : kind == 2 ? rng() % 20000 : 0;
-    for (size_t left = extra; left > 0;) {
-      const size_t n = std::min(left, limits::kStringBytes);
-      j.argv.emplace_back(n, 'x');
-      left -= n;
-    }
-    if (kind == 3) {   // as large as a job may be
-      while (encoded_job_size(j) + 4 + limits::kStringBytes <= limits::kJobEncodedBytes)
-        j.argv.emplace_back(limits::kStringBytes, 'y');
-    }
-    CHECK(encoded_job_size(j) <= limits::kJobEncodedBytes);
-    jobs.push_back(std::move(j));
-  }
-  return jobs;
-}
-
-}  // namespace
-
-TEST(Messages, EmptyBatchesAreRejected) {
-  STRCMP_EQUAL("empty job batch", reason(encode_message(MsgTableJob{})).c_str());
-  STRCMP_EQUAL("empty job batch", reason(encode_message(MsgTxnAdd{})).c_str());
-  STRCMP_EQUAL("empty job batch", reason(encode_message(MsgTxnChange{})).c_str());
-  STRCMP_EQUAL("empty keep list", reason(encode_message(MsgTxnKeep{})).c_str());
-}
-
-TEST(Messages, BatchCountsAboveTheCapAreRejected) {
-  for (const Message& m : one_element_batches()) {
-    const auto rec = encode_message(m);
-    for (uint32_t n : {static_cast<uint32_t>(kJobsPerMessage + 1), 0xffffffffu}) {
-      STRCMP_EQUAL_TEXT("list too long", reason(with_count(rec, n)).c_str(),
-                        message_type_name(message_type(m)));
-    }
-  }
-}
-
-TEST(Messages, BatchCountsLargerThanTheBatchAreRejected) {
-  for (const Message& m : one_element_batches()) {
-    const auto rec = encode_message(m);
-    for (uint32_t n : {2u, 3u, 1000u}) {
-      STRCMP_EQUAL_TEXT("truncated record", reason(with_count(rec, n)).c_str(),
-                        message_type_name(message_type(m)));
-    }
-    // Smaller: the one element becomes trailing bytes or an empty batch.
-    CHECK_FALSE(decode_message(with_count(rec, 0)).ok());
-  }
-}
-
-TEST(Messages, KeepListAtItsCapDecodes) {
-  MsgTxnKeep at;
-  for (uint32_t i = 0; i < kKeptPerMessage; ++i) at.jobs.push_back({i, "j" + std::to_string(i)});
-  Result<Message> r = decode_message(encode_message(at));
-  CHECK_TRUE(r.ok());
-  CHECK_TRUE(eq(r.value(), Message{at}));
-  at.jobs.push_back({0, "x"});
-  STRCMP_EQUAL("list too long", reason(encode_message(at)).c_str());
-}
-
-TEST(Messages, BadJobInsideABatchFailsTheWholeRecord) {
-  JobDesc bad = minimal_job();
-  bad.argv.clear();
-  const auto rec = encode_message(MsgTxnAdd{{IndexedJob{0, full_job()}, IndexedJob{1, bad}}});
-  STRCMP_EQUAL("job without argv", reason(rec).c_str());
-}
-
-TEST(Messages, PackNothingIsNoBatch) {
-  CHECK_EQUAL(0u, pack_table({}).size());
-  CHECK_EQUAL(0u, pack_indexed({}).size());
-}
-
-TEST(Messages, PackTableKeepsOrderAndEveryRecordWithinTheCap) {
-  for (size_t count : {size_t{1}, size_t{700}, size_t{3000}}) {
-    std::vector<JobDesc> jobs;
-    for (size_t i = 0; i < count; ++i) {
-      JobDesc j = minimal_job();
-      j.name = "j" + std::to_string(i);
-      jobs.push_back(j);
-    }
-    const auto batches = pack_table(jobs);
-    check_batches<MsgTableJob>(
-        batches, jobs, [](const MsgTableJob& b, size_t i) -> const JobDesc& { return b.jobs[i]; },
-        [](const MsgTableJob& b) { return b.jobs.size(); }, [](const MsgTableJob& b) { return Message{b}; });
-    if (count == 3000) CHECK(batches.size() < 10);   // batched, not one record per job
-  }
-}
-
-TEST(Messages, PackTableWithJobsOfEverySize) {
-  const auto jobs = jobs_of_mixed_sizes(120);
-  check_batches<MsgTableJob>(
-      pack_table(jobs), jobs, [](const MsgTableJob& b, size_t i) -> const JobDesc& { return b.jobs[i]; },
-      [](const MsgTableJob& b) { return b.jobs.size(); }, [](const MsgTableJob& b) { return Message{b}; });
-}
-
-TEST(Messages, PackIndexedKeepsIndicesOrderAndTheCap) {
-  const auto jobs = jobs_of_mixed_sizes(120);
-  std::vector<IndexedJob> indexed;
-  for (size_t i = 0; i < jobs.size(); ++i) indexed.push_back({static_cast<uint32_t>(i * 3 + 1), jobs[i]});
-  const auto batches = pack_indexed(indexed);
-  using Batch = std::vector<IndexedJob>;
-  check_batches<Batch>(
-      batches, jobs, [](const Batch& b, size_t i) -> const JobDesc& { return b[i].job; },
-      [](const Batch& b) { return b.size(); }, [](const Batch& b) { return Message{MsgTxnChange{b}}; });
-  size_t k = 0;
-  for (const Batch& b : batches)
-    for (const IndexedJob& ij : b) {
-      CHECK_EQUAL(indexed[k].index, ij.index);
-      ++k;
-    }
 }

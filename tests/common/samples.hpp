@@ -10,6 +10,7 @@
 #include <functional>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <variant>
@@ -213,6 +214,12 @@ inline bool eq(const Message& a, const Message& b) {
   if (a.index() != b.index()) return false;
   return std::visit(
       [&b](const auto& x) { return eq(x, std::get<std::decay_t<decltype(x)>>(b)); }, a);
+}
+
+// What decode_message says about a record: "decoded" or its reason.
+inline std::string decode_reason(std::span<const std::byte> rec) {
+  Result<Message> r = decode_message(rec);
+  return r.ok() ? "decoded" : r.error().what;
 }
 
 inline std::vector<std::byte> bytes(std::initializer_list<int> v) {

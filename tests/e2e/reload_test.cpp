@@ -44,7 +44,11 @@ TEST(Reload, AddRemoveChangeKeepsUnchangedPids) {
   CHECK_EQUAL(keep, pmtr.job_pid("keep"));
   CHECK(process_alive(keep));
   CHECK_EQUAL(1, pmtr.count_log("started job keep ["));
-  CHECK(read_file("/proc/" + std::to_string(changed) + "/cmdline").find("1012") != std::string::npos);
+  // Right after fork the child may not have exec'd yet: poll.
+  CHECK(poll_until([&] {
+    const std::string cmd = read_file("/proc/" + std::to_string(changed) + "/cmdline");
+    return cmd.find(std::string("sleep\0" "1012", 10)) != std::string::npos;
+  }, 5000ms));
 }
 
 TEST(Reload, CommentOutAndDisableStopJobs) {

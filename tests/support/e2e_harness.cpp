@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -68,6 +69,12 @@ bool process_alive(pid_t pid) {
   if (st.empty()) return false;
   const size_t close = st.rfind(')');
   return close != std::string::npos && close + 2 < st.size() && st[close + 2] != 'Z';
+}
+
+bool process_exists(pid_t pid) {
+  if (pid <= 0) return false;
+  struct stat st;
+  return ::stat(("/proc/" + std::to_string(pid)).c_str(), &st) == 0;
 }
 
 pid_t parent_of(pid_t pid) {
@@ -133,11 +140,78 @@ int run_command(const std::vector<std::string>& argv, std::string* output) {
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+std::vector<std::string> proc_environ(pid_t pid) {
+  const std::string raw = read_file("/proc/" + std::to_string(pid) + "/environ");
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < raw.size()) {
+    size_t end = raw.find('\0', start);
+    if (end == std::string::npos) end = raw.size();
+    out.push_back(raw.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::vector<int> proc_fds(pid_t pid) {
+  std::vector<int> out;
+  if (DIR* d = opendir(("/proc/" + std::to_string(pid) + "/fd").c_str())) {
+    while (dirent* e = readdir(d))
+      if (e->d_name[0] != '.') out.push_back(std::atoi(e->d_name));
+    closedir(d);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string proc_cmdline(pid_t pid) {
+  std::string s = read_file("/proc/" + std::to_string(pid) + "/cmdline");
+  while (!s.empty() && s.back() == '\0') s.pop_back();
+  std::replace(s.begin(), s.end(), '\0', ' ');
+  return s;
+}
+
+pid_t find_descendant(pid_t root, const std::string& cmdline) {
+  for (pid_t p : descendants(root))
+    if (process_alive(p) && proc_cmdline(p) == cmdline) return p;
+  return -1;
+}
+
 Pmtr::Pmtr(const std::string& config, const std::vector<std::string>& extra) {
   log_path_ = config + ".log";
-  const std::string bin = pmtr_bin();
-  std::vector<std::string> argv{bin, "-F", "-v", "-c", config};
+  std::vector<std::string> argv{pmtr_bin(), "-F", "-v", "-c", config};
   argv.insert(argv.end(), extra.begin(), extra.end());
+  launch(argv, nullptr);
+}
+
+Pmtr::Pmtr(const std::string& config, const std::vector<std::string>& extra,
+           const std::vector<std::string>& env_add) {
+  log_path_ = config + ".log";
+  std::vector<std::string> argv{pmtr_bin(), "-F", "-v", "-c", config};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  launch(argv, &env_add);
+}
+
+void Pmtr::launch(const std::vector<std::string>& argv, const std::vector<std::string>* env_add) {
+  // The environment is assembled before fork: the child only execs.
+  std::vector<std::string> env;
+  if (env_add != nullptr) {
+    for (char** e = environ; *e != nullptr; ++e) {
+      const std::string entry(*e);
+      const std::string name = entry.substr(0, entry.find('='));
+      bool replaced = false;
+      for (const auto& add : *env_add) replaced = replaced || add.substr(0, add.find('=')) == name;
+      if (!replaced) env.push_back(entry);
+    }
+    env.insert(env.end(), env_add->begin(), env_add->end());
+  }
+  std::vector<char*> envp;
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+
   pid_ = fork();
   if (pid_ == 0) {
     const int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
@@ -148,10 +222,10 @@ Pmtr::Pmtr(const std::string& config, const std::vector<std::string>& extra) {
     // Our own process group, so a terminal ^C aimed at the test runner is
     // not what stops it: tests stop it themselves.
     setpgid(0, 0);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
+    if (env_add != nullptr)
+      execve(args[0], args.data(), envp.data());
+    else
+      execv(args[0], args.data());
     _exit(127);
   }
 }
@@ -207,6 +281,29 @@ pid_t Pmtr::parser_pid() const {
 }
 
 void Pmtr::signal(int sig) const { kill(pid_, sig); }
+
+int Pmtr::wait_exit(std::chrono::milliseconds timeout) {
+  if (exited_) return status_;
+  const bool done = poll_until([&] { return waitpid(pid_, &status_, WNOHANG) == pid_; }, timeout);
+  if (!done) return -1;
+  exited_ = true;
+  return status_;
+}
+
+std::vector<std::pair<std::string, pid_t>> Pmtr::started_jobs() const {
+  const std::string text = log();
+  const std::string key = "started job ";
+  std::vector<std::pair<std::string, pid_t>> out;
+  for (size_t pos = text.find(key); pos != std::string::npos; pos = text.find(key, pos + 1)) {
+    const size_t name_at = pos + key.size();
+    const size_t bracket = text.find(" [", name_at);
+    const size_t eol = text.find('\n', name_at);
+    if (bracket == std::string::npos || bracket > eol) continue;
+    out.emplace_back(text.substr(name_at, bracket - name_at),
+                     static_cast<pid_t>(std::atoi(text.c_str() + bracket + 2)));
+  }
+  return out;
+}
 
 int Pmtr::stop(std::chrono::milliseconds timeout) {
   if (exited_) return status_;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pmtr::test {
@@ -37,16 +38,29 @@ void write_file(const std::string& path, const std::string& text, mode_t mode = 
 void write_in_place(const std::string& path, const std::string& text);
 
 bool process_alive(pid_t pid);          // exists and is not a zombie
+bool process_exists(pid_t pid);         // has a /proc entry, zombie or not (false once reaped)
 std::vector<pid_t> descendants(pid_t pid);   // every process below pid
 std::string proc_status_field(pid_t pid, const std::string& field);   // "Uid", "CapEff", ...
 pid_t parent_of(pid_t pid);
 // Runs a command, returns exit status (or -1) and captures stdout+stderr.
 int run_command(const std::vector<std::string>& argv, std::string* output);
+// The NUL-separated entries of /proc/PID/environ.
+std::vector<std::string> proc_environ(pid_t pid);
+// Open fd numbers of a process, sorted (from /proc/PID/fd).
+std::vector<int> proc_fds(pid_t pid);
+// /proc/PID/cmdline with the NULs between arguments shown as spaces.
+std::string proc_cmdline(pid_t pid);
+// The first live process below root whose proc_cmdline is exactly `cmdline`, or -1.
+pid_t find_descendant(pid_t root, const std::string& cmdline);
 
 class Pmtr {
  public:
   // Starts `pmtr -F -v -c CONFIG EXTRA...` with stderr/stdout to a log file.
   Pmtr(const std::string& config, const std::vector<std::string>& extra = {});
+  // The same, with NAME=VALUE entries added to (or replacing in) the
+  // environment pmtr inherits from the test.
+  Pmtr(const std::string& config, const std::vector<std::string>& extra,
+       const std::vector<std::string>& env_add);
   ~Pmtr();   // kills whatever is left of its tree, by pid
   Pmtr(const Pmtr&) = delete;
   Pmtr& operator=(const Pmtr&) = delete;
@@ -68,9 +82,15 @@ class Pmtr {
   void signal(int sig) const;
   // SIGTERM and wait for exit; returns the wait status or -1 on timeout.
   int stop(std::chrono::milliseconds timeout = 15000ms);
+  // Waits for pmtr to exit on its own (no signal); wait status or -1 on timeout.
+  int wait_exit(std::chrono::milliseconds timeout);
+  // Every "started job NAME [PID]" line in log order, as (name, pid).
+  [[nodiscard]] std::vector<std::pair<std::string, pid_t>> started_jobs() const;
   [[nodiscard]] bool exited() const { return exited_; }
 
  private:
+  void launch(const std::vector<std::string>& argv, const std::vector<std::string>* env_add);
+
   std::string log_path_;
   pid_t pid_ = -1;
   bool exited_ = false;

@@ -1,0 +1,179 @@
+// `pmtr -t` end to end (SPEC §1 and §3): exit status, diagnostics and the
+// summary line, through the real sandboxed parser.
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <sstream>
+
+#include "tests/support/e2e_harness.hpp"
+#include "tests/support/paths.hpp"
+#include "tests/support/skip.hpp"
+
+// CppUTest last: its leak-detection macros redefine `new`.
+#include <CppUTest/TestHarness.h>
+
+using namespace pmtr::test;
+
+namespace {
+
+struct Run {
+  int status = -1;
+  std::string out;
+  double seconds = 0;
+};
+
+Run check(const std::string& conf, std::vector<std::string> extra = {}) {
+  std::vector<std::string> argv{pmtr_bin(), "-t", "-c", conf};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  Run r;
+  const auto t0 = std::chrono::steady_clock::now();
+  r.status = run_command(argv, &r.out);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+std::vector<std::string> list_confs(const std::string& dir) {
+  std::vector<std::string> out;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      const std::string n = e->d_name;
+      if (n.size() > 5 && n.compare(n.size() - 5, 5, ".conf") == 0) out.push_back(dir + "/" + n);
+    }
+    closedir(d);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+  return s;
+}
+
+}  // namespace
+
+TEST_GROUP(CheckMode) {
+  TempDir dir;
+};
+
+TEST(CheckMode, ValidSampleConfigsPass) {
+  const auto confs = list_confs("tests/configs/valid");
+  CHECK(!confs.empty());
+  for (const auto& c : confs) {
+    const Run r = check(c);
+    if (r.status != 0) FAIL((c + ":\n" + r.out).c_str());
+    CHECK(r.out.find("pmtr: " + c + ": ok (") != std::string::npos);
+  }
+}
+
+TEST(CheckMode, InvalidSampleConfigsFailWithExactDiagnostics) {
+  const auto confs = list_confs("tests/configs/invalid");
+  CHECK(!confs.empty());
+  for (const auto& c : confs) {
+    const Run r = check(c);
+    if (r.status != 1) FAIL((c + ": status " + std::to_string(r.status) + "\n" + r.out).c_str());
+    CHECK(r.out.find("pmtr: " + c + ": parse failed (") != std::string::npos);
+    const std::string expected_path = c.substr(0, c.size() - 5) + ".expected";
+    std::istringstream expected(read_file(expected_path));
+    std::string line;
+    while (std::getline(expected, line)) {
+      if (line.empty()) continue;
+      const std::string want = replace_all(line, "FILE", c);
+      if (r.out.find(want) == std::string::npos)
+        FAIL((c + ": missing diagnostic\n  " + want + "\ngot:\n" + r.out).c_str());
+    }
+  }
+}
+
+TEST(CheckMode, SummaryAndExitStatus) {
+  const std::string conf = dir.file("a.conf");
+  write_file(conf, "job {\n  name a\n  cmd /bin/true\n}\njob {\n  name b\n  cmd /bin/true\n}\n");
+  Run r = check(conf);
+  CHECK_EQUAL(0, r.status);
+  CHECK(r.out.find("pmtr: " + conf + ": ok (2 jobs)") != std::string::npos);
+
+  write_file(conf, "job {\n  nmae a\n  cmd bin/true\n}\n");
+  r = check(conf);
+  CHECK_EQUAL(1, r.status);
+  CHECK(r.out.find(conf + ":2:3: error: unknown option 'nmae' (did you mean 'name'?)") != std::string::npos);
+  CHECK(r.out.find(conf + ":3:7: error:") != std::string::npos);   // every error, not only the first
+  CHECK(r.out.find("pmtr: " + conf + ": parse failed (") != std::string::npos);
+}
+
+TEST(CheckMode, EmptyFileIsValid) {
+  const std::string conf = dir.file("empty.conf");
+  write_file(conf, "");
+  const Run r = check(conf);
+  CHECK_EQUAL(0, r.status);
+  CHECK(r.out.find("ok (0 jobs)") != std::string::npos);
+}
+
+TEST(CheckMode, UnreadableAndUsageExitTwo) {
+  Run r = check(dir.file("missing.conf"));
+  CHECK_EQUAL(2, r.status);
+  CHECK(r.out.find("missing.conf") != std::string::npos);
+  CHECK(r.out.find("No such file or directory") != std::string::npos);
+  r = check(dir.path());   // a directory
+  CHECK_EQUAL(2, r.status);
+  std::string out;
+  CHECK_EQUAL(2, run_command({pmtr_bin(), "-t", "-x"}, &out));
+  CHECK_EQUAL(2, run_command({pmtr_bin(), "-t", "extra-arg"}, &out));
+}
+
+TEST(CheckMode, HelpAndVersion) {
+  std::string out;
+  CHECK_EQUAL(0, run_command({pmtr_bin(), "-h"}, &out));
+  CHECK(out.find("usage: pmtr") != std::string::npos);
+  out.clear();
+  CHECK_EQUAL(0, run_command({pmtr_bin(), "-V"}, &out));
+  CHECK(out.rfind("pmtr ", 0) == 0);
+}
+
+TEST(CheckMode, HostFactsAreWarnings) {
+  const std::string conf = dir.file("host.conf");
+  write_file(conf,
+             "job {\n  name a\n  cmd /nonexistent/bin/demux\n  dir /nonexistent/dir\n  user nosuchuser_pmtr\n}\n");
+  const Run r = check(conf);
+  CHECK_EQUAL(0, r.status);
+  CHECK(r.out.find(conf + ":3:7: warning: job 'a': cmd /nonexistent/bin/demux: No such file or directory") !=
+        std::string::npos);
+  CHECK(r.out.find(conf + ":4:7: warning: job 'a': dir /nonexistent/dir does not exist") != std::string::npos);
+  CHECK(r.out.find(conf + ":5:8: warning: job 'a': user 'nosuchuser_pmtr' does not exist") != std::string::npos);
+  CHECK(r.out.find("ok (1 jobs)") != std::string::npos);
+}
+
+TEST(CheckMode, OwnershipIsOnlyAWarning) {
+  const std::string conf = dir.file("gw.conf");
+  write_file(conf, "job {\n  name a\n  cmd /bin/true\n}\n", 0666);
+  const Run r = check(conf);
+  CHECK_EQUAL(0, r.status);
+  CHECK(r.out.find(conf + ": warning: " + conf + " is writable by others") != std::string::npos);
+}
+
+TEST(CheckMode, HostileInputsFailCleanlyAndFast) {
+  const std::string conf = dir.file("bad.conf");
+  std::string one_mib_line(1 << 20, 'x');
+  std::string nul_bytes(4096, '\0');
+  std::string nested;
+  for (int i = 0; i < 10000; ++i) nested += "{\n";
+  std::string random(1 << 16, '\0');
+  std::mt19937 rng(42);
+  for (auto& c : random) c = static_cast<char>(rng());
+  const std::pair<const char*, std::string> cases[] = {
+      {"1 MiB line", one_mib_line}, {"NUL bytes", nul_bytes}, {"nested braces", nested}, {"random bytes", random}};
+  for (const auto& [what, text] : cases) {
+    write_file(conf, text);
+    const Run r = check(conf);
+    if (r.status != 1) FAIL((std::string(what) + ": status " + std::to_string(r.status)).c_str());
+    CHECK(r.out.find("parse failed") != std::string::npos);
+    CHECK(r.out.find(conf + ":1:") != std::string::npos || r.out.find(conf + ": error") != std::string::npos);
+    // "Well under a second"; a generous bound that still catches a hang or
+    // quadratic blow-up (timing targets themselves live in make bench).
+    CHECK(r.seconds < 5.0);
+  }
+}

@@ -1,0 +1,214 @@
+// The job table: lookups by name and pid, start order, and the view of the
+// configuration that a new parser is handed.
+#include "monitor/job_table.hpp"
+
+#include <string>
+#include <vector>
+
+// CppUTest last: its operator new macros break standard headers included after it.
+#include <CppUTest/TestHarness.h>
+
+using namespace pmtr;
+
+namespace {
+
+JobDesc job(const std::string& name, int32_t order = 0) {
+  JobDesc j;
+  j.name = name;
+  j.argv = {"/bin/" + name};
+  j.order = order;
+  return j;
+}
+
+std::string names(const std::vector<Job*>& v) {
+  std::string s;
+  for (const Job* j : v) s += j->desc.name + " ";
+  return s;
+}
+
+std::string names(const std::vector<const JobDesc*>& v) {
+  std::string s;
+  for (const JobDesc* d : v) s += d->name + " ";
+  return s;
+}
+
+}  // namespace
+
+TEST_GROUP(JobTable) {
+  JobTable t;
+};
+
+TEST(JobTable, AddThenFind) {
+  Job& a = t.add(job("a"), 3);
+  CHECK_EQUAL(1u, t.size());
+  POINTERS_EQUAL(&a, t.find("a"));
+  STRCMP_EQUAL("a", a.desc.name.c_str());
+  CHECK_EQUAL(3u, a.index);
+  CHECK(a.state == JobState::Idle);
+  CHECK_EQUAL(-1, a.pid);
+  POINTERS_EQUAL(nullptr, t.find("b"));
+  POINTERS_EQUAL(nullptr, t.find(""));
+}
+
+TEST(JobTable, DisabledJobStartsDisabled) {
+  JobDesc d = job("a");
+  d.disabled = true;
+  CHECK(t.add(d, 0).state == JobState::Disabled);
+}
+
+TEST(JobTable, FindTakesAStringView) {
+  t.add(job("abc"), 0);
+  const std::string longer = "abcdef";
+  POINTERS_EQUAL(t.find("abc"), t.find(std::string_view(longer).substr(0, 3)));
+}
+
+TEST(JobTable, EraseRemovesTheJobAndItsPid) {
+  Job& a = t.add(job("a"), 0);
+  t.add(job("b"), 1);
+  t.set_pid(a, 1234);
+  t.erase("a");
+  POINTERS_EQUAL(nullptr, t.find("a"));
+  POINTERS_EQUAL(nullptr, t.find_pid(1234));
+  CHECK_EQUAL(1u, t.size());
+  CHECK(t.find("b") != nullptr);
+  t.erase("nothing");   // no-op
+  CHECK_EQUAL(1u, t.size());
+}
+
+TEST(JobTable, SetPidKeepsThePidIndexCurrent) {
+  Job& a = t.add(job("a"), 0);
+  Job& b = t.add(job("b"), 1);
+  t.set_pid(a, 100);
+  t.set_pid(b, 200);
+  POINTERS_EQUAL(&a, t.find_pid(100));
+  POINTERS_EQUAL(&b, t.find_pid(200));
+  CHECK_EQUAL(100, a.pid);
+  // A restart: new pid, old one forgotten.
+  t.set_pid(a, 101);
+  POINTERS_EQUAL(nullptr, t.find_pid(100));
+  POINTERS_EQUAL(&a, t.find_pid(101));
+  // Reaped: -1 clears.
+  t.set_pid(a, -1);
+  CHECK_EQUAL(-1, a.pid);
+  POINTERS_EQUAL(nullptr, t.find_pid(101));
+  POINTERS_EQUAL(nullptr, t.find_pid(-1));
+  POINTERS_EQUAL(nullptr, t.find_pid(0));
+  POINTERS_EQUAL(&b, t.find_pid(200));
+}
+
+// A job re-added under a name still in the table (the old process still
+// stopping) must not leave the pid index pointing at a destroyed Job.
+TEST(JobTable, AddOverAnExistingNameLeavesNoDanglingPid) {
+  Job& old = t.add(job("a"), 0);
+  t.set_pid(old, 4242);
+  t.add(job("a"), 1);
+  Job* by_pid = t.find_pid(4242);
+  Job* by_name = t.find("a");
+  CHECK(by_name != nullptr);
+  // Either the pid is forgotten, or it still maps to a live job that has it.
+  CHECK_TEXT(by_pid == nullptr || (by_pid == by_name && by_name->pid == 4242),
+             "find_pid returns a pointer to a job no longer in the table");
+}
+
+TEST(JobTable, StartOrderIsOrderThenFileIndex) {
+  // Added out of file order on purpose.
+  t.add(job("e", 0), 4);
+  t.add(job("c", 1), 2);
+  t.add(job("a", 2), 0);
+  t.add(job("b", 0), 1);
+  t.add(job("d", -5), 3);
+  STRCMP_EQUAL("d b e c a ", names(t.start_order()).c_str());
+}
+
+TEST(JobTable, StartOrderTiesKeepFileOrder) {
+  for (uint32_t i = 0; i < 20; ++i) t.add(job("j" + std::to_string(19 - i)), 19 - i);
+  std::string expected;
+  for (int i = 0; i < 20; ++i) expected += "j" + std::to_string(i) + " ";
+  STRCMP_EQUAL(expected.c_str(), names(t.start_order()).c_str());
+}
+
+TEST(JobTable, StartOrderFollowsAddEraseAndMarkedChanges) {
+  t.add(job("a", 1), 0);
+  t.add(job("b", 2), 1);
+  STRCMP_EQUAL("a b ", names(t.start_order()).c_str());
+  t.add(job("c", 0), 2);
+  STRCMP_EQUAL("c a b ", names(t.start_order()).c_str());
+  t.erase("a");
+  STRCMP_EQUAL("c b ", names(t.start_order()).c_str());
+  t.find("b")->desc.order = -1;
+  t.mark_order_dirty();
+  STRCMP_EQUAL("b c ", names(t.start_order()).c_str());
+}
+
+TEST(JobTable, DefinitionsAreInFileOrder) {
+  t.add(job("c"), 2);
+  t.add(job("a"), 0);
+  t.add(job("b", -3), 1);
+  STRCMP_EQUAL("a b c ", names(t.definitions()).c_str());
+}
+
+TEST(JobTable, DefinitionsLeaveOutAJobStoppingForRemoval) {
+  t.add(job("a"), 0);
+  Job& b = t.add(job("b"), 1);
+  t.add(job("c"), 2);
+  b.state = JobState::Stopping;
+  b.after_stop = AfterStop::Remove;
+  STRCMP_EQUAL("a c ", names(t.definitions()).c_str());
+  CHECK_FALSE(t.is_defined("b"));
+  CHECK(t.is_defined("a"));
+  CHECK_EQUAL(2u, t.defined_count());
+  CHECK_EQUAL(3u, t.size());
+  // Still findable: its process has to be reaped.
+  POINTERS_EQUAL(&b, t.find("b"));
+}
+
+TEST(JobTable, StoppingForOtherReasonsIsStillDefined) {
+  Job& a = t.add(job("a"), 0);
+  Job& b = t.add(job("b"), 1);
+  Job& c = t.add(job("c"), 2);
+  a.state = JobState::Stopping;
+  a.after_stop = AfterStop::Start;
+  b.state = JobState::Stopping;
+  b.after_stop = AfterStop::StayDown;
+  // Remove recorded but not stopping (yet): still in the configuration.
+  c.after_stop = AfterStop::Remove;
+  STRCMP_EQUAL("a b c ", names(t.definitions()).c_str());
+  CHECK_EQUAL(3u, t.defined_count());
+  CHECK(t.is_defined("a") && t.is_defined("b") && t.is_defined("c"));
+}
+
+TEST(JobTable, DefinitionsShowTheNextDefinitionWhenSet) {
+  Job& a = t.add(job("a"), 0);
+  t.add(job("b"), 1);
+  JobDesc next = job("a");
+  next.argv = {"/bin/new"};
+  a.next_desc = next;
+  const auto defs = t.definitions();
+  CHECK_EQUAL(2u, defs.size());
+  STRCMP_EQUAL("/bin/new", defs[0]->argv.at(0).c_str());
+  STRCMP_EQUAL("/bin/a", a.desc.argv.at(0).c_str());
+}
+
+TEST(JobTable, IsDefinedAndCountOnAnEmptyTable) {
+  CHECK_FALSE(t.is_defined("a"));
+  CHECK_EQUAL(0u, t.defined_count());
+  CHECK(t.definitions().empty());
+  CHECK(t.start_order().empty());
+}
+
+TEST(JobTable, ForEachVisitsEveryJob) {
+  t.add(job("a"), 0);
+  t.add(job("b"), 1);
+  std::string seen;
+  t.for_each([&](Job& j) { seen += j.desc.name; });
+  CHECK(seen == "ab" || seen == "ba");
+}
+
+TEST(JobTable, StateNames) {
+  STRCMP_EQUAL("idle", job_state_name(JobState::Idle));
+  STRCMP_EQUAL("running", job_state_name(JobState::Running));
+  STRCMP_EQUAL("stopping", job_state_name(JobState::Stopping));
+  STRCMP_EQUAL("delayed", job_state_name(JobState::Delayed));
+  STRCMP_EQUAL("done", job_state_name(JobState::Done));
+  STRCMP_EQUAL("disabled", job_state_name(JobState::Disabled));
+}
