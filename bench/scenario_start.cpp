@@ -22,12 +22,24 @@ const std::vector<std::string> kSleep{"/bin/sleep", "1000"};
 std::string jobs_label(size_t n) { return std::to_string(n) + " jobs"; }
 
 // First job exec and per-job spawn cost (first to N-th exec), from the
-// tree's events.
+// tree's events; for pmtr also when its parser exec'd (a helper's exec at
+// depth 1) and when the first job was forked.
 void record_phases(Bench& b, const std::string& who, size_t n, uint64_t t0) {
   uint64_t first = 0;
-  for (const auto& e : b.watch().events())
+  uint64_t helper = 0;
+  uint64_t first_fork = 0;
+  for (const auto& e : b.watch().events()) {
     if (e.kind == ProcEventKind::Exec && e.job && (first == 0 || e.ns < first)) first = e.ns;
+    if (e.kind == ProcEventKind::Exec && e.depth == 1 && !e.job && helper == 0) helper = e.ns;
+  }
   if (first == 0 || n < 2) return;
+  for (const auto& e : b.watch().events())
+    if (e.kind == ProcEventKind::Fork && e.depth == 1 && e.ns > helper && first_fork == 0) first_fork = e.ns;
+  if (helper != 0 && first_fork > helper) {
+    const std::string at = who + ", " + jobs_label(n) + ": ";
+    b.row(kStart, at + "launch -> parser exec", Unit::Millis).samples.push_back(to_ms(helper - t0));
+    b.row(kStart, at + "parser exec -> 1st job fork", Unit::Millis).samples.push_back(to_ms(first_fork - helper));
+  }
   b.row(kStart, who + ", " + jobs_label(n) + ": launch -> 1st job exec", Unit::Millis).samples.push_back(to_ms(first - t0));
   b.row(kStart, who + ", " + jobs_label(n) + ": per job, 1st -> N-th exec", Unit::Micros)
       .samples.push_back(static_cast<double>(b.watch().last_job_exec_ns() - first) / 1e3 / static_cast<double>(n - 1));
@@ -100,9 +112,26 @@ void reload_sample(Bench& b, const std::string& config, std::vector<JobSpec>& jo
     lat.void_reason = "no new exec within 10 s";
     return;
   }
-  lat.samples.push_back(to_ms(b.watch().last_job_exec_ns() - t0));
-  b.watch().drain_for(ms(300));
+  const uint64_t exec_ns = b.watch().last_job_exec_ns();
+  lat.samples.push_back(to_ms(exec_ns - t0));
+  // Phases: save -> the old job's exit (change only) -> the fork -> exec.
+  uint64_t exit_ns = 0;
+  uint64_t fork_ns = 0;
+  for (const auto& e : b.watch().events()) {
+    if (e.kind == ProcEventKind::Exit && e.depth == 1 && e.job && exit_ns == 0) exit_ns = e.ns;
+    if (e.kind == ProcEventKind::Fork && e.depth == 1 && e.ns <= exec_ns) fork_ns = e.ns;
+  }
   const char* what = add ? "add" : "change";
+  if (fork_ns != 0 && fork_ns >= t0) {
+    if (!add && exit_ns != 0 && exit_ns >= t0 && exit_ns <= fork_ns) {
+      b.row(kReload, "change: save -> old job's exit", Unit::Millis).samples.push_back(to_ms(exit_ns - t0));
+      b.row(kReload, "change: old job's exit -> fork", Unit::Millis).samples.push_back(to_ms(fork_ns - exit_ns));
+    } else if (add) {
+      b.row(kReload, "add: save -> fork", Unit::Millis).samples.push_back(to_ms(fork_ns - t0));
+    }
+    b.row(kReload, std::string(what) + ": fork -> exec", Unit::Millis).samples.push_back(to_ms(exec_ns - fork_ns));
+  }
+  b.watch().drain_for(ms(300));
   b.row(kReload, std::string(what) + ": CPU of pmtr (monitor) per reload", Unit::Millis)
       .samples.push_back(to_ms(run_ns(pmtr) - mon0));
   if (parser > 0 && parser_of(pmtr) == parser)
@@ -159,6 +188,9 @@ void pmtr_run(Bench& b, size_t n, const std::string& config, int rep) {
     Result& add = b.row(kReload, "add 1 job to " + std::to_string(n) + ": save -> its exec", Unit::Millis,
                         at_most(5, "<= 5 ms"));
     Result& others = b.row(kReload, "other jobs restarted per reload", Unit::Count, at_most(0, "0"));
+    for (const char* phase : {"change: save -> old job's exit", "change: old job's exit -> fork", "change: fork -> exec",
+                              "add: save -> fork", "add: fork -> exec"})
+      (void)b.row(kReload, phase, Unit::Millis);
     for (const char* what : {"change", "add"})
       for (const char* who : {"pmtr (monitor)", "pmtr-parser"})
         (void)b.row(kReload, std::string(what) + ": CPU of " + who + " per reload", Unit::Millis);
@@ -200,6 +232,8 @@ void scenario_start(Bench& b) {
     b.row(kStart, "pmtr, " + jobs_label(n) + ": launch -> N-th exec", Unit::Millis, at_most_floor(1.15, "<= 1.15x floor"));
     for (const auto& f : kFloors) b.row(kStart, floor_label(f, n), Unit::Millis);
   }
+  for (const char* phase : {"launch -> parser exec", "parser exec -> 1st job fork"})
+    b.row(kStart, "pmtr, " + jobs_label(s.n_large) + ": " + phase, Unit::Millis);
   for (const char* who : {"pmtr", "floor fork+setsid"}) {
     b.row(kStart, std::string(who) + ", " + jobs_label(s.n_large) + ": launch -> 1st job exec", Unit::Millis);
     b.row(kStart, std::string(who) + ", " + jobs_label(s.n_large) + ": per job, 1st -> N-th exec", Unit::Micros);

@@ -11,12 +11,15 @@
 #include <cstring>
 #include <string_view>
 
+#include <exception>
+
 #include "parser/parser_session.hpp"
 #include "parser/sandbox.hpp"
+// Sanitized builds only: LeakSanitizer's exit-time scan would need ptrace
+// and clone, which the sandbox forbids.  Included here and nowhere else.
+#include "parser/sanitizer_options.hpp"
 
 namespace {
-
-constexpr int kChannelFd = 3;
 
 bool parse_id(const char* s, unsigned* out) {
   if (s == nullptr || *s == '\0') return false;
@@ -56,10 +59,18 @@ int main(int argc, char** argv) {
   }
   if (!have_uid || !have_gid) usage();
   prctl(PR_SET_NAME, "pmtr: parser", 0, 0, 0);
+  // abort() would need signal syscalls the sandbox refuses (ending in
+  // SIGSYS); say why on stderr and leave cleanly instead.
+  std::set_terminate([] {
+    static const char msg[] = "pmtr-parser: fatal: unhandled exception or out of memory\n";
+    ssize_t ignored = ::write(2, msg, sizeof msg - 1);
+    (void)ignored;
+    _exit(70);
+  });
 
   if (auto s = pmtr::enter_parser_sandbox(id, action); !s) {
     std::fprintf(stderr, "pmtr-parser: sandbox: %s\n", s.error().message().c_str());
     return 1;
   }
-  return pmtr::ParserSession(kChannelFd).run();
+  return pmtr::ParserSession(pmtr::kParserChannelFd).run();
 }
