@@ -3,6 +3,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 
@@ -31,7 +32,7 @@ Status ConfigWatch::init(const std::string& config_path) {
   std::tie(config_dir_, config_name_) = split_path(config_path);
   config_wd_ = inotify_add_watch(fd_.get(), config_dir_.c_str(), kMask);
   if (config_wd_ < 0) return Error::from_errno("inotify_add_watch " + config_dir_);
-  dir_by_wd_[config_wd_] = config_dir_;
+  dirs_by_wd_[config_wd_] = {config_dir_};
   wd_by_dir_[config_dir_] = config_wd_;
   return {};
 }
@@ -44,13 +45,17 @@ void ConfigWatch::watch_depends(const std::vector<std::string>& paths) {
     dirs.insert(split_path(p).first);
   }
   for (auto it = wd_by_dir_.begin(); it != wd_by_dir_.end();) {
-    if (dirs.count(it->first) == 0) {
-      inotify_rm_watch(fd_.get(), it->second);
-      dir_by_wd_.erase(it->second);
-      it = wd_by_dir_.erase(it);
-    } else {
+    if (dirs.count(it->first) != 0) {
       ++it;
+      continue;
     }
+    auto& spellings = dirs_by_wd_[it->second];
+    spellings.erase(std::remove(spellings.begin(), spellings.end(), it->first), spellings.end());
+    if (spellings.empty()) {
+      inotify_rm_watch(fd_.get(), it->second);
+      dirs_by_wd_.erase(it->second);
+    }
+    it = wd_by_dir_.erase(it);
   }
   for (const auto& d : dirs) {
     if (wd_by_dir_.count(d) != 0) continue;
@@ -60,7 +65,7 @@ void ConfigWatch::watch_depends(const std::vector<std::string>& paths) {
       continue;
     }
     wd_by_dir_[d] = wd;
-    dir_by_wd_[wd] = d;
+    dirs_by_wd_[wd].push_back(d);
   }
 }
 
@@ -81,12 +86,14 @@ ConfigWatch::Changes ConfigWatch::read_events() {
         continue;
       }
       if (ev->len == 0) continue;
-      auto dir = dir_by_wd_.find(ev->wd);
-      if (dir == dir_by_wd_.end()) continue;
+      auto dirs = dirs_by_wd_.find(ev->wd);
+      if (dirs == dirs_by_wd_.end()) continue;
       const std::string name(ev->name);
       if (ev->wd == config_wd_ && name == config_name_) changes.config = true;
-      std::string full = dir->second == "/" ? "/" + name : dir->second + "/" + name;
-      if (depends_.count(full) != 0) changes.depends.push_back(std::move(full));
+      for (const auto& dir : dirs->second) {
+        std::string full = dir == "/" ? "/" + name : dir + "/" + name;
+        if (depends_.count(full) != 0) changes.depends.push_back(std::move(full));
+      }
     }
   }
   return changes;

@@ -34,7 +34,9 @@ class ConfigWatch {
   std::string config_dir_;
   std::string config_name_;
   int config_wd_ = -1;
-  std::unordered_map<int, std::string> dir_by_wd_;
+  // Several spellings of one directory (or a symlink to it) share one
+  // watch: a watch is removed only when no wanted spelling uses it.
+  std::unordered_map<int, std::vector<std::string>> dirs_by_wd_;
   std::unordered_map<std::string, int> wd_by_dir_;
   std::unordered_set<std::string> depends_;
 };

@@ -47,7 +47,9 @@ Job& JobTable::add(JobDesc desc, uint32_t index) {
   job->index = index;
   job->state = job->desc.disabled ? JobState::Disabled : JobState::Idle;
   Job& ref = *job;
-  jobs_[ref.desc.name] = std::move(job);
+  auto& slot = jobs_[ref.desc.name];
+  if (slot && slot->pid > 0) by_pid_.erase(slot->pid);   // never leave a dangling pid
+  slot = std::move(job);
   order_dirty_ = true;
   return ref;
 }

@@ -58,6 +58,14 @@ void Supervisor::apply(Transaction txn, TimePoint now) {
     refresh_depend_hashes(*job);
   }
   for (auto& ij : txn.added) {
+    if (Job* leaving = table_.find(ij.job.name)) {
+      // Removed earlier and still being stopped: the new definition starts
+      // once the old process is gone, never beside it.
+      leaving->index = ij.index;
+      leaving->next_desc = std::move(ij.job);
+      leaving->after_stop = AfterStop::Start;
+      continue;
+    }
     Job& job = table_.add(std::move(ij.job), ij.index);
     refresh_depend_hashes(job);
   }

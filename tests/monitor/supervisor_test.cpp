@@ -210,3 +210,28 @@ TEST(Supervisor, ChangedJobRestartsAtOnceWhateverItsUptime) {
   CHECK(job("a").state == JobState::Running);
   CHECK(job("a").desc.argv[1] == "999");
 }
+
+TEST(Supervisor, ReaddedWhileStoppingStartsOnlyAfterTheOldProcessIsGone) {
+  JobDesc stubborn;
+  stubborn.name = "s";
+  stubborn.argv = {"/bin/sh", "-c", "trap '' TERM; while :; do sleep 1; done"};
+  sup->apply(adding({stubborn}), t0);
+  const pid_t old = job("s").pid;
+  Transaction remove;
+  remove.removed.push_back("s");
+  sup->apply(remove, t0 + 1s);
+  CHECK(job("s").state == JobState::Stopping);
+  JobDesc again = sleeper("s");
+  sup->apply(adding({again}), t0 + 2s);
+  // Same Job entry, still stopping the old process; no second process.
+  CHECK(job("s").state == JobState::Stopping);
+  CHECK_EQUAL(old, job("s").pid);
+  CHECK(sup->table().find_pid(old) == &job("s"));
+  sup->on_timer(t0 + 1s + kStopGrace);   // SIGKILL
+  int st = 0;
+  CHECK_EQUAL(old, waitpid(old, &st, 0));
+  CHECK(sup->on_child_exit(old, st, t0 + 12s));
+  CHECK(job("s").state == JobState::Running);
+  CHECK(job("s").pid != old);
+  CHECK(job("s").desc.argv[0] == "/bin/sleep");
+}
