@@ -128,14 +128,20 @@ FUZZ_BUILD := build-fuzz
 FUZZ_CXX ?= clang++
 FUZZ_FLAGS := $(CXXSTD) -O1 -g -I. -D_GNU_SOURCE -DPMTR_VERSION='"$(VERSION)"' \
               -DPMTR_LIBEXECDIR='"$(LIBEXECDIR)/pmtr"' -fsanitize=fuzzer,address,undefined
-FUZZ_SRCS := $(filter-out %_main.cpp,$(wildcard common/*.cpp parser/*.cpp monitor/*.cpp))
+FUZZ_SRCS := $(filter-out %_main.cpp,$(wildcard common/*.cpp parser/*.cpp monitor/*.cpp spawner/*.cpp))
+FUZZ_OBJS := $(patsubst %.cpp,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_SRCS))
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 
-$(FUZZ_BUILD)/%: tests/fuzz/%.cpp $(FUZZ_SRCS) $(wildcard common/*.hpp parser/*.hpp monitor/*.hpp)
+$(FUZZ_BUILD)/obj/%.o: %.cpp
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  FUZZCXX $<")
+	$(Q)$(FUZZ_CXX) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_BUILD)/%: $(FUZZ_BUILD)/obj/tests/fuzz/%.o $(FUZZ_OBJS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  FUZZ    $@")
-	$(Q)$(FUZZ_CXX) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) -lseccomp -lcap-ng
+	$(Q)$(FUZZ_CXX) $(FUZZ_FLAGS) -o $@ $^ -lseccomp -lcap-ng
 
 fuzz-build: $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 
@@ -175,4 +181,7 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+# Keep every object (bench and fuzz objects are otherwise intermediate).
+.SECONDARY:
+
+-include $(shell find $(BUILD)/obj $(FUZZ_BUILD)/obj -name '*.d' 2>/dev/null)

@@ -105,6 +105,7 @@ Run Bench::start_pmtr(const std::string& config, const std::string& tag) {
   how.argv = {pmtr_bin(), "-F", "-c", config};
   how.output = run.log;
   how.nofile_soft = s_.nofile;
+  if (ProcessWatch::stop_requested()) return run;
   run.t0 = now_ns();
   run.pid = launch(how);
   watch_.follow(run.pid);
@@ -123,6 +124,7 @@ Run Bench::start_floor(const std::string& mode, size_t n, bool setsid, bool resp
   how.argv.insert(how.argv.end(), argv.begin(), argv.end());
   how.output = run.log;
   how.nofile_soft = s_.nofile;
+  if (ProcessWatch::stop_requested()) return run;
   run.t0 = now_ns();
   run.pid = launch(how);
   watch_.follow(run.pid);
@@ -134,6 +136,8 @@ bool Bench::wait_jobs(size_t n, uint64_t timeout_ns) {
 }
 
 uint64_t Bench::stop(Run& run, uint64_t timeout_ns, size_t* left) {
+  if (left != nullptr) *left = 0;
+  if (run.pid <= 0) return 0;   // never started: and kill(-1) would be everyone
   const uint64_t t0 = now_ns();
   kill(run.pid, SIGTERM);
   const bool done = watch_.wait_until([&] { return watch_.exit_ns(run.pid) != 0; }, t0 + timeout_ns);

@@ -8,6 +8,7 @@
 // Scenarios: check start reload memory shutdown restart ignore idle storm.
 // Exit status: 0 when every scenario produced numbers (a missed target is
 // a result, not a failure), 1 when one could not be measured, 2 on usage.
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -23,6 +24,8 @@
 using namespace pmtr::bench;
 
 namespace {
+
+void on_signal(int) { ProcessWatch::request_stop(); }
 
 int usage() {
   std::fprintf(stderr,
@@ -102,6 +105,11 @@ int main(int argc, char** argv) {
   raise_nofile();
   // Orphans of a killed run come back to us, to be ended by pid.
   prctl(PR_SET_CHILD_SUBREAPER, 1);
+  // ^C: the waits return, each scenario ends what it started, we stop.
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
 
   Bench b(s);
   std::string why;
@@ -112,12 +120,24 @@ int main(int argc, char** argv) {
   const uint64_t t0 = now_ns();
   const std::string load_before = loadavg();
 
-  if (s.wants("check")) scenario_check(b);
-  if (s.wants("start") || s.wants("reload") || s.wants("memory") || s.wants("shutdown")) scenario_start(b);
-  if (s.wants("restart")) scenario_restart(b);
-  if (s.wants("shutdown") || s.wants("ignore")) scenario_ignore(b);
-  if (s.wants("idle")) scenario_idle(b);
-  if (s.wants("storm")) scenario_storm(b);
+  const struct {
+    bool wanted;
+    void (*run)(Bench&);
+  } scenarios[] = {
+      {s.wants("check"), scenario_check},
+      {s.wants("start") || s.wants("reload") || s.wants("memory") || s.wants("shutdown"), scenario_start},
+      {s.wants("restart"), scenario_restart},
+      {s.wants("shutdown") || s.wants("ignore"), scenario_ignore},
+      {s.wants("idle"), scenario_idle},
+      {s.wants("storm"), scenario_storm},
+  };
+  for (const auto& sc : scenarios) {
+    if (ProcessWatch::stop_requested()) {
+      std::fprintf(stderr, "bench: interrupted; everything it started has been ended\n");
+      return 130;
+    }
+    if (sc.wanted) sc.run(b);
+  }
 
   utsname u{};
   uname(&u);

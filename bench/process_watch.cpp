@@ -1,5 +1,6 @@
 #include "bench/process_watch.hpp"
 
+#include <signal.h>
 #include <time.h>
 
 #include <algorithm>
@@ -14,12 +15,17 @@ namespace {
 constexpr uint64_t kBatchNs = 5000000;
 constexpr uint64_t kPollNs = 1000000;
 
+volatile sig_atomic_t g_stop = 0;
+
 std::string basename_of(const std::string& path) {
   const size_t slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
 }  // namespace
+
+void ProcessWatch::request_stop() noexcept { g_stop = 1; }
+bool ProcessWatch::stop_requested() noexcept { return g_stop != 0; }
 
 void ProcessWatch::open(bool use_connector) {
   if (!use_connector) {
@@ -155,7 +161,7 @@ bool ProcessWatch::wait_until(const std::function<bool()>& pred, uint64_t deadli
     }
     if (pred()) return true;
     const uint64_t now = now_ns();
-    if (now >= deadline_ns) return false;
+    if (now >= deadline_ns || g_stop != 0) return false;
     const uint64_t nap = std::min<uint64_t>(deadline_ns - now, connector_.is_open() ? kBatchNs : kPollNs);
     timespec ts{static_cast<time_t>(nap / 1000000000u), static_cast<long>(nap % 1000000000u)};
     ::nanosleep(&ts, nullptr);

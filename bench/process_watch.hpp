@@ -42,10 +42,15 @@ class ProcessWatch {
   [[nodiscard]] pid_t root() const noexcept { return root_; }
 
   // Takes in events until pred() holds or deadline_ns (CLOCK_MONOTONIC)
-  // passes; returns pred().  pred is checked after every event.
+  // passes, or a stop was requested; returns pred().
   bool wait_until(const std::function<bool()>& pred, uint64_t deadline_ns);
   // Takes in events for a while (a quiet period).
   void drain_for(uint64_t ns);
+
+  // From a signal handler (^C): every wait returns at once from then on,
+  // so each scenario falls through to its cleanup.
+  static void request_stop() noexcept;
+  [[nodiscard]] static bool stop_requested() noexcept;
 
   // Events of the tree since follow() or the last clear_events().
   [[nodiscard]] const std::vector<TreeEvent>& events() const noexcept { return events_; }

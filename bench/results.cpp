@@ -58,9 +58,10 @@ std::string format_quantity(double v, Unit unit) {
   return buf;
 }
 
-Target at_most(double limit, std::string text) { return {true, limit, false, false, std::move(text)}; }
-Target below(double limit, std::string text) { return {true, limit, false, true, std::move(text)}; }
-Target at_most_floor(double ratio, std::string text) { return {true, ratio, true, false, std::move(text)}; }
+Target at_most(double limit, std::string text) { return {true, limit, false, false, std::move(text), false}; }
+Target below(double limit, std::string text) { return {true, limit, false, true, std::move(text), false}; }
+Target at_most_floor(double ratio, std::string text) { return {true, ratio, true, false, std::move(text), false}; }
+Target at_least(double limit, std::string text) { return {true, limit, false, false, std::move(text), true}; }
 
 const char* verdict_name(Verdict v) noexcept {
   switch (v) {
@@ -86,7 +87,9 @@ Verdict judge(const Result& r) {
     if (r.floor.empty()) return Verdict::Void;
     value = floor_ratio(r);
   }
-  const bool ok = r.target.strict ? value < r.target.limit : value <= r.target.limit;
+  const bool ok = r.target.at_least ? value >= r.target.limit
+                  : r.target.strict ? value < r.target.limit
+                                    : value <= r.target.limit;
   return ok ? Verdict::Pass : Verdict::Miss;
 }
 

@@ -30,10 +30,12 @@ struct Target {
   bool vs_floor = false;   // limit is "x floor"
   bool strict = false;     // "<" rather than "<="
   std::string text;        // as the issue says it: "<= 1.15x floor"
+  bool at_least = false;   // ">=": a floor for the result, not a ceiling
 };
 [[nodiscard]] Target at_most(double limit, std::string text);
 [[nodiscard]] Target below(double limit, std::string text);
 [[nodiscard]] Target at_most_floor(double ratio, std::string text);
+[[nodiscard]] Target at_least(double limit, std::string text);
 
 enum class Verdict : uint8_t { Pass, Miss, Info, Void };
 [[nodiscard]] const char* verdict_name(Verdict v) noexcept;

@@ -223,6 +223,32 @@ void pmtr_run(Bench& b, size_t n, const std::string& config, int rep) {
   b.finish(run);
 }
 
+// Jobs beyond the fd headroom: a service gets a soft RLIMIT_NOFILE of 1024
+// by default, and a supervisor that holds an fd per starting job must still
+// start them all.
+void fd_headroom(Bench& b) {
+  const size_t n = 1100;
+  Result& r = b.row(kStart, std::to_string(n) + " jobs at RLIMIT_NOFILE " + std::to_string(b.settings().nofile) +
+                                ": jobs started",
+                    Unit::Count, at_least(static_cast<double>(n), "all " + std::to_string(n)));
+  std::fprintf(stderr, "bench: %zu jobs at RLIMIT_NOFILE %llu\n", n, static_cast<unsigned long long>(b.settings().nofile));
+  Run run = b.start_pmtr(b.write_config("headroom", make_jobs(n, JobKind::Sleep, "h")), "headroom");
+  // Until every job has exec'd, or no new one did for half a second.
+  size_t seen = 0;
+  uint64_t last_change = now_ns();
+  while (b.watch().job_execs() < n && now_ns() - last_change < ms(500) && now_ns() - run.t0 < secs(30)) {
+    b.watch().drain_for(ms(50));
+    if (b.watch().job_execs() != seen) {
+      seen = b.watch().job_execs();
+      last_change = now_ns();
+    }
+  }
+  r.samples.push_back(static_cast<double>(b.watch().job_execs()));
+  b.stop(run, secs(30), nullptr);
+  b.check_log(run, "fd headroom");
+  b.finish(run);
+}
+
 }  // namespace
 
 void scenario_start(Bench& b) {
@@ -238,6 +264,7 @@ void scenario_start(Bench& b) {
     b.row(kStart, std::string(who) + ", " + jobs_label(s.n_large) + ": launch -> 1st job exec", Unit::Millis);
     b.row(kStart, std::string(who) + ", " + jobs_label(s.n_large) + ": per job, 1st -> N-th exec", Unit::Micros);
   }
+  fd_headroom(b);
   for (size_t n : {s.n_small, s.n_large}) {
     const std::string config = b.write_config("start-" + std::to_string(n), make_jobs(n, JobKind::Sleep));
     for (int rep = 0; rep < s.reps; ++rep) {

@@ -7,9 +7,13 @@ namespace pmtr {
 std::string escape_for_log(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
     const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u < 0x7f && u != '\\') {
+    // A backslash stays readable ("invalid escape '\n'") and is escaped
+    // only where it would read as the start of an \xNN escape.
+    const bool ambiguous_backslash = c == '\\' && i + 1 < text.size() && text[i + 1] == 'x';
+    if (u >= 0x20 && u < 0x7f && !ambiguous_backslash) {
       out.push_back(c);
     } else {
       char buf[5];

@@ -16,7 +16,8 @@ namespace pmtr {
                                             uint32_t col, std::string_view text);
 
 // Control bytes and non-ASCII escaped as \xNN, so hostile text cannot forge
-// log lines or terminal escapes.
+// log lines or terminal escapes; a backslash is escaped only before an 'x'
+// (so the output still decodes unambiguously).
 [[nodiscard]] std::string escape_for_log(std::string_view text);
 
 }  // namespace pmtr

@@ -21,7 +21,10 @@ inline constexpr size_t kDepends = 64;              // depends files per job
 inline constexpr size_t kUlimits = 16;              // one per resource
 inline constexpr size_t kCpus = 1024;               // CPU_SETSIZE
 inline constexpr size_t kJobs = 200000;             // jobs per config
-inline constexpr size_t kDiagnostics = 1000;        // errors reported per parse
+// Diagnostics per parse: the parser sends at most kDiagnostics + 1 (the
+// last one says "too many errors, giving up"); the monitor treats more as a
+// protocol violation.  A contract between the two sides.
+inline constexpr size_t kDiagnostics = 1000;
 inline constexpr size_t kDiagnosticBytes = 512;     // one diagnostic's text
 inline constexpr size_t kMessageBytes = 65536;      // one channel record
 inline constexpr size_t kJobEncodedBytes = 60000;   // a job must fit one record

@@ -27,6 +27,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -67,14 +68,26 @@ bool install(int fd, int target) noexcept {
   return rc >= 0;
 }
 
+// The kernel's own struct sigaction: glibc refuses (EINVAL) to touch the
+// two signals it reserves (32, 33), but an ignored disposition of those
+// survives exec like any other, so they are reset with the raw syscall.
+struct KernelSigaction {
+  void (*handler)(int);
+  unsigned long flags;
+  void (*restorer)();
+  unsigned long mask;
+};
+
 void reset_signals(int report_fd) noexcept {
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
   sigemptyset(&dfl.sa_mask);
+  const KernelSigaction kdfl{SIG_DFL, 0, nullptr, 0};
   for (int sig = 1; sig < NSIG; ++sig) {
     if (sig == SIGKILL || sig == SIGSTOP) continue;
-    // EINVAL: a signal glibc reserves for itself (32, 33); exec resets those.
-    if (::sigaction(sig, &dfl, nullptr) < 0 && errno != EINVAL)
+    if (::sigaction(sig, &dfl, nullptr) == 0) continue;
+    if (errno != EINVAL ||
+        ::syscall(SYS_rt_sigaction, sig, &kdfl, nullptr, sizeof kdfl.mask) != 0)
       fail(report_fd, SpawnStep::Signals, errno);
   }
   sigset_t none;

@@ -73,6 +73,8 @@ TEST(BenchResults, VerdictsAgainstAbsoluteTargets) {
   CHECK_TRUE(judge(row({5}, below(5, "< 5 %"))) == Verdict::Miss);
   CHECK_TRUE(judge(row({4.9}, below(5, "< 5 %"))) == Verdict::Pass);
   CHECK_TRUE(judge(row({0, 0}, at_most(0, "0"))) == Verdict::Pass);
+  CHECK_TRUE(judge(row({1100}, at_least(1100, "all 1100"))) == Verdict::Pass);
+  CHECK_TRUE(judge(row({1013}, at_least(1100, "all 1100"))) == Verdict::Miss);
   CHECK_TRUE(judge(row({1, 2})) == Verdict::Info);
   CHECK_TRUE(judge(row({}, at_most(5, "<= 5 ms"))) == Verdict::Void);
   Result failed = row({1}, at_most(5, "<= 5 ms"));

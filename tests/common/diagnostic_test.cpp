@@ -26,7 +26,11 @@ std::string unescape(const std::string& s) {
       out.push_back(s[i]);
       continue;
     }
-    if (i + 3 >= s.size() || s[i + 1] != 'x') return "<invalid>";
+    if (i + 1 >= s.size() || s[i + 1] != 'x') {   // a lone backslash is itself
+      out.push_back(s[i]);
+      continue;
+    }
+    if (i + 3 >= s.size()) return "<invalid>";
     const std::string hex = s.substr(i + 2, 2);
     if (!std::isxdigit(static_cast<unsigned char>(hex[0])) ||
         !std::isxdigit(static_cast<unsigned char>(hex[1])))
@@ -75,16 +79,18 @@ TEST(Diagnostic, TextIsEscapedSoItCannotForgeALine) {
 TEST(Diagnostic, EscapeLeavesPrintableAsciiAlone) {
   std::string printable;
   for (int c = 0x20; c < 0x7f; ++c)
-    if (c != '\\') printable.push_back(static_cast<char>(c));
+    printable.push_back(static_cast<char>(c));
   STRCMP_EQUAL(printable.c_str(), escape_for_log(printable).c_str());
   STRCMP_EQUAL("", escape_for_log("").c_str());
 }
 
-TEST(Diagnostic, EscapeSpellsOutControlsDelBackslashAndNonAscii) {
+TEST(Diagnostic, EscapeSpellsOutControlsDelAmbiguousBackslashAndNonAscii) {
   STRCMP_EQUAL("\\x00", escape_for_log(std::string(1, '\0')).c_str());
   STRCMP_EQUAL("\\x0a\\x0d\\x09\\x1b", escape_for_log("\n\r\t\x1b").c_str());
   STRCMP_EQUAL("\\x7f", escape_for_log("\x7f").c_str());
-  STRCMP_EQUAL("\\x5c", escape_for_log("\\").c_str());
+  STRCMP_EQUAL("\\", escape_for_log("\\").c_str());
+  STRCMP_EQUAL("only \\\" and \\\\", escape_for_log("only \\\" and \\\\").c_str());
+  STRCMP_EQUAL("\\x5cx41", escape_for_log("\\x41").c_str());
   STRCMP_EQUAL("caf\\xc3\\xa9", escape_for_log("caf\xc3\xa9").c_str());
   STRCMP_EQUAL("\\xff", escape_for_log("\xff").c_str());
 }
