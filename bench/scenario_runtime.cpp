@@ -48,7 +48,7 @@ bool kill_and_respawn(Bench& b, pid_t victim, Breakdown* out) {
   return true;
 }
 
-void restart_samples(Bench& b, Run& run, size_t n, Result& total, const std::string& who, bool phases) {
+void restart_samples(Bench& b, size_t n, Result& total, const std::string& who, bool phases) {
   const std::vector<pid_t> victims = b.watch().running_jobs();
   for (size_t i = 0; i < n && i < victims.size(); ++i) {
     Breakdown bd;
@@ -62,7 +62,6 @@ void restart_samples(Bench& b, Run& run, size_t n, Result& total, const std::str
     b.row(kRestart, who + ": exit -> fork (supervisor reacts)", Unit::Millis).samples.push_back(to_ms(bd.to_fork));
     b.row(kRestart, who + ": fork -> exec (child setup)", Unit::Millis).samples.push_back(to_ms(bd.to_exec));
   }
-  (void)run;
 }
 
 struct Usage {
@@ -99,7 +98,7 @@ void scenario_restart(Bench& b) {
     // "Ran at least 10 s" counts from pmtr's fork, which precedes the exec.
     const uint64_t ready = b.watch().last_job_exec_ns() + ms(10500);
     b.watch().drain_for(ready > now_ns() ? ready - now_ns() : 0);
-    restart_samples(b, run, n, total, "pmtr", true);
+    restart_samples(b, n, total, "pmtr", true);
   } else {
     total.void_reason = "jobs did not start";
   }
@@ -108,7 +107,7 @@ void scenario_restart(Bench& b) {
   b.finish(run);
 
   Run fl = b.start_floor("fork", n, true, true, kSleep, "floor-respawn");
-  if (b.wait_jobs(n, secs(30))) restart_samples(b, fl, n, floor, "floor", false);
+  if (b.wait_jobs(n, secs(30))) restart_samples(b, n, floor, "floor", false);
   b.stop(fl, secs(30), nullptr);
   b.finish(fl);
   total.floor = floor.samples;

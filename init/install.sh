@@ -200,6 +200,12 @@ do_install() {
   [ -x "$BUILD/pmtr" ] || die "$BUILD/pmtr not built (run make)"
   [ -x "$BUILD/pmtr-parser" ] || die "$BUILD/pmtr-parser not built (run make)"
 
+  # Refuse before writing anything, not half-way.
+  for dst in "$SBINDIR/pmtr" "$LIBEXECDIR/pmtr/pmtr-parser" "$MANDIR/man8/pmtr.8" \
+    "$MANDIR/man5/pmtr.conf.5" $(init_files "$init" | cut -d' ' -f3); do
+    check_not_packaged "$dst"
+  done
+
   say "installing pmtr${DESTDIR:+ into $DESTDIR} (init: $init)"
   put 0755 "$BUILD/pmtr" "$SBINDIR/pmtr"
   put 0755 "$BUILD/pmtr-parser" "$LIBEXECDIR/pmtr/pmtr-parser"
@@ -292,13 +298,17 @@ do_uninstall() {
   rmdir "$DESTDIR$LIBEXECDIR/pmtr" 2>/dev/null || true
   remove "$MANDIR/man8/pmtr.8"
   remove "$MANDIR/man5/pmtr.conf.5"
+  # sysv and openrc share $SYSCONFDIR/init.d/pmtr: each path is handled once.
+  seen=
   for i in $inits; do
-    init_files "$i" | while read -r _ _ dst; do
-      if [ -e "$DESTDIR$dst" ] && ! owned_by_package "$dst"; then
-        drop_boot_links "$i"
-      fi
-      remove "$dst"
-    done
+    dst=$(init_files "$i" | cut -d' ' -f3)
+    case " $seen " in *" $dst "*) continue ;; esac
+    seen="$seen $dst"
+    if [ -e "$DESTDIR$dst" ] && ! owned_by_package "$dst"; then
+      drop_boot_links "$i"
+      if [ "$init" = auto ] && [ "$i" = sysv ]; then drop_boot_links openrc; fi
+    fi
+    remove "$dst"
   done
   if [ -z "$DESTDIR" ] && [ -d /run/systemd/system ] && is_root; then systemctl daemon-reload || true; fi
   say "kept $SYSCONFDIR/pmtr.conf and the pmtr user (remove them by hand: rm $SYSCONFDIR/pmtr.conf; deluser pmtr)"

@@ -44,7 +44,6 @@ struct Job {
   bool kill_sent = false;
   AfterStop after_stop = AfterStop::StayDown;
   std::optional<JobDesc> next_desc;   // definition to take once the old process is gone
-  unique_fd error_pipe;               // spawn report, until read
   bool wait_released = false;         // a `wait` job has exited once
   uint32_t restarts = 0;
   int last_status = -1;               // last wait status, -1 before any exit

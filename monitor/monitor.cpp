@@ -49,6 +49,7 @@ int Monitor::run(const MonitorOptions& opts, StartupNotifier notify, void* notif
   parser_id_ = *id;
   if (!parser_id_.warning.empty()) log_warnx("%s", parser_id_.warning.c_str());
   supervisor_.hash_file = hash_file_content;
+  if (auto s = supervisor_.init(); !s) fatalx("%s", s.error().message().c_str());
 
   (void)loop_.add(signal_fd_.get(), [this](uint32_t) { on_signal(); });
   (void)loop_.add(timer_.fd(), [this](uint32_t) { on_timer(); });

@@ -27,6 +27,11 @@ void signal_job(pid_t pid, int sig) {
 
 }  // namespace
 
+Status Supervisor::init() {
+  if (auto s = reports_.open(); !s) return s;
+  return loop_.add(reports_.read_fd(), [this](uint32_t) { read_spawn_reports(); });
+}
+
 void Supervisor::apply(Transaction txn, TimePoint now) {
   if (!globals_noted_ && (txn.globals.report_to || txn.globals.listen_on)) {
     log_info("report to / listen on are not active in this version (pmtr-ctl is not built yet)");
@@ -88,7 +93,7 @@ void Supervisor::start_eligible(TimePoint now) {
 }
 
 void Supervisor::start(Job& job, TimePoint now) {
-  auto spawned = spawn_job(job.desc);
+  auto spawned = spawn_job(job.desc, reports_);
   job.after_stop = AfterStop::StayDown;
   job.kill_sent = false;
   if (!spawned) {
@@ -106,23 +111,15 @@ void Supervisor::start(Job& job, TimePoint now) {
   job.started = now;
   job.restart_at = kNever;
   job.bounce_at = next_bounce(job.desc, now);
-  job.error_pipe = std::move(spawned->error_pipe);
-  const std::string name = job.desc.name;
-  if (!loop_.add(job.error_pipe.get(), [this, name](uint32_t) {
-        if (Job* j = table_.find(name)) read_spawn_report(*j);
-      })) {
-    job.error_pipe.reset();   // the report is then read at reap time, if ever
-  }
   log_info("started job %s [%d]", job.desc.name.c_str(), static_cast<int>(job.pid));
 }
 
-void Supervisor::read_spawn_report(Job& job) {
-  if (!job.error_pipe) return;
-  loop_.remove(job.error_pipe.get());
-  if (auto failure = read_spawn_failure(job.error_pipe.get()))
-    log_warnx("job %s: %s: %s", job.desc.name.c_str(), spawn_step_name(failure->step),
-              std::strerror(failure->err));
-  job.error_pipe.reset();
+void Supervisor::read_spawn_reports() {
+  for (const auto& r : reports_.drain()) {
+    const Job* job = table_.find_pid(r.pid);
+    log_warnx("job %s: %s: %s", job ? job->desc.name.c_str() : "?", spawn_step_name(r.failure.step),
+              std::strerror(r.failure.err));
+  }
 }
 
 void Supervisor::stop(Job& job, AfterStop after, TimePoint now) {
@@ -177,7 +174,7 @@ bool Supervisor::on_child_exit(pid_t pid, int wait_status, TimePoint now) {
                      lingering_.end());
     return false;
   }
-  read_spawn_report(*job);
+  read_spawn_reports();   // a failing child's record precedes its exit
   table_.set_pid(*job, -1);
   job->last_status = wait_status;
   char how[96];

@@ -13,6 +13,7 @@
 #include "monitor/clock.hpp"
 #include "monitor/job_table.hpp"
 #include "monitor/transaction.hpp"
+#include "spawner/spawn.hpp"
 
 namespace pmtr {
 
@@ -21,6 +22,8 @@ class EventLoop;
 class Supervisor {
  public:
   explicit Supervisor(EventLoop& loop) noexcept : loop_(loop) {}
+  // Opens the shared spawn-failure channel and watches it.
+  [[nodiscard]] Status init();
 
   void apply(Transaction txn, TimePoint now);
   // A child was reaped.  False when the pid is not a job (orphan, parser).
@@ -44,7 +47,7 @@ class Supervisor {
   void start(Job& job, TimePoint now);
   void stop(Job& job, AfterStop after, TimePoint now);
   void finish_stop(Job& job, TimePoint now);
-  void read_spawn_report(Job& job);
+  void read_spawn_reports();
   void refresh_depend_hashes(Job& job);
 
   struct Lingering {   // a stopped job's process group that outlived its leader
@@ -54,6 +57,7 @@ class Supervisor {
   };
 
   EventLoop& loop_;
+  SpawnReports reports_;
   JobTable table_;
   std::vector<Lingering> lingering_;
   bool shutting_down_ = false;

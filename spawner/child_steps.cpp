@@ -40,12 +40,27 @@ namespace {
 // Set when proving the uid switch finds that root can be regained.
 constexpr int kPrivilegesKept = ENOTRECOVERABLE;
 
+// Set once at the top of the child (before any step can fail): this
+// process's own copy, so no other process is affected.
+bool g_report_pid = false;
+
 [[noreturn]] void fail(int report_fd, SpawnStep step, int err) noexcept {
-  unsigned char rec[kSpawnRecordBytes];
-  encode_spawn_record(step, err, rec);
-  // One write of 5 bytes into an empty pipe cannot be partial.  If the
-  // monitor is gone there is nobody to tell; exit either way.
-  while (::write(report_fd, rec, sizeof rec) < 0 && errno == EINTR) {
+  unsigned char rec[kSharedSpawnRecordBytes];
+  size_t len = kSpawnRecordBytes;
+  unsigned char* body = rec;
+  if (g_report_pid) {
+    const auto pid = static_cast<uint32_t>(::getpid());
+    for (int i = 0; i < 4; ++i) rec[i] = static_cast<unsigned char>(pid >> (8 * i));
+    body = rec + 4;
+    len = kSharedSpawnRecordBytes;
+  }
+  unsigned char one[kSpawnRecordBytes];
+  encode_spawn_record(step, err, one);
+  for (size_t i = 0; i < kSpawnRecordBytes; ++i) body[i] = one[i];
+  // One write far below PIPE_BUF is atomic, so records of children sharing
+  // a pipe never interleave.  If the monitor is gone there is nobody to
+  // tell; exit either way.
+  while (::write(report_fd, rec, len) < 0 && errno == EINTR) {
   }
   ::_exit(127);
 }
@@ -126,6 +141,7 @@ void switch_user(const ExecPlan& p, int report_fd) noexcept {
 }  // namespace
 
 void run_child_steps(const ExecPlan& p, int report_fd) noexcept {
+  g_report_pid = p.report_pid;
   if (::setsid() < 0) fail(report_fd, SpawnStep::Setsid, errno);
   reset_signals(report_fd);
   report_fd = keep_only_report_fd(report_fd);

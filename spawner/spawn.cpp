@@ -10,6 +10,7 @@
 #include "common/job_check.hpp"
 #include "spawner/child_steps.hpp"
 #include "spawner/exec_plan.hpp"
+#include "spawner/spawn_report.hpp"
 #include "spawner/user_lookup.hpp"
 
 namespace pmtr {
@@ -25,7 +26,9 @@ Status check_user_allowed(const UserInfo& u, bool root) {
 
 }  // namespace
 
-Result<SpawnedJob> spawn_job(const JobDesc& job) {
+namespace {
+
+Result<SpawnedJob> spawn(const JobDesc& job, const SpawnReports* shared) {
   // The monitor validated the job already; checking again here keeps the
   // promise that no unchecked string reaches execve.
   if (Status s = check_job(job); !s) return Error{0, "invalid job: " + s.error().what};
@@ -42,12 +45,20 @@ Result<SpawnedJob> spawn_job(const JobDesc& job) {
   ExecPlan plan;
   build_exec_plan(job, PlanUser{user ? &*user : nullptr, root}, plan);
 
-  // Non-blocking read end: the monitor polls it from its event loop and a
-  // child may sit in open() of a FIFO for a long time.
-  int ends[2];
-  if (::pipe2(ends, O_CLOEXEC | O_NONBLOCK) < 0) return Error::from_errno("error pipe");
-  unique_fd report_read(ends[0]);
-  unique_fd report_write(ends[1]);
+  unique_fd report_read, own_write;
+  int report_write = -1;
+  if (shared != nullptr) {
+    plan.report_pid = true;
+    report_write = shared->write_fd();
+  } else {
+    // Non-blocking read end: the monitor polls it from its event loop and a
+    // child may sit in open() of a FIFO for a long time.
+    int ends[2];
+    if (::pipe2(ends, O_CLOEXEC | O_NONBLOCK) < 0) return Error::from_errno("error pipe");
+    report_read.reset(ends[0]);
+    own_write.reset(ends[1]);
+    report_write = own_write.get();
+  }
 
   // Block everything across fork, as posix_spawn does: otherwise a signal
   // arriving before the child has reset its dispositions would run one of
@@ -57,12 +68,53 @@ Result<SpawnedJob> spawn_job(const JobDesc& job) {
   sigfillset(&all);
   ::pthread_sigmask(SIG_SETMASK, &all, &saved);
   const pid_t pid = ::fork();
-  if (pid == 0) run_child_steps(plan, report_write.get());
+  if (pid == 0) run_child_steps(plan, report_write);
   const int fork_errno = errno;
   ::pthread_sigmask(SIG_SETMASK, &saved, nullptr);
   if (pid < 0) return Error{fork_errno, "fork"};
 
   return SpawnedJob{pid, std::move(report_read)};
+}
+
+}  // namespace
+
+Result<SpawnedJob> spawn_job(const JobDesc& job) { return spawn(job, nullptr); }
+
+Result<SpawnedJob> spawn_job(const JobDesc& job, const SpawnReports& reports) {
+  return spawn(job, &reports);
+}
+
+Status SpawnReports::open() {
+  // O_DIRECT: a packet pipe, each write() one record, so a read never
+  // returns two records glued together or half of one.
+  int ends[2];
+  if (::pipe2(ends, O_CLOEXEC | O_NONBLOCK | O_DIRECT) < 0) return Error::from_errno("spawn report pipe");
+  read_.reset(ends[0]);
+  write_.reset(ends[1]);
+  // The write end must block: a child must never lose its report to EAGAIN.
+  const int flags = ::fcntl(write_.get(), F_GETFL);
+  if (flags < 0 || ::fcntl(write_.get(), F_SETFL, flags & ~O_NONBLOCK) < 0)
+    return Error::from_errno("spawn report pipe");
+  return {};
+}
+
+std::vector<SpawnReports::Record> SpawnReports::drain() noexcept {
+  std::vector<Record> out;
+  for (;;) {
+    unsigned char buf[kSharedSpawnRecordBytes + 1];
+    const ssize_t n = ::read(read_.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    if (static_cast<size_t>(n) != kSharedSpawnRecordBytes) break;
+    Record r;
+    r.pid = static_cast<pid_t>(static_cast<uint32_t>(buf[0]) | static_cast<uint32_t>(buf[1]) << 8 |
+                               static_cast<uint32_t>(buf[2]) << 16 | static_cast<uint32_t>(buf[3]) << 24);
+    const auto failure = decode_spawn_record(std::span<const unsigned char>(buf + 4, kSpawnRecordBytes));
+    if (!failure || r.pid <= 0) break;
+    r.failure = *failure;
+    out.push_back(r);
+  }
+  return out;
 }
 
 }  // namespace pmtr

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/job.hpp"
 #include "common/result.hpp"
@@ -51,6 +52,34 @@ struct SpawnFailure {
 // unblocks everything before exec.  SIGCHLD must not be SIG_IGN in the
 // caller (the pid has to stay reapable).
 [[nodiscard]] Result<SpawnedJob> spawn_job(const JobDesc& job);
+
+// One failure channel shared by every job the monitor starts: a pipe whose
+// records carry the failing child's pid.  With a pipe per job the monitor
+// would hold one fd per job until it exec'd (over 1000 jobs started at once
+// exceed the default fd limit) and every fork would copy a growing fd table.
+// A child that exec'd says nothing; one that failed writes one record
+// (atomic, below PIPE_BUF) before it exits, so by the time the monitor reaps
+// it the record is readable.
+class SpawnReports {
+ public:
+  [[nodiscard]] Status open();
+  [[nodiscard]] int read_fd() const noexcept { return read_.get(); }
+  [[nodiscard]] int write_fd() const noexcept { return write_.get(); }
+  struct Record {
+    pid_t pid = -1;
+    SpawnFailure failure;
+  };
+  // Every record pending now (non-blocking); a malformed one ends the batch.
+  [[nodiscard]] std::vector<Record> drain() noexcept;
+
+ private:
+  unique_fd read_;
+  unique_fd write_;
+};
+
+// Forks the job reporting failures on the shared channel; the returned
+// SpawnedJob has no error_pipe.
+[[nodiscard]] Result<SpawnedJob> spawn_job(const JobDesc& job, const SpawnReports& reports);
 
 // What the error pipe says so far.
 struct SpawnReport {

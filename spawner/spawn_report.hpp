@@ -26,6 +26,10 @@ constexpr void encode_spawn_record(SpawnStep step, int err,
   out[4] = static_cast<unsigned char>((e >> 24) & 0xffu);
 }
 
+// On the shared channel a record is the child's pid (4 bytes
+// little-endian) followed by the 5-byte record above.
+inline constexpr size_t kSharedSpawnRecordBytes = 4 + kSpawnRecordBytes;
+
 // Strict: exactly kSpawnRecordBytes, a known step, an errno in 1..4095
 // (the kernel's range).  Anything else is nullopt.
 [[nodiscard]] std::optional<SpawnFailure> decode_spawn_record(

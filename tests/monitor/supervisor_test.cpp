@@ -54,6 +54,7 @@ TEST_GROUP(Supervisor) {
   void setup() override {
     CHECK(loop.init().ok());
     sup = new Supervisor(loop);
+    CHECK(sup->init().ok());
   }
   void teardown() override {
     sup->table().for_each([](Job& j) {

@@ -1,0 +1,87 @@
+// The shared spawn-failure channel: many children, one pipe, records
+// tagged with the failing child's pid; a child that exec'd says nothing.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <dirent.h>
+
+#include "spawner/spawn.hpp"
+
+// CppUTest last: its leak-detection macros redefine `new`.
+#include <CppUTest/TestHarness.h>
+
+using namespace pmtr;
+
+namespace {
+
+JobDesc job_running(std::vector<std::string> argv) {
+  JobDesc j;
+  j.name = "shared";
+  j.argv = std::move(argv);
+  return j;
+}
+
+int reap(pid_t pid) {
+  int st = 0;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+  return st;
+}
+
+size_t open_fds() {
+  size_t n = 0;
+  if (DIR* d = opendir("/proc/self/fd")) {
+    while (readdir(d)) ++n;
+    closedir(d);
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST_GROUP(SharedReports) {
+  SpawnReports reports;
+  void setup() override { CHECK(reports.open().ok()); }
+};
+
+TEST(SharedReports, FailuresCarryTheirPidAndSuccessSaysNothing) {
+  auto bad1 = spawn_job(job_running({"/nonexistent/a"}), reports);
+  auto good = spawn_job(job_running({"/bin/true"}), reports);
+  JobDesc nodir = job_running({"/bin/true"});
+  nodir.dir = "/nonexistent-dir";
+  auto bad2 = spawn_job(nodir, reports);
+  CHECK(bad1.ok() && good.ok() && bad2.ok());
+  CHECK_FALSE(bad1->error_pipe.valid());   // no per-job fd held
+  CHECK_EQUAL(127, WEXITSTATUS(reap(bad1->pid)));
+  CHECK_EQUAL(0, WEXITSTATUS(reap(good->pid)));
+  CHECK_EQUAL(127, WEXITSTATUS(reap(bad2->pid)));
+
+  const auto records = reports.drain();   // every record is in once its child is reaped
+  CHECK_EQUAL(2u, records.size());
+  CHECK_EQUAL(bad1->pid, records[0].pid);
+  CHECK(records[0].failure.step == SpawnStep::Exec);
+  CHECK_EQUAL(ENOENT, records[0].failure.err);
+  CHECK_EQUAL(bad2->pid, records[1].pid);
+  CHECK(records[1].failure.step == SpawnStep::Chdir);
+  CHECK(reports.drain().empty());
+}
+
+TEST(SharedReports, ManyJobsHoldNoFdEach) {
+  const size_t before = open_fds();
+  std::vector<pid_t> pids;
+  for (int i = 0; i < 200; ++i) {
+    auto s = spawn_job(job_running({"/bin/sleep", "1000"}), reports);
+    CHECK(s.ok());
+    pids.push_back(s->pid);
+  }
+  CHECK_EQUAL(before, open_fds());
+  for (pid_t p : pids) kill(p, SIGKILL);
+  for (pid_t p : pids) reap(p);
+  CHECK(reports.drain().empty());
+}
+
+TEST(SharedReports, MalformedRecordEndsTheBatch) {
+  const unsigned char junk[3] = {1, 2, 3};
+  CHECK_EQUAL(3, ::write(reports.write_fd(), junk, sizeof junk));
+  CHECK(reports.drain().empty());
+}
