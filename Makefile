@@ -40,7 +40,9 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CXX      ?= g++
 CXXSTD   := -std=c++20
 WARN     := -Wall -Wextra -Werror -Wswitch-enum -Wshadow -Wformat=2 -Wnon-virtual-dtor
-OPT      ?= -O2 -g
+# Sections per function and --gc-sections: only the code we call stays in
+# the binaries (each process's private text is part of its memory cost).
+OPT      ?= -O2 -g -ffunction-sections -fdata-sections
 CPPFLAGS += -I. -MMD -MP -DPMTR_VERSION='"$(VERSION)"' \
             -DPMTR_LIBEXECDIR='"$(LIBEXECDIR)/pmtr"' -D_GNU_SOURCE
 CXXFLAGS += $(CXXSTD) $(WARN) $(OPT) $(SAN_FLAGS) -fstack-protector-strong \
@@ -48,7 +50,8 @@ CXXFLAGS += $(CXXSTD) $(WARN) $(OPT) $(SAN_FLAGS) -fstack-protector-strong \
 # libstdc++ linked statically: the monitor and the parser then map only the
 # parts they use (memory targets in docs/benchmarks.md); glibc stays shared
 # so NSS (getpwnam, initgroups) keeps working.
-LDFLAGS  += $(SAN_FLAGS) -pie -Wl,-z,relro,-z,now -Wl,--as-needed -static-libstdc++ -static-libgcc
+LDFLAGS  += $(SAN_FLAGS) -pie -Wl,-z,relro,-z,now -Wl,--as-needed -Wl,--gc-sections \
+            -static-libstdc++ -static-libgcc
 LDLIBS_SANDBOX := -lseccomp -lcap-ng
 LDLIBS_TEST    := -lCppUTest -lCppUTestExt
 
@@ -91,9 +94,12 @@ $(BUILD)/pmtr: $(BUILD)/obj/monitor/pmtr_main.o $(LIBS_ALL)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(LIBS_ALL) $(LDLIBS_SANDBOX)
 
+# The parser links libseccomp and libcap-ng statically: as shared objects
+# their relocated pages are private to it and cost more than the few
+# functions it calls.
 $(BUILD)/pmtr-parser: $(BUILD)/obj/parser/parser_main.o $(LIB_parser) $(LIB_common)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(LIB_parser) $(LIB_common) $(LDLIBS_SANDBOX)
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(LIB_parser) $(LIB_common) -Wl,-Bstatic $(LDLIBS_SANDBOX) -Wl,-Bdynamic
 
 # One CppUTest binary per suite; each links every part library (the archive
 # linker takes only what a suite uses).

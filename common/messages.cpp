@@ -343,6 +343,15 @@ size_t encoded_job_size(const JobDesc& job) {
   return w.size();
 }
 
+std::string job_definition_key(const JobDesc& job) {
+  JobDesc copy = job;
+  copy.pos = copy.cmd_pos = copy.dir_pos = copy.user_pos = SourcePos{};
+  WireWriter w;
+  put_job(w, copy);
+  const auto bytes = w.bytes();
+  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
 namespace {
 // Record header (version, type, count) plus slack.
 constexpr size_t kBatchBudget = limits::kMessageBytes - 16;

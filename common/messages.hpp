@@ -80,6 +80,11 @@ using Message = std::variant<MsgHello, MsgTableBegin, MsgTableJob, MsgTableEnd, 
 // pack batches).
 [[nodiscard]] size_t encoded_job_size(const JobDesc& job);
 
+// The job's definition as bytes: its encoding with the source positions
+// zeroed, so two jobs are the same definition exactly when their keys are
+// equal (same_definition()).  What the parser keeps between parses.
+[[nodiscard]] std::string job_definition_key(const JobDesc& job);
+
 // Splits jobs into batches whose records stay within limits::kMessageBytes
 // (every job must be within limits::kJobEncodedBytes).
 [[nodiscard]] std::vector<MsgTableJob> pack_table(const std::vector<JobDesc>& jobs);

@@ -103,23 +103,23 @@ put() {
   mode=$1 src=$2 dst=$3
   check_not_packaged "$dst"
   if is_root; then
-    install -D -m "$mode" -o root -g root "$src" "$DESTDIR$dst"
+    install -D -m "$mode" -o root -g root "$src" "$DESTDIR$dst" || die "cannot install $DESTDIR$dst"
   else
-    install -D -m "$mode" "$src" "$DESTDIR$dst"
+    install -D -m "$mode" "$src" "$DESTDIR$dst" || die "cannot install $DESTDIR$dst"
   fi
   say "  $dst ($mode)"
 }
 
 # The init files name the installed paths, not the build tree's.
+tmp=
+trap 'rm -f "$tmp"' EXIT
 put_substituted() {
   mode=$1 src=$2 dst=$3
-  tmp=$(mktemp "${TMPDIR:-/tmp}/pmtr-install.XXXXXX")
-  sed -e "s|@SBINDIR@|$SBINDIR|g" -e "s|@SYSCONFDIR@|$SYSCONFDIR|g" "$src" >"$tmp"
-  put "$mode" "$tmp" "$dst" || {
-    rm -f "$tmp"
-    exit 1
-  }
+  tmp=$(mktemp "${TMPDIR:-/tmp}/pmtr-install.XXXXXX") || die "mktemp failed"
+  sed -e "s|@SBINDIR@|$SBINDIR|g" -e "s|@SYSCONFDIR@|$SYSCONFDIR|g" "$src" >"$tmp" || die "cannot read $src"
+  put "$mode" "$tmp" "$dst"
   rm -f "$tmp"
+  tmp=
 }
 
 remove() {
@@ -214,9 +214,10 @@ do_install() {
   put 0644 "$top/docs/pmtr.8" "$MANDIR/man8/pmtr.8"
   put 0644 "$top/docs/pmtr.conf.5" "$MANDIR/man5/pmtr.conf.5"
 
-  init_files "$init" | while read -r template mode dst; do
-    put_substituted "$mode" "$here/$template" "$dst"
-  done
+  # "template mode destination", or nothing for INIT=none.
+  # shellcheck disable=SC2046
+  set -- $(init_files "$init")
+  if [ $# = 3 ]; then put_substituted "$2" "$here/$1" "$3"; fi
 
   # The admin's config is never replaced.  0600 root:root: pmtr refuses a
   # config that others can write, and env lines may hold secrets.

@@ -43,7 +43,10 @@ struct Job {
   TimePoint bounce_at = kNever;       // Running with `bounce every`
   bool kill_sent = false;
   AfterStop after_stop = AfterStop::StayDown;
-  std::optional<JobDesc> next_desc;   // definition to take once the old process is gone
+  // Definition to take once the old process is gone.  A pointer, not an
+  // optional: rarely set, and an empty optional<JobDesc> would cost every
+  // job the size of a second descriptor.
+  std::unique_ptr<JobDesc> next_desc;
   bool wait_released = false;         // a `wait` job has exited once
   uint32_t restarts = 0;
   int last_status = -1;               // last wait status, -1 before any exit

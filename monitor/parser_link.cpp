@@ -10,6 +10,8 @@
 
 #include <climits>
 #include <cstdio>
+#include <cstring>
+#include <optional>
 
 #include "common/limits.hpp"
 
@@ -17,6 +19,26 @@ namespace pmtr {
 namespace {
 
 constexpr int kChannelFd = 3;
+
+// System users live in /etc/passwd: read it directly first, so a monitor
+// whose jobs name no user never loads NSS modules (libnss_systemd and its
+// libraries cost more memory than the rest of the monitor).  NSS is the
+// fallback for a site that keeps even system users elsewhere.
+std::optional<std::pair<uid_t, gid_t>> lookup_system_user(const char* name) {
+  if (FILE* f = std::fopen("/etc/passwd", "re")) {
+    std::optional<std::pair<uid_t, gid_t>> found;
+    while (const passwd* pw = fgetpwent(f)) {
+      if (std::strcmp(pw->pw_name, name) == 0) {
+        found = std::make_pair(pw->pw_uid, pw->pw_gid);
+        break;
+      }
+    }
+    std::fclose(f);
+    if (found) return found;
+  }
+  if (const passwd* pw = getpwnam(name)) return std::make_pair(pw->pw_uid, pw->pw_gid);
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -27,12 +49,12 @@ Result<ParserIdentity> resolve_parser_identity() {
     id.gid = getegid();
     return id;
   }
-  if (const passwd* pw = getpwnam("pmtr")) {
-    id.uid = pw->pw_uid;
-    id.gid = pw->pw_gid;
-  } else if (const passwd* nobody = getpwnam("nobody")) {
-    id.uid = nobody->pw_uid;
-    id.gid = nobody->pw_gid;
+  if (const auto pmtr = lookup_system_user("pmtr")) {
+    id.uid = pmtr->first;
+    id.gid = pmtr->second;
+  } else if (const auto nobody = lookup_system_user("nobody")) {
+    id.uid = nobody->first;
+    id.gid = nobody->second;
     id.warning = "no 'pmtr' user; the parser runs as 'nobody' (make install creates 'pmtr')";
   } else {
     return Error{0, "neither a 'pmtr' nor a 'nobody' user exists to run the parser"};

@@ -51,7 +51,7 @@ void Supervisor::apply(Transaction txn, TimePoint now) {
     job->index = ij.index;
     if (job->pid > 0) {
       log_info("job %s changed, restarting", job->desc.name.c_str());
-      job->next_desc = std::move(ij.job);
+      job->next_desc = std::make_unique<JobDesc>(std::move(ij.job));
       stop(*job, AfterStop::Start, now);
       continue;
     }
@@ -67,7 +67,7 @@ void Supervisor::apply(Transaction txn, TimePoint now) {
       // Removed earlier and still being stopped: the new definition starts
       // once the old process is gone, never beside it.
       leaving->index = ij.index;
-      leaving->next_desc = std::move(ij.job);
+      leaving->next_desc = std::make_unique<JobDesc>(std::move(ij.job));
       leaving->after_stop = AfterStop::Start;
       continue;
     }

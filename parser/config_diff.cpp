@@ -5,10 +5,21 @@
 
 namespace pmtr {
 
+JobKey make_job_key(const JobDesc& job) { return JobKey{job.name, job_definition_key(job)}; }
+
 std::vector<Message> make_transaction(uint32_t generation, const std::vector<JobDesc>& current,
                                       const std::vector<JobDesc>& next, const GlobalConfig& globals,
                                       uint32_t warnings) {
-  std::unordered_map<std::string_view, const JobDesc*> old_by_name;
+  std::vector<JobKey> keys;
+  keys.reserve(current.size());
+  for (const auto& j : current) keys.push_back(make_job_key(j));
+  return make_transaction(generation, keys, next, globals, warnings);
+}
+
+std::vector<Message> make_transaction(uint32_t generation, const std::vector<JobKey>& current,
+                                      const std::vector<JobDesc>& next, const GlobalConfig& globals,
+                                      uint32_t warnings) {
+  std::unordered_map<std::string_view, const JobKey*> old_by_name;
   old_by_name.reserve(current.size());
   for (const auto& j : current) old_by_name.emplace(j.name, &j);
 
@@ -30,9 +41,9 @@ std::vector<Message> make_transaction(uint32_t generation, const std::vector<Job
       added.push_back(IndexedJob{i, job});
       continue;
     }
-    const JobDesc* old = it->second;
+    const JobKey* old = it->second;
     old_by_name.erase(it);
-    if (same_definition(*old, job)) {
+    if (old->definition == job_definition_key(job)) {
       keep.jobs.push_back(KeptJob{i, job.name});
       if (keep.jobs.size() == kKeptPerMessage) flush_keep();
     } else {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "common/job.hpp"
@@ -12,6 +13,19 @@
 
 namespace pmtr {
 
+// What the parser remembers of a current job: its name and definition key
+// (common/messages.hpp), a fraction of a JobDesc's memory.
+struct JobKey {
+  std::string name;
+  std::string definition;
+};
+[[nodiscard]] JobKey make_job_key(const JobDesc& job);
+
+[[nodiscard]] std::vector<Message> make_transaction(uint32_t generation,
+                                                    const std::vector<JobKey>& current,
+                                                    const std::vector<JobDesc>& next,
+                                                    const GlobalConfig& globals, uint32_t warnings);
+// Convenience for tests: keys computed from full descriptors.
 [[nodiscard]] std::vector<Message> make_transaction(uint32_t generation,
                                                     const std::vector<JobDesc>& current,
                                                     const std::vector<JobDesc>& next,

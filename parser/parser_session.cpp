@@ -1,5 +1,6 @@
 #include "parser/parser_session.hpp"
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -87,7 +88,7 @@ bool ParserSession::handle(const Message& m, unique_fd fd) noexcept {
       if (type == MsgType::TableJob) {
         const auto& jobs = std::get<MsgTableJob>(m).jobs;
         if (jobs.size() > table_expected_ - table_.size()) return false;
-        table_.insert(table_.end(), jobs.begin(), jobs.end());
+        for (const auto& j : jobs) table_.push_back(make_job_key(j));
         return true;
       }
       if (type == MsgType::TableEnd && table_.size() == table_expected_) {
@@ -121,7 +122,17 @@ bool ParserSession::parse_and_send(uint32_t generation, const unique_fd& config)
   // The monitor applies the whole transaction or kills us; either way the
   // table we diff against next time is this config (a fresh parser is
   // handed the monitor's real table).
-  if (mode_ == ParseMode::Run) table_ = std::move(parsed.jobs);
+  if (mode_ == ParseMode::Run) {
+    table_.clear();
+    table_.shrink_to_fit();
+    table_.reserve(parsed.jobs.size());
+    for (const auto& j : parsed.jobs) table_.push_back(make_job_key(j));
+  }
+  // The parse's memory goes back to the kernel while we idle (the parser
+  // lives as long as pmtr: its resident size counts).
+  parsed = ParsedConfig{};
+  in.text = std::string();
+  malloc_trim(0);
   return true;
 }
 

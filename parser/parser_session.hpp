@@ -11,6 +11,7 @@
 #include "common/job.hpp"
 #include "common/messages.hpp"
 #include "common/unique_fd.hpp"
+#include "parser/config_diff.hpp"
 
 namespace pmtr {
 
@@ -30,7 +31,7 @@ class ParserSession {
   State state_ = State::AwaitHello;
   ParseMode mode_ = ParseMode::Run;
   uint32_t table_expected_ = 0;
-  std::vector<JobDesc> table_;
+  std::vector<JobKey> table_;   // the monitor's table as of our last transaction
 };
 
 // Reads the whole config from fd, at most max_bytes + 1 (so "too large" is

@@ -295,7 +295,7 @@ std::vector<Want> common_files(const std::string& prefix) {
       {p + "/share/man/man5/pmtr.conf.5", 0644, read_file(source_dir() + "/docs/pmtr.conf.5")},
       {"etc/pmtr.conf", 0600, read_file(source_dir() + "/init/pmtr.conf.example")},
   };
-  // Installed when built (issue: pmtr-ctl and pmtrctl do not exist yet).
+  // Installed once they are built (pmtr-ctl and pmtrctl do not exist yet).
   if (access((build_path() + "/pmtr-ctl").c_str(), X_OK) == 0)
     w.push_back({p + "/libexec/pmtr/pmtr-ctl", 0755, read_file(build_path() + "/pmtr-ctl")});
   if (access((build_path() + "/pmtrctl").c_str(), X_OK) == 0)

@@ -182,7 +182,7 @@ TEST(JobTable, DefinitionsShowTheNextDefinitionWhenSet) {
   t.add(job("b"), 1);
   JobDesc next = job("a");
   next.argv = {"/bin/new"};
-  a.next_desc = next;
+  a.next_desc = std::make_unique<JobDesc>(next);
   const auto defs = t.definitions();
   CHECK_EQUAL(2u, defs.size());
   STRCMP_EQUAL("/bin/new", defs[0]->argv.at(0).c_str());

@@ -8,7 +8,9 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <fstream>
 #include <string>
+#include <thread>
 
 #include "monitor/event_loop.hpp"
 #include "monitor/restart_policy.hpp"
@@ -37,6 +39,24 @@ Transaction adding(std::vector<JobDesc> jobs) {
 }
 
 int exited(int code) { return (code & 0xff) << 8; }
+
+// The shell must have run its `trap '' TERM` before we stop it, or the
+// SIGTERM lands first and the escalation is never needed.
+bool wait_ignoring_term(pid_t pid) {
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  const std::string path = "/proc/" + std::to_string(pid) + "/status";
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind("SigIgn:", 0) != 0) continue;
+      const unsigned long long mask = std::stoull(line.substr(7), nullptr, 16);
+      if (mask & (1ULL << (SIGTERM - 1))) return true;
+    }
+    std::this_thread::sleep_for(2ms);
+  }
+  return false;
+}
 
 // Kills and reaps the job's real process; returns the wait status.
 int reap(pid_t pid, int sig = SIGKILL) {
@@ -121,6 +141,7 @@ TEST(Supervisor, StopEscalatesToSigkillAfterGrace) {
   stubborn.argv = {"/bin/sh", "-c", "trap '' TERM; while :; do sleep 1; done"};
   sup->apply(adding({stubborn}), t0);
   const pid_t pid = job("stubborn").pid;
+  CHECK(wait_ignoring_term(pid));
   // Remove it from the config.
   Transaction remove;
   remove.removed.push_back("stubborn");
@@ -218,6 +239,7 @@ TEST(Supervisor, ReaddedWhileStoppingStartsOnlyAfterTheOldProcessIsGone) {
   stubborn.argv = {"/bin/sh", "-c", "trap '' TERM; while :; do sleep 1; done"};
   sup->apply(adding({stubborn}), t0);
   const pid_t old = job("s").pid;
+  CHECK(wait_ignoring_term(old));
   Transaction remove;
   remove.removed.push_back("s");
   sup->apply(remove, t0 + 1s);

@@ -1,0 +1,117 @@
+// The differ: current table (as keys) + new config -> one transaction.
+#include "parser/config_diff.hpp"
+
+#include <string>
+#include <variant>
+
+// CppUTest last: its leak-detection macros redefine `new`.
+#include <CppUTest/TestHarness.h>
+
+using namespace pmtr;
+
+namespace {
+
+JobDesc job(const std::string& name, const std::string& arg = "1") {
+  JobDesc j;
+  j.name = name;
+  j.argv = {"/bin/sleep", arg};
+  return j;
+}
+
+struct Summary {
+  size_t kept = 0, added = 0, changed = 0, removed = 0, records = 0;
+  std::vector<std::string> removed_names;
+  bool begins = false, ends = false, globals = false;
+};
+
+Summary summarize(const std::vector<Message>& msgs) {
+  Summary s;
+  s.records = msgs.size();
+  s.begins = !msgs.empty() && std::holds_alternative<MsgTxnBegin>(msgs.front());
+  s.ends = !msgs.empty() && std::holds_alternative<MsgTxnEnd>(msgs.back());
+  for (const auto& m : msgs) {
+    if (auto* k = std::get_if<MsgTxnKeep>(&m)) s.kept += k->jobs.size();
+    if (auto* a = std::get_if<MsgTxnAdd>(&m)) s.added += a->jobs.size();
+    if (auto* c = std::get_if<MsgTxnChange>(&m)) s.changed += c->jobs.size();
+    if (auto* r = std::get_if<MsgTxnRemove>(&m)) {
+      ++s.removed;
+      s.removed_names.push_back(r->name);
+    }
+    if (std::holds_alternative<MsgTxnGlobals>(m)) s.globals = true;
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_GROUP(ConfigDiff) {};
+
+TEST(ConfigDiff, KeepAddChangeRemove) {
+  const std::vector<JobDesc> before{job("keep"), job("change"), job("gone")};
+  const std::vector<JobDesc> after{job("keep"), job("change", "2"), job("new")};
+  const Summary s = summarize(make_transaction(7, before, after, GlobalConfig{}, 0));
+  CHECK(s.begins && s.ends && s.globals);
+  CHECK_EQUAL(1u, s.kept);
+  CHECK_EQUAL(1u, s.added);
+  CHECK_EQUAL(1u, s.changed);
+  CHECK_EQUAL(1u, s.removed);
+  STRCMP_EQUAL("gone", s.removed_names[0].c_str());
+}
+
+TEST(ConfigDiff, MovingABlockOrItsLinesIsNotAChange) {
+  JobDesc a = job("a");
+  a.pos = {1, 1};
+  a.cmd_pos = {3, 7};
+  JobDesc moved = job("a");
+  moved.pos = {40, 1};
+  moved.cmd_pos = {42, 7};
+  const Summary s = summarize(make_transaction(1, {a, job("b")}, {job("b"), moved}, GlobalConfig{}, 0));
+  CHECK_EQUAL(2u, s.kept);
+  CHECK_EQUAL(0u, s.changed);
+}
+
+TEST(ConfigDiff, EveryFieldCountsAsAChange) {
+  std::vector<JobDesc> variants;
+  auto v = [&](auto edit) {
+    JobDesc j = job("a");
+    edit(j);
+    variants.push_back(j);
+  };
+  v([](JobDesc& j) { j.dir = "/tmp"; });
+  v([](JobDesc& j) { j.out = "o"; });
+  v([](JobDesc& j) { j.err = "e"; });
+  v([](JobDesc& j) { j.in = "i"; });
+  v([](JobDesc& j) { j.user = "nobody"; });
+  v([](JobDesc& j) { j.env = {"A=1"}; });
+  v([](JobDesc& j) { j.has_nice = true; j.nice = 5; });
+  v([](JobDesc& j) { j.cpus = {0}; });
+  v([](JobDesc& j) { j.ulimits = {Ulimit{7, 64}}; });
+  v([](JobDesc& j) { j.bounce_seconds = 60; });
+  v([](JobDesc& j) { j.depends = {"/etc/x"}; });
+  v([](JobDesc& j) { j.order = 3; });
+  v([](JobDesc& j) { j.wait = true; });
+  v([](JobDesc& j) { j.once = true; });
+  v([](JobDesc& j) { j.disabled = true; });
+  for (const auto& changed : variants) {
+    const Summary s = summarize(make_transaction(1, {job("a")}, {changed}, GlobalConfig{}, 0));
+    CHECK_EQUAL(1u, s.changed);
+    CHECK_EQUAL(0u, s.kept);
+  }
+}
+
+TEST(ConfigDiff, ThousandsOfUnchangedJobsTravelInFewRecords) {
+  std::vector<JobDesc> jobs;
+  for (int i = 0; i < 5000; ++i) jobs.push_back(job("j" + std::to_string(i)));
+  const Summary s = summarize(make_transaction(1, jobs, jobs, GlobalConfig{}, 0));
+  CHECK_EQUAL(5000u, s.kept);
+  CHECK(s.records <= 3 + (5000 + kKeptPerMessage - 1) / kKeptPerMessage);
+  // Every record fits the channel.
+  for (const auto& m : make_transaction(1, std::vector<JobDesc>{}, jobs, GlobalConfig{}, 0))
+    CHECK(encode_message(m).size() <= 65536);
+}
+
+TEST(ConfigDiff, EmptyToEmpty) {
+  const Summary s = summarize(make_transaction(3, std::vector<JobDesc>{}, {}, GlobalConfig{}, 2));
+  CHECK(s.begins && s.ends && s.globals);
+  CHECK_EQUAL(3u, s.records);
+}
