@@ -117,7 +117,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%_main.o $(patsubst %.cpp,$(BUILD)/obj/%.o,
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_ALL) $(LDLIBS_SANDBOX)
 
 # ---- dependencies: installed when root, otherwise the exact command -------
-DEB_PACKAGES := g++ make libcap-ng-dev libseccomp-dev libcpputest-dev clang libclang-rt-dev
+DEB_PACKAGES := g++ make libcap-ng-dev libseccomp-dev libcpputest-dev clang libclang-rt-dev mandoc shellcheck
 deps check-deps:
 	@./tests/install_deps.sh $(DEB_PACKAGES)
 
@@ -172,6 +172,30 @@ bench: check-deps
 bench-peers: check-deps
 	@$(MAKE) --no-print-directory all $(BENCH_BINS)
 	BUILD=$(BUILD) PEERS=1 ./bench/run.sh
+
+# ---- Debian package -----------------------------------------------------------
+# dpkg-buildpackage writes its results to ..; they are moved to $(DEB_OUT).
+DEB_OUT ?= build-deb
+DEB_BUILD_DEPS := debhelper dpkg-dev fakeroot libcap-ng-dev libseccomp-dev libcpputest-dev g++ lintian
+deb:
+	@./tests/install_deps.sh $(DEB_BUILD_DEPS)
+	dpkg-buildpackage -us -uc -b -Jauto --post-clean
+	@mkdir -p $(DEB_OUT)
+	@for f in ../pmtr_$(VERSION)_*.deb ../pmtr-dbgsym_$(VERSION)_*.deb \
+	          ../pmtr_$(VERSION)_*.buildinfo ../pmtr_$(VERSION)_*.changes; do \
+	  [ ! -e "$$f" ] || mv -f "$$f" $(DEB_OUT)/; done
+	lintian --fail-on error $(DEB_OUT)/pmtr_$(VERSION)_$$(dpkg --print-architecture).changes
+	@ls -1 $(DEB_OUT)/pmtr_$(VERSION)_*.deb
+
+# Objects that embed LIBEXECDIR are rebuilt when it changes (make; make
+# install PREFIX=/usr must not install a pmtr looking under /usr/local).
+LIBEXEC_STAMP := $(BUILD)/libexecdir.stamp
+$(LIBEXEC_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(LIBEXECDIR)' | cmp -s - $@ || echo '$(LIBEXECDIR)' >$@
+$(BUILD)/obj/monitor/parser_link.o: $(LIBEXEC_STAMP)
+.PHONY: FORCE
+FORCE:
 
 # ---- install -----------------------------------------------------------------
 install: all

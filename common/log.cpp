@@ -1,5 +1,6 @@
 #include "common/log.hpp"
 
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -40,7 +41,24 @@ void vlog(int priority, bool with_errno, const char* fmt, va_list ap) noexcept {
 
 }  // namespace
 
+namespace {
+
+// Under systemd, stderr is the journal (JOURNAL_STREAM names its
+// device:inode): logging to both would print every line twice.
+bool stderr_is_journal() noexcept {
+  const char* js = std::getenv("JOURNAL_STREAM");
+  struct stat st {};
+  if (js == nullptr || fstat(STDERR_FILENO, &st) != 0) return false;
+  char mine[64];
+  std::snprintf(mine, sizeof mine, "%lu:%lu", static_cast<unsigned long>(st.st_dev),
+                static_cast<unsigned long>(st.st_ino));
+  return std::strcmp(js, mine) == 0;
+}
+
+}  // namespace
+
 void log_init(const char* ident, LogTarget target, int verbosity) noexcept {
+  if (target == LogTarget::Both && stderr_is_journal()) target = LogTarget::Syslog;
   g_ident = ident;
   g_target = target;
   g_verbosity = verbosity;

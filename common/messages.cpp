@@ -318,6 +318,7 @@ const char* message_type_name(MsgType t) noexcept {
 
 std::vector<std::byte> encode_message(const Message& m) {
   WireWriter w;
+  w.reserve(256);
   w.u8(kProtocolVersion);
   w.u8(static_cast<uint8_t>(message_type(m)));
   std::visit(Encoder{w}, m);
@@ -337,10 +338,18 @@ Result<Message> decode_message(std::span<const std::byte> record) noexcept {
   return m;
 }
 
-size_t encoded_job_size(const JobDesc& job) {
-  WireWriter w;
-  put_job(w, job);
-  return w.size();
+size_t encoded_job_size(const JobDesc& j) {
+  // Counted, not encoded: called for every job when batches are packed.
+  // Must match put_job() field for field (a test compares the two).
+  auto str = [](const std::string& s) { return 4 + s.size(); };
+  auto strs = [&](const std::vector<std::string>& v) {
+    size_t n = 4;
+    for (const auto& s : v) n += str(s);
+    return n;
+  };
+  return str(j.name) + strs(j.argv) + str(j.dir) + str(j.in) + str(j.out) + str(j.err) +
+         str(j.user) + strs(j.env) + 1 + 4 + (4 + 2 * j.cpus.size()) + (4 + 9 * j.ulimits.size()) +
+         4 + strs(j.depends) + 4 + 1 + 4 * 8;
 }
 
 std::string job_definition_key(const JobDesc& job) {

@@ -23,6 +23,7 @@ class WireWriter {
   void i32(int32_t v) { u32(static_cast<uint32_t>(v)); }
   void boolean(bool v) { u8(v ? 1 : 0); }
   void str(std::string_view s);   // u32 length + bytes
+  void reserve(size_t n) { buf_.reserve(n); }
   [[nodiscard]] std::span<const std::byte> bytes() const { return buf_; }
   [[nodiscard]] size_t size() const { return buf_.size(); }
   std::vector<std::byte> take() { return std::move(buf_); }

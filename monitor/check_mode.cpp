@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <unordered_map>
 
 #include "common/diagnostic.hpp"
 #include "monitor/config_file.hpp"
@@ -25,29 +26,58 @@ void warn_at(const std::string& file, const SourcePos& pos, const std::string& t
   std::fprintf(stderr, "%s\n", format_diagnostic(file, Severity::Warning, pos.line, pos.col, text).c_str());
 }
 
+// The problem with a path or user ("" when fine), looked up once each:
+// large configs repeat the same few commands, directories and users.
+class HostFacts {
+ public:
+  const std::string& cmd(const std::string& path) {
+    return memo(cmds_, path, [](const std::string& p) -> std::string {
+      struct stat st {};
+      if (stat(p.c_str(), &st) != 0) return "cmd " + p + ": " + std::strerror(errno);
+      if (!S_ISREG(st.st_mode) || (st.st_mode & 0111) == 0) return "cmd " + p + " is not an executable file";
+      return {};
+    });
+  }
+  const std::string& dir(const std::string& path) {
+    return memo(dirs_, path, [](const std::string& p) -> std::string {
+      struct stat st {};
+      if (stat(p.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return "dir " + p + " does not exist";
+      return {};
+    });
+  }
+  const std::string& user(const std::string& name) {
+    return memo(users_, name, [](const std::string& u) -> std::string {
+      if (getpwnam(u.c_str()) == nullptr) return "user '" + u + "' does not exist on this host";
+      return {};
+    });
+  }
+
+ private:
+  using Memo = std::unordered_map<std::string, std::string>;
+  template <typename F>
+  static const std::string& memo(Memo& m, const std::string& key, F&& check) {
+    auto it = m.find(key);
+    if (it == m.end()) it = m.emplace(key, check(key)).first;
+    return it->second;
+  }
+  Memo cmds_, dirs_, users_;
+};
+
 // Host facts: warnings here, errors only when the job is started.
 size_t host_checks(const std::string& file, std::vector<IndexedJob>& jobs) {
   std::sort(jobs.begin(), jobs.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+  HostFacts facts;
   size_t warnings = 0;
+  auto warn = [&](const SourcePos& pos, const JobDesc& j, const std::string& problem) {
+    if (problem.empty()) return;
+    warn_at(file, pos, "job '" + j.name + "': " + problem);
+    ++warnings;
+  };
   for (const auto& ij : jobs) {
     const JobDesc& j = ij.job;
-    const std::string who = "job '" + j.name + "': ";
-    if (!j.user.empty() && getpwnam(j.user.c_str()) == nullptr) {
-      warn_at(file, j.user_pos, who + "user '" + j.user + "' does not exist on this host");
-      ++warnings;
-    }
-    struct stat st {};
-    if (stat(j.argv[0].c_str(), &st) != 0) {
-      warn_at(file, j.cmd_pos, who + "cmd " + j.argv[0] + ": " + std::strerror(errno));
-      ++warnings;
-    } else if (!S_ISREG(st.st_mode) || (st.st_mode & 0111) == 0) {
-      warn_at(file, j.cmd_pos, who + "cmd " + j.argv[0] + " is not an executable file");
-      ++warnings;
-    }
-    if (stat(j.dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-      warn_at(file, j.dir_pos.line ? j.dir_pos : j.pos, who + "dir " + j.dir + " does not exist");
-      ++warnings;
-    }
+    if (!j.user.empty()) warn(j.user_pos, j, facts.user(j.user));
+    warn(j.cmd_pos, j, facts.cmd(j.argv[0]));
+    warn(j.dir_pos.line ? j.dir_pos : j.pos, j, facts.dir(j.dir));
   }
   return warnings;
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 
 #include "common/diagnostic.hpp"
 #include "common/log.hpp"
@@ -28,6 +29,7 @@ sigset_t monitor_signals() {
 
 int Monitor::run(const MonitorOptions& opts, StartupNotifier notify, void* notify_arg) {
   opts_ = opts;
+  pid1_ = getpid() == 1;
   notify_ = notify;
   notify_arg_ = notify_arg;
 
@@ -188,6 +190,10 @@ void Monitor::on_signal() {
         if (!supervisor_.shutting_down()) {
           log_info("shutting down on signal %u", si.ssi_signo);
           supervisor_.begin_shutdown(Clock::now());
+          if (pid1_) {
+            kill(-1, SIGTERM);   // every process but us: orphans included
+            orphan_kill_at_ = Clock::now() + kStopGrace;
+          }
           if (parser_.alive()) loop_.remove(parser_.fd());
           parser_.close();
           parser_restart_at_ = kNever;
@@ -204,7 +210,8 @@ void Monitor::on_signal() {
 void Monitor::reap_children() {
   int status = 0;
   pid_t pid;
-  while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+  while ((pid = waitpid(-1, &status, WNOHANG)) > 0 || (pid < 0 && errno == EINTR)) {
+    if (pid < 0) continue;
     const TimePoint now = Clock::now();
     if (supervisor_.on_child_exit(pid, status, now)) continue;
     if (pid == parser_.pid()) {
@@ -217,11 +224,13 @@ void Monitor::reap_children() {
     }
     log_debug("reaped orphan [%d]", static_cast<int>(pid));
   }
+  children_left_ = !(pid < 0 && errno == ECHILD);
   exit_if_shutdown_complete();
 }
 
 void Monitor::exit_if_shutdown_complete() {
   if (exit_now_ || !supervisor_.shutting_down() || !supervisor_.shutdown_complete()) return;
+  if (pid1_ && children_left_) return;
   log_info("all jobs stopped, exiting");
   exit_now_ = true;
 }
@@ -246,6 +255,10 @@ void Monitor::on_timer() {
   }
   if (parse_outstanding_ && parse_deadline_ <= now) parser_failed("no answer within 10 s");
   supervisor_.on_timer(now);
+  if (orphan_kill_at_ <= now) {
+    kill(-1, SIGKILL);
+    orphan_kill_at_ = kNever;
+  }
   exit_if_shutdown_complete();
 }
 
@@ -253,6 +266,7 @@ void Monitor::rearm_timer() {
   TimePoint next = supervisor_.next_deadline();
   if (parse_outstanding_) next = std::min(next, parse_deadline_);
   if (!supervisor_.shutting_down()) next = std::min(next, parser_restart_at_);
+  next = std::min(next, orphan_kill_at_);
   timer_.arm(next);
 }
 

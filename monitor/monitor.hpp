@@ -68,6 +68,12 @@ class Monitor {
   TimePoint parser_restart_at_ = kNever;
   Duration parser_backoff_ = kParserBackoffMin;
   bool started_ = false;          // first configuration applied
+  // As process 1 every process in the namespace is ours: at shutdown the
+  // orphans get SIGTERM, then SIGKILL after the grace period, and pmtr
+  // exits only when it has no child left.
+  bool pid1_ = false;
+  bool children_left_ = true;
+  TimePoint orphan_kill_at_ = kNever;
   bool exit_now_ = false;
   int exit_status_ = 0;
   StartupNotifier notify_ = nullptr;

@@ -10,15 +10,17 @@ JobKey make_job_key(const JobDesc& job) { return JobKey{job.name, job_definition
 std::vector<Message> make_transaction(uint32_t generation, const std::vector<JobDesc>& current,
                                       const std::vector<JobDesc>& next, const GlobalConfig& globals,
                                       uint32_t warnings) {
-  std::vector<JobKey> keys;
+  std::vector<JobKey> keys, next_keys;
   keys.reserve(current.size());
   for (const auto& j : current) keys.push_back(make_job_key(j));
-  return make_transaction(generation, keys, next, globals, warnings);
+  next_keys.reserve(next.size());
+  for (const auto& j : next) next_keys.push_back(make_job_key(j));
+  return make_transaction(generation, keys, next, next_keys, globals, warnings);
 }
 
 std::vector<Message> make_transaction(uint32_t generation, const std::vector<JobKey>& current,
-                                      const std::vector<JobDesc>& next, const GlobalConfig& globals,
-                                      uint32_t warnings) {
+                                      std::vector<JobDesc> next, const std::vector<JobKey>& next_keys,
+                                      const GlobalConfig& globals, uint32_t warnings) {
   std::unordered_map<std::string_view, const JobKey*> old_by_name;
   old_by_name.reserve(current.size());
   for (const auto& j : current) old_by_name.emplace(j.name, &j);
@@ -35,19 +37,19 @@ std::vector<Message> make_transaction(uint32_t generation, const std::vector<Job
   };
   std::vector<IndexedJob> added, changed;
   for (uint32_t i = 0; i < next.size(); ++i) {
-    const JobDesc& job = next[i];
+    JobDesc& job = next[i];
     auto it = old_by_name.find(job.name);
     if (it == old_by_name.end()) {
-      added.push_back(IndexedJob{i, job});
+      added.push_back(IndexedJob{i, std::move(job)});
       continue;
     }
     const JobKey* old = it->second;
     old_by_name.erase(it);
-    if (old->definition == job_definition_key(job)) {
+    if (old->definition == next_keys[i].definition) {
       keep.jobs.push_back(KeptJob{i, job.name});
       if (keep.jobs.size() == kKeptPerMessage) flush_keep();
     } else {
-      changed.push_back(IndexedJob{i, job});
+      changed.push_back(IndexedJob{i, std::move(job)});
     }
   }
   flush_keep();

@@ -21,9 +21,12 @@ struct JobKey {
 };
 [[nodiscard]] JobKey make_job_key(const JobDesc& job);
 
+// next_keys[i] is make_job_key(next[i]) (the caller keeps them as its new
+// table); the jobs themselves are moved into the messages.
 [[nodiscard]] std::vector<Message> make_transaction(uint32_t generation,
                                                     const std::vector<JobKey>& current,
-                                                    const std::vector<JobDesc>& next,
+                                                    std::vector<JobDesc> next,
+                                                    const std::vector<JobKey>& next_keys,
                                                     const GlobalConfig& globals, uint32_t warnings);
 // Convenience for tests: keys computed from full descriptors.
 [[nodiscard]] std::vector<Message> make_transaction(uint32_t generation,

@@ -117,17 +117,19 @@ bool ParserSession::parse_and_send(uint32_t generation, const unique_fd& config)
   const auto warnings = static_cast<uint32_t>(parsed.warnings());
   if (errors != 0) return send(MsgParseFailed{generation, errors, warnings});
 
-  for (const auto& msg : make_transaction(generation, table_, parsed.jobs, parsed.globals, warnings))
+  // Keys are computed once: compared against the current table here, and
+  // kept as the table for the next parse.  (A -t check keeps nothing.)
+  std::vector<JobKey> next_keys;
+  next_keys.reserve(parsed.jobs.size());
+  for (const auto& j : parsed.jobs)
+    next_keys.push_back(mode_ == ParseMode::Run || !table_.empty() ? make_job_key(j) : JobKey{j.name, {}});
+  for (const auto& msg :
+       make_transaction(generation, table_, std::move(parsed.jobs), next_keys, parsed.globals, warnings))
     if (!send(msg)) return false;
   // The monitor applies the whole transaction or kills us; either way the
   // table we diff against next time is this config (a fresh parser is
   // handed the monitor's real table).
-  if (mode_ == ParseMode::Run) {
-    table_.clear();
-    table_.shrink_to_fit();
-    table_.reserve(parsed.jobs.size());
-    for (const auto& j : parsed.jobs) table_.push_back(make_job_key(j));
-  }
+  if (mode_ == ParseMode::Run) table_ = std::move(next_keys);
   // The parse's memory goes back to the kernel while we idle (the parser
   // lives as long as pmtr: its resident size counts).
   parsed = ParsedConfig{};

@@ -1,2 +1,0 @@
-build/obj/common/job.o: common/job.cpp common/job.hpp
-common/job.hpp:

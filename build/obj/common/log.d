@@ -1,2 +1,0 @@
-build/obj/common/log.o: common/log.cpp common/log.hpp
-common/log.hpp:

@@ -1,2 +1,0 @@
-build/obj/common/result.o: common/result.cpp common/result.hpp
-common/result.hpp:
