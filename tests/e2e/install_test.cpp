@@ -981,3 +981,50 @@ TEST(Pid1, ForegroundReapsOrphansAndStopsOnSigterm) {
   CHECK_TEXT(contains(text, "all jobs stopped, exiting"), text.c_str());
   ::close(p[0]);
 }
+
+// As pid 1, shutdown reaches the orphans too: a daemon a job left behind
+// gets SIGTERM (it records it), and pmtr exits only once it is gone.
+TEST(Pid1, ShutdownSignalsOrphansAndWaitsForThem) {
+  PMTR_REQUIRE_ROOT();
+  const std::string unshare = tool("unshare");
+  if (unshare.empty()) PMTR_SKIP("unshare is not installed (util-linux)");
+  const std::string conf = dir.file("pmtr.conf"), log = dir.file("stderr.log");
+  const std::string marker = dir.file("orphan-got-term");
+  write_file(conf, job("orphaner",
+                       "/bin/sh -c \"setsid /bin/sh -c 'trap \\\"touch " + marker +
+                           "; exit 0\\\" TERM; while :; do sleep 1; done' & exit 0\"",
+                       "  once\n"));
+  const std::string pmtr = real_path(pmtr_bin());
+  std::vector<std::string> argv{unshare, "--pid", "--fork", "--mount-proc", pmtr, "-c", conf};
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  UnshareGuard guard;
+  guard.pid = fork();
+  if (guard.pid == 0) {
+    const int err = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
+    dup2(err, 1);
+    dup2(err, 2);
+    setpgid(0, 0);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  pid_t init = -1;
+  CHECK(poll_until([&] { return (init = namespace_init(guard.pid)) > 0; }, 5000ms));
+  CHECK(poll_until([&] { return contains(read_file(log), "job orphaner will not be restarted (once)"); }, 5000ms));
+  // The orphan runs (its trap is set once its loop has a sleep child).
+  pid_t orphan = -1;
+  CHECK(poll_until([&] {
+    for (pid_t p : descendants(init))
+      if (parent_of(p) == init && proc_cmdline(p).find("trap") != std::string::npos) orphan = p;
+    return orphan > 0 && !descendants(orphan).empty();
+  }, 5000ms));
+  kill(init, SIGTERM);
+  int st = 0;
+  const bool ended = poll_until([&] { return waitpid(guard.pid, &st, WNOHANG) == guard.pid; }, 20000ms);
+  CHECK_TEXT(ended, read_file(log).c_str());
+  if (ended) guard.reaped = true;
+  CHECK_TEXT(access(marker.c_str(), F_OK) == 0, read_file(log).c_str());
+  CHECK_FALSE(process_exists(orphan));
+  CHECK(contains(read_file(log), "all jobs stopped, exiting"));
+}

@@ -70,3 +70,22 @@ TEST(ParserProcess, SurvivesTwentyParserKills) {
   CHECK(pmtr.wait_job("c", 10000ms) > 0);
   CHECK_EQUAL(a, pmtr.job_pid("a"));
 }
+
+// A parser lives as long as pmtr: it survives its parses (a parser that
+// died after each one would be restarted forever and every reload would
+// pay for a new process).
+TEST(ParserProcess, ParserSurvivesItsParses) {
+  write_file(conf, job("a", "/bin/sleep 1001"));
+  Pmtr pmtr(conf);
+  CHECK(pmtr.wait_job("a", 5000ms) > 0);
+  pid_t parser = -1;
+  CHECK(poll_until([&] { return (parser = pmtr.parser_pid()) > 0; }, 5000ms));
+  for (int i = 1; i <= 3; ++i) {
+    write_file(conf, job("a", "/bin/sleep 1001") + job("b" + std::to_string(i), "/bin/sleep 1002"));
+    CHECK(pmtr.wait_job("b" + std::to_string(i), 5000ms) > 0);
+  }
+  pmtr.signal(SIGHUP);
+  CHECK(pmtr.wait_log("applying configuration: 2 kept, 0 added", 5000ms));
+  CHECK_EQUAL(parser, pmtr.parser_pid());
+  CHECK_EQUAL(0, pmtr.count_log("parser ["));   // no critical parser line at all
+}
