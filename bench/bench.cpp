@@ -79,6 +79,12 @@ Result& Bench::row(const std::string& scenario, const std::string& metric, Unit 
   return results_.back();
 }
 
+Result* Bench::find(const std::string& scenario, const std::string& metric) {
+  for (auto& r : results_)
+    if (r.scenario == scenario && r.metric == metric) return &r;
+  return nullptr;
+}
+
 void Bench::note(const char* fmt, ...) {
   char buf[1024];
   va_list ap;
@@ -103,6 +109,20 @@ Run Bench::start_pmtr(const std::string& config, const std::string& tag) {
   run.log = tmp_.file(tag + "." + std::to_string(++runs_) + ".log");
   Launch how;
   how.argv = {pmtr_bin(), "-F", "-c", config};
+  how.output = run.log;
+  how.nofile_soft = s_.nofile;
+  if (ProcessWatch::stop_requested()) return run;
+  run.t0 = now_ns();
+  run.pid = launch(how);
+  watch_.follow(run.pid);
+  return run;
+}
+
+Run Bench::start_program(const std::vector<std::string>& argv, const std::string& tag) {
+  Run run;
+  run.log = tmp_.file(tag + "." + std::to_string(++runs_) + ".log");
+  Launch how;
+  how.argv = argv;
   how.output = run.log;
   how.nofile_soft = s_.nofile;
   if (ProcessWatch::stop_requested()) return run;

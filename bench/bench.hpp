@@ -36,6 +36,7 @@ struct Settings {
   size_t check_large = 100000;
   rlim_t nofile = 1024;          // soft RLIMIT_NOFILE given to pmtr and the floor
   bool keep = false;             // keep the temporary directory (configs, logs)
+  bool peers = false;            // also runit, s6 and supervisord (make bench-peers)
   std::vector<std::string> only; // scenario names; empty: all
   [[nodiscard]] bool wants(const std::string& scenario) const;
   void make_quick();
@@ -64,6 +65,8 @@ class Bench {
   // The row for scenario/metric, created in first-use order (references
   // stay valid: rows live in a deque).
   Result& row(const std::string& scenario, const std::string& metric, Unit unit, Target target = {});
+  // The row if it exists, else nullptr.
+  [[nodiscard]] Result* find(const std::string& scenario, const std::string& metric);
   void note(const char* fmt, ...) __attribute__((format(printf, 2, 3)));
   [[nodiscard]] std::vector<Result> results() const { return {results_.begin(), results_.end()}; }
   [[nodiscard]] const std::vector<std::string>& notes() const noexcept { return notes_; }
@@ -73,6 +76,9 @@ class Bench {
   std::string write_config(const std::string& name, const std::vector<JobSpec>& jobs);
 
   Run start_pmtr(const std::string& config, const std::string& tag);
+  // Any other program under test (a peer supervisor), launched and
+  // followed like pmtr, with pmtr's RLIMIT_NOFILE.
+  Run start_program(const std::vector<std::string>& argv, const std::string& tag);
   // The floor program: mode fork, vfork or spawn; setsid: each copy its
   // own session (as pmtr's jobs); respawn: restart copies that exit.
   Run start_floor(const std::string& mode, size_t n, bool setsid, bool respawn, const std::vector<std::string>& argv,
@@ -104,6 +110,7 @@ void scenario_idle(Bench& b);       // 4 idle
 void scenario_ignore(Bench& b);     // 6 shutdown of jobs that ignore SIGTERM
 void scenario_storm(Bench& b);      // 7 restart storm
 void scenario_check(Bench& b);      // 8 pmtr -t
+void scenario_peers(Bench& b);      // 1-6 on runit, s6 and supervisord (bench-peers)
 
 // Helpers for the scenarios.
 [[nodiscard]] inline double to_ms(uint64_t ns) { return static_cast<double>(ns) / 1e6; }

@@ -3,7 +3,11 @@
 // results table.  Root is needed (pmtr's jobs, the process-events
 // connector).
 //
-//   bench [--build DIR] [--reps N] [--quick] [--only s1,s2,...] [--nofile N] [--keep]
+//   bench [--build DIR] [--reps N] [--quick] [--only s1,s2,...] [--nofile N] [--keep] [--peers]
+//
+// --peers (make bench-peers): also runit, s6 and supervisord on the same
+// scenarios (bench/scenario_peers.cpp); without --only, pmtr runs the ones
+// compared (start reload memory shutdown restart idle), not check or storm.
 //
 // Scenarios: check start reload memory shutdown restart ignore idle storm.
 // Exit status: 0 when every scenario produced numbers (a missed target is
@@ -29,7 +33,7 @@ void on_signal(int) { ProcessWatch::request_stop(); }
 
 int usage() {
   std::fprintf(stderr,
-               "usage: bench [--build DIR] [--reps N] [--quick] [--only LIST] [--nofile N] [--keep]\n"
+               "usage: bench [--build DIR] [--reps N] [--quick] [--only LIST] [--nofile N] [--keep] [--peers]\n"
                "  LIST: comma-separated of check start reload memory shutdown restart ignore idle storm\n");
   return 2;
 }
@@ -90,10 +94,13 @@ int main(int argc, char** argv) {
       s.nofile = static_cast<rlim_t>(std::strtoull(v, nullptr, 10));
     } else if (a == "--keep") {
       s.keep = true;
+    } else if (a == "--peers") {
+      s.peers = true;
     } else {
       return usage();
     }
   }
+  if (s.peers && s.only.empty()) s.only = {"start", "reload", "memory", "shutdown", "restart", "idle"};
   if (quick) s.make_quick();
   if (reps > 0) s.reps = reps;
   if (geteuid() != 0) {
@@ -130,6 +137,7 @@ int main(int argc, char** argv) {
       {s.wants("shutdown") || s.wants("ignore"), scenario_ignore},
       {s.wants("idle"), scenario_idle},
       {s.wants("storm"), scenario_storm},
+      {s.peers, scenario_peers},
   };
   for (const auto& sc : scenarios) {
     if (ProcessWatch::stop_requested()) {
@@ -141,7 +149,8 @@ int main(int argc, char** argv) {
 
   utsname u{};
   uname(&u);
-  std::printf("\n## pmtr bench%s: %d repetition(s)\n\n", s.quick ? " (QUICK smoke run, small N)" : "", s.reps);
+  std::printf("\n## pmtr bench%s%s: %d repetition(s)\n\n", s.peers ? " with peers (runit, s6, supervisord)" : "",
+              s.quick ? " (QUICK smoke run, small N)" : "", s.reps);
   std::printf("- machine: %ld CPUs, %s, Linux %s\n", sysconf(_SC_NPROCESSORS_ONLN), cpu_model().c_str(), u.release);
   std::printf("- load average (1, 5, 15 min): %s before, %s after\n", load_before.c_str(), loadavg().c_str());
   std::printf("- exec events: %s\n", b.watch().precise() ? "kernel process-events connector (kernel timestamps)"

@@ -58,6 +58,11 @@ bool ProcessWatch::is_helper(pid_t pid) const {
   return std::find(helpers_.begin(), helpers_.end(), exe) != helpers_.end();
 }
 
+bool ProcessWatch::is_job_exe(pid_t pid) const {
+  const std::string exe = basename_of(exe_of(pid));
+  return std::find(job_exes_.begin(), job_exes_.end(), exe) != job_exes_.end();
+}
+
 void ProcessWatch::handle(const ProcEvent& ev) {
   switch (ev.kind) {
     case ProcEventKind::Lost:
@@ -82,10 +87,23 @@ void ProcessWatch::handle(const ProcEvent& ev) {
       if (it == members_.end()) return;
       Member& m = it->second;
       m.execd = true;
-      m.job = m.depth == 1 && !is_helper(ev.pid);
+      if (job_exes_.empty()) {
+        m.job = m.depth == job_depth_ && !is_helper(ev.pid);
+        events_.push_back({ev.kind, ev.ns, ev.pid, m.parent, m.depth, m.job});
+        if (m.job) {
+          ++job_execs_;
+          last_job_exec_ns_ = std::max(last_job_exec_ns_, ev.ns);
+        }
+        return;
+      }
+      // Read late, /proc may already show the second exec: count the
+      // process once, and take the latest stamp (the job's own exec, whose
+      // event is queued by then and read in the same batch).
+      const bool was_job = m.job;
+      m.job = m.job || (m.depth == job_depth_ && is_job_exe(ev.pid));
       events_.push_back({ev.kind, ev.ns, ev.pid, m.parent, m.depth, m.job});
       if (m.job) {
-        ++job_execs_;
+        if (!was_job) ++job_execs_;
         last_job_exec_ns_ = std::max(last_job_exec_ns_, ev.ns);
       }
       return;
@@ -94,7 +112,7 @@ void ProcessWatch::handle(const ProcEvent& ev) {
       auto it = members_.find(ev.pid);
       if (it == members_.end() || it->second.exit_ns != 0) return;
       it->second.exit_ns = ev.ns;
-      if (it->second.depth == 1) ++child_exits_;
+      if (it->second.depth == job_depth_) ++child_exits_;
       events_.push_back({ev.kind, ev.ns, ev.pid, it->second.parent, it->second.depth, it->second.job});
       return;
     }

@@ -36,6 +36,15 @@ class ProcessWatch {
   // Executables (by basename) whose exec at depth 1 is not a job's: the
   // supervisor's own helpers, such as pmtr-parser.
   void set_helpers(std::vector<std::string> basenames) { helpers_ = std::move(basenames); }
+  // Where the jobs are: pmtr's and supervisord's are the root's children
+  // (depth 1); runsv and s6-supervise put one process between (depth 2).
+  // With job_exes set, only an exec of one of those basenames makes a job,
+  // and a process counts once however often it execs (a run script that
+  // execs /bin/sh, then the sleep).  Kept across follow().
+  void set_job_rule(int depth, std::vector<std::string> job_exes) {
+    job_depth_ = depth;
+    job_exes_ = std::move(job_exes);
+  }
 
   // Follows root, a process the bench has just forked; forgets the last tree.
   void follow(pid_t root);
@@ -57,7 +66,7 @@ class ProcessWatch {
   void clear_events();
   [[nodiscard]] size_t job_execs() const noexcept { return job_execs_; }
   [[nodiscard]] uint64_t last_job_exec_ns() const noexcept { return last_job_exec_ns_; }
-  [[nodiscard]] size_t child_exits() const noexcept { return child_exits_; }   // depth 1
+  [[nodiscard]] size_t child_exits() const noexcept { return child_exits_; }   // at the jobs' depth
   [[nodiscard]] bool lost() const noexcept { return lost_; }
   // 0 while alive (or not followed).
   [[nodiscard]] uint64_t exit_ns(pid_t pid) const;
@@ -78,10 +87,13 @@ class ProcessWatch {
   void handle(const ProcEvent& ev);
   void poll_once();
   bool is_helper(pid_t pid) const;
+  bool is_job_exe(pid_t pid) const;
 
   ProcConnector connector_;
   std::string why_;
   std::vector<std::string> helpers_;
+  int job_depth_ = 1;
+  std::vector<std::string> job_exes_;
   pid_t root_ = -1;
   std::unordered_map<pid_t, Member> members_;
   std::vector<TreeEvent> events_;

@@ -79,6 +79,12 @@ double floor_ratio(const Result& r) {
   return f > 0 ? summarize(r.samples).median / f : 0;
 }
 
+double pmtr_ratio(const Result& r) {
+  if (r.pmtr.empty() || r.samples.empty()) return 0;
+  const double peer = summarize(r.samples).median;
+  return peer > 0 ? summarize(r.pmtr).median / peer : 0;
+}
+
 Verdict judge(const Result& r) {
   if (!r.void_reason.empty() || r.samples.empty()) return Verdict::Void;
   if (!r.target.set) return Verdict::Info;
@@ -95,7 +101,10 @@ Verdict judge(const Result& r) {
 
 std::string render_table(const std::vector<Result>& results) {
   std::vector<std::vector<std::string>> rows;
+  const bool peers = std::any_of(results.begin(), results.end(), [](const Result& r) { return !r.pmtr.empty(); });
   rows.push_back({"Scenario", "Metric", "n", "Median", "p90", "Min..max", "Floor", "x floor", "Target", "Verdict"});
+  if (peers) rows[0].insert(rows[0].begin() + 8, "pmtr vs peer");
+  const size_t first_text = peers ? 9 : 8;
   for (const auto& r : results) {
     const Summary s = summarize(r.samples);
     const bool empty = s.n == 0;
@@ -105,6 +114,10 @@ std::string render_table(const std::vector<Result>& results) {
     row.push_back(empty || s.n < 2 ? "-" : format_quantity(s.min, r.unit) + ".." + format_quantity(s.max, r.unit));
     row.push_back(r.floor.empty() ? "-" : format_quantity(summarize(r.floor).median, r.unit));
     row.push_back(r.floor.empty() || empty ? "-" : format_quantity(floor_ratio(r), Unit::Times));
+    if (peers) {
+      const double ratio = pmtr_ratio(r);
+      row.push_back(ratio > 0 ? format_quantity(ratio, Unit::Times) : "-");
+    }
     row.push_back(r.target.set ? r.target.text : "-");
     std::string verdict = verdict_name(judge(r));
     if (!r.void_reason.empty()) verdict += " (" + r.void_reason + ")";
@@ -119,7 +132,7 @@ std::string render_table(const std::vector<Result>& results) {
     out += "|";
     for (size_t i = 0; i < row.size(); ++i) {
       // Text columns left-aligned, numbers right-aligned.
-      const bool left = i < 2 || i >= 8;
+      const bool left = i < 2 || i >= first_text;
       const std::string pad(width[i] - row[i].size(), ' ');
       out += " " + (left ? row[i] + pad : pad + row[i]) + " |";
     }
@@ -128,7 +141,7 @@ std::string render_table(const std::vector<Result>& results) {
   emit(rows[0]);
   out += "|";
   for (size_t i = 0; i < width.size(); ++i) {
-    const bool left = i < 2 || i >= 8;
+    const bool left = i < 2 || i >= first_text;
     out += left ? " " + std::string(width[i], '-') + " |" : " " + std::string(width[i] - 1, '-') + ": |";
   }
   out += "\n";

@@ -48,7 +48,11 @@ struct Result {
   std::vector<double> floor;   // the floor's samples in the same run; may be empty
   Target target;
   std::string void_reason;     // non-empty: the measurement failed
+  std::vector<double> pmtr;    // a peer's row: pmtr's samples of the same metric, same run
 };
+
+// pmtr's median / this row's median (a peer's), 0 when either is missing.
+[[nodiscard]] double pmtr_ratio(const Result& r);
 
 // Median against the target (and against the floor's median when the
 // target is relative).
@@ -57,7 +61,8 @@ struct Result {
 [[nodiscard]] double floor_ratio(const Result& r);
 
 // Columns padded to equal width: | Scenario | Metric | n | Median | p90 |
-// Min..max | Floor | x floor | Target | Verdict |
+// Min..max | Floor | x floor | Target | Verdict |, and | pmtr vs peer |
+// after x floor when any row is a peer's.
 [[nodiscard]] std::string render_table(const std::vector<Result>& results);
 
 }  // namespace pmtr::bench

@@ -37,7 +37,7 @@ SourcePos get_pos(WireReader& r) {
 
 constexpr uint8_t kFlagWait = 1, kFlagOnce = 2, kFlagDisabled = 4;
 
-void put_job(WireWriter& w, const JobDesc& j) {
+void put_job(WireWriter& w, const JobDesc& j, bool with_positions = true) {
   w.str(j.name);
   put_strings(w, j.argv);
   w.str(j.dir);
@@ -60,10 +60,11 @@ void put_job(WireWriter& w, const JobDesc& j) {
   w.i32(j.order);
   w.u8(static_cast<uint8_t>((j.wait ? kFlagWait : 0) | (j.once ? kFlagOnce : 0) |
                             (j.disabled ? kFlagDisabled : 0)));
-  put_pos(w, j.pos);
-  put_pos(w, j.cmd_pos);
-  put_pos(w, j.dir_pos);
-  put_pos(w, j.user_pos);
+  const SourcePos none;
+  put_pos(w, with_positions ? j.pos : none);
+  put_pos(w, with_positions ? j.cmd_pos : none);
+  put_pos(w, with_positions ? j.dir_pos : none);
+  put_pos(w, with_positions ? j.user_pos : none);
 }
 
 JobDesc get_job(WireReader& r) {
@@ -353,10 +354,9 @@ size_t encoded_job_size(const JobDesc& j) {
 }
 
 std::string job_definition_key(const JobDesc& job) {
-  JobDesc copy = job;
-  copy.pos = copy.cmd_pos = copy.dir_pos = copy.user_pos = SourcePos{};
   WireWriter w;
-  put_job(w, copy);
+  w.reserve(encoded_job_size(job));
+  put_job(w, job, /*with_positions=*/false);
   const auto bytes = w.bytes();
   return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }

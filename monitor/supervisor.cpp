@@ -33,6 +33,7 @@ Status Supervisor::init() {
 }
 
 void Supervisor::apply(Transaction txn, TimePoint now) {
+  deadline_dirty_ = true;
   if (!globals_noted_ && (txn.globals.report_to || txn.globals.listen_on)) {
     log_info("report to / listen on are not active in this version (pmtr-ctl is not built yet)");
     globals_noted_ = true;
@@ -166,6 +167,7 @@ void Supervisor::finish_stop(Job& job, TimePoint now) {
 }
 
 bool Supervisor::on_child_exit(pid_t pid, int wait_status, TimePoint now) {
+  deadline_dirty_ = true;
   Job* job = table_.find_pid(pid);
   if (job == nullptr) {
     // An orphan or a job's straggler: maybe a lingering group emptied.
@@ -218,6 +220,7 @@ bool Supervisor::on_child_exit(pid_t pid, int wait_status, TimePoint now) {
 }
 
 void Supervisor::on_timer(TimePoint now) {
+  deadline_dirty_ = true;
   table_.for_each([&](Job& job) {
     switch (job.state) {
       case JobState::Delayed:
@@ -255,6 +258,7 @@ void Supervisor::on_timer(TimePoint now) {
 }
 
 void Supervisor::begin_shutdown(TimePoint now) {
+  deadline_dirty_ = true;
   shutting_down_ = true;
   table_.for_each([&](Job& job) {
     if (job.pid > 0) {
@@ -274,6 +278,7 @@ bool Supervisor::shutdown_complete() const noexcept {
 }
 
 TimePoint Supervisor::next_deadline() const noexcept {
+  if (!deadline_dirty_) return deadline_;
   TimePoint next = kNever;
   table_.for_each([&](const Job& job) {
     switch (job.state) {
@@ -294,6 +299,8 @@ TimePoint Supervisor::next_deadline() const noexcept {
   });
   for (const auto& l : lingering_)
     if (!l.killed) next = std::min(next, l.kill_at);
+  deadline_ = next;
+  deadline_dirty_ = false;
   return next;
 }
 
@@ -304,6 +311,7 @@ void Supervisor::refresh_depend_hashes(Job& job) {
 }
 
 void Supervisor::restart_dependents(const std::string& path, uint64_t new_hash, TimePoint now) {
+  deadline_dirty_ = true;
   table_.for_each([&](Job& job) {
     for (size_t i = 0; i < job.desc.depends.size() && i < job.depend_hashes.size(); ++i) {
       if (job.desc.depends[i] != path || job.depend_hashes[i] == new_hash) continue;

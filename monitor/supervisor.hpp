@@ -32,6 +32,8 @@ class Supervisor {
   void begin_shutdown(TimePoint now);
   [[nodiscard]] bool shutdown_complete() const noexcept;
   [[nodiscard]] bool shutting_down() const noexcept { return shutting_down_; }
+  // Cached: recomputed (a pass over every job) only after something that
+  // can move a deadline, not on every turn of the event loop.
   [[nodiscard]] TimePoint next_deadline() const noexcept;
   // A `depends` file changed content: restart every job that lists it.
   void restart_dependents(const std::string& path, uint64_t new_hash, TimePoint now);
@@ -61,6 +63,8 @@ class Supervisor {
   JobTable table_;
   std::vector<Lingering> lingering_;
   bool shutting_down_ = false;
+  mutable bool deadline_dirty_ = true;
+  mutable TimePoint deadline_ = kNever;
   bool globals_noted_ = false;
 };
 

@@ -5,6 +5,7 @@
 // link bench/*.o into the bench suite, delete this file.
 #include "bench/config_gen.cpp"
 #include "bench/launch.cpp"
+#include "bench/peers.cpp"
 #include "bench/proc_events.cpp"
 #include "bench/proc_tree.cpp"
 #include "bench/process_watch.cpp"

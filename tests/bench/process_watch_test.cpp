@@ -84,3 +84,17 @@ TEST(BenchProcessWatch, HelpersAreNotJobs) {
   int st;
   waitpid(root, &st, 0);
 }
+
+TEST(BenchProcessWatch, JobRuleFindsGrandchildrenByExecutable) {
+  // As under runsv or s6-supervise: the job is a grandchild, a shell that
+  // execs the sleep: counted once, by the sleep's exec.
+  ProcessWatch w;
+  w.open(false);
+  w.set_job_rule(2, {"sleep"});
+  const pid_t root = start_tree();
+  w.follow(root);
+  CHECK_TRUE(w.wait_until([&] { return w.exit_ns(root) != 0; }, now_ns() + 10000000000u));
+  LONGS_EQUAL(1, w.job_execs());
+  int st;
+  waitpid(root, &st, 0);
+}

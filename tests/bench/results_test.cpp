@@ -122,3 +122,21 @@ TEST(BenchResults, TableIsAlignedMarkdown) {
   CHECK_TRUE(lines[3].find("MISS") != std::string::npos);
   CHECK_TRUE(lines[4].find("VOID (timeout)") != std::string::npos);
 }
+
+TEST(BenchResults, PeerRowsGetAPmtrVsPeerColumn) {
+  std::vector<Result> rs;
+  rs.push_back(row({100, 110, 90}));
+  Result peer = row({400});
+  peer.metric = "runit, 1000 jobs";
+  peer.pmtr = {100, 110, 90};
+  DOUBLES_EQUAL(0.25, pmtr_ratio(peer), 1e-9);
+  DOUBLES_EQUAL(0, pmtr_ratio(rs[0]), 0);
+  rs.push_back(peer);
+  const auto lines = lines_of(render_table(rs));
+  LONGS_EQUAL(4, lines.size());
+  for (const auto& l : lines) LONGS_EQUAL(lines[0].size(), l.size());
+  CHECK_TRUE(lines[0].find("| pmtr vs peer |") != std::string::npos);
+  CHECK_TRUE(lines[3].find("0.25x") != std::string::npos);
+  // Without a peer's row the table keeps its columns.
+  CHECK_TRUE(render_table({rs[0]}).find("pmtr vs peer") == std::string::npos);
+}
