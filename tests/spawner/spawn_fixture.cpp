@@ -59,17 +59,6 @@ std::set<int> fds_in(const std::string& dir) {
 
 }  // namespace
 
-TempDir::TempDir() {
-  char tmpl[] = "/tmp/pmtr-spawn-XXXXXX";
-  if (mkdtemp(tmpl) != nullptr) path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  if (path_.empty()) return;
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 Children::~Children() {
   for (const pid_t pid : pids_) {
     ::kill(pid, SIGKILL);

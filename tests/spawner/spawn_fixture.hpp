@@ -12,24 +12,14 @@
 
 #include "common/job.hpp"
 #include "spawner/spawn.hpp"
+#include "tests/support/e2e_harness.hpp"
 
 namespace pmtr::spawntest {
 
 inline constexpr int kDeadlineMs = 10000;
 
-// mkdtemp under /tmp; removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const std::string& path() const { return path_; }
-  [[nodiscard]] std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+// A temporary directory, removed with everything in it on destruction.
+using TempDir = pmtr::test::TempDir;
 
 // Every pid a test starts.  reap() waits with a deadline (a pidfd polled,
 // not a sleep); whatever is left at destruction is SIGKILLed by pid and

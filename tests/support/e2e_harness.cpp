@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -36,9 +37,9 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
-  if (path_ == "/tmp" || path_.rfind("/tmp/pmtr-e2e.", 0) != 0) return;
-  std::string out;
-  run_command({"/bin/rm", "-rf", path_}, &out);
+  if (path_.rfind("/tmp/pmtr-e2e.", 0) != 0) return;   // only what mkdtemp made
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
 }
 
 std::string read_file(const std::string& path) {
