@@ -105,17 +105,7 @@ std::string Bench::write_config(const std::string& name, const std::vector<JobSp
 }
 
 Run Bench::start_pmtr(const std::string& config, const std::string& tag) {
-  Run run;
-  run.log = tmp_.file(tag + "." + std::to_string(++runs_) + ".log");
-  Launch how;
-  how.argv = {pmtr_bin(), "-F", "-c", config};
-  how.output = run.log;
-  how.nofile_soft = s_.nofile;
-  if (ProcessWatch::stop_requested()) return run;
-  run.t0 = now_ns();
-  run.pid = launch(how);
-  watch_.follow(run.pid);
-  return run;
+  return start_program({pmtr_bin(), "-F", "-c", config}, tag);
 }
 
 Run Bench::start_program(const std::vector<std::string>& argv, const std::string& tag) {

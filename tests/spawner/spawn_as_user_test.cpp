@@ -111,17 +111,7 @@ TEST_GROUP(SpawnAsUser) {
     return spawned->pid;
   }
 
-  SpawnFailure expect_failure(const JobDesc& job) {
-    auto spawned = spawn_job(job);
-    if (!spawned.ok()) FAIL(spawned.error().message().c_str());
-    children.add(spawned->pid);
-    const SpawnReport r = spawntest::wait_report(spawned->error_pipe.get());
-    CHECK(r.state == SpawnReport::State::Failed);
-    const int status = children.reap(spawned->pid);
-    CHECK(WIFEXITED(status));
-    CHECK_EQUAL(127, WEXITSTATUS(status));
-    return r.failure;
-  }
+  SpawnFailure expect_failure(const JobDesc& job) { return spawntest::expect_spawn_failure(children, job); }
 };
 
 TEST(SpawnAsUser, RunsWithTheUsersIdsAndNoCapabilities) {

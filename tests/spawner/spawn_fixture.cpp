@@ -19,6 +19,9 @@
 
 #include "common/unique_fd.hpp"
 
+// CppUTest last: its leak-detection macros redefine `new`.
+#include <CppUTest/TestHarness.h>
+
 namespace pmtr::spawntest {
 namespace {
 
@@ -183,6 +186,18 @@ std::string random_suffix() {
   char out[9];
   std::snprintf(out, sizeof out, "%02x%02x%02x%02x", b[0], b[1], b[2], b[3]);
   return out;
+}
+
+SpawnFailure expect_spawn_failure(Children& children, const JobDesc& job) {
+  auto spawned = spawn_job(job);
+  if (!spawned.ok()) FAIL(spawned.error().message().c_str());
+  children.add(spawned->pid);
+  const SpawnReport r = wait_report(spawned->error_pipe.get());
+  CHECK(r.state == SpawnReport::State::Failed);
+  const int status = children.reap(spawned->pid);
+  CHECK(WIFEXITED(status));
+  CHECK_EQUAL(127, WEXITSTATUS(status));
+  return r.failure;
 }
 
 }  // namespace pmtr::spawntest

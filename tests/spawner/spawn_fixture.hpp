@@ -46,6 +46,10 @@ JobDesc make_job(std::vector<std::string> argv, std::string dir = "/");
 // passes (Pending then).
 SpawnReport wait_report(int error_pipe, int timeout_ms = kDeadlineMs);
 
+// Spawns a job that must fail in the child (checked: report Failed, exit
+// status 127) and returns its report; the child is owned by `children`.
+SpawnFailure expect_spawn_failure(Children& children, const JobDesc& job);
+
 // True once `pid` sleeps in read(0, ...), i.e. its startup is over.
 bool wait_blocked_reading_stdin(pid_t pid, int timeout_ms = kDeadlineMs);
 
