@@ -66,18 +66,7 @@ TEST_GROUP(ChildSteps) {
   }
 
   // Spawns the job and requires that its program was executed.
-  pid_t start(const JobDesc& job) {
-    auto spawned = spawn_job(job);
-    if (!spawned.ok()) FAIL(spawned.error().message().c_str());
-    children.add(spawned->pid);
-    const SpawnReport r = spawntest::wait_report(spawned->error_pipe.get());
-    if (r.state == SpawnReport::State::Failed) {
-      const std::string why = std::string(spawn_step_name(r.failure.step)) + ": " + strerror(r.failure.err);
-      FAIL(why.c_str());
-    }
-    CHECK(r.state == SpawnReport::State::Execed);
-    return spawned->pid;
-  }
+  pid_t start(const JobDesc& job) { return spawntest::expect_spawn_exec(children, job); }
 
   // `cat` reading a FIFO whose only writer is this test: it blocks in
   // read(0) until finish() closes the FIFO.

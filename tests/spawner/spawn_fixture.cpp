@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -198,6 +199,19 @@ SpawnFailure expect_spawn_failure(Children& children, const JobDesc& job) {
   CHECK(WIFEXITED(status));
   CHECK_EQUAL(127, WEXITSTATUS(status));
   return r.failure;
+}
+
+pid_t expect_spawn_exec(Children& children, const JobDesc& job) {
+  auto spawned = spawn_job(job);
+  if (!spawned.ok()) FAIL(spawned.error().message().c_str());
+  children.add(spawned->pid);
+  const SpawnReport r = wait_report(spawned->error_pipe.get());
+  if (r.state == SpawnReport::State::Failed) {
+    const std::string why = std::string(spawn_step_name(r.failure.step)) + ": " + strerror(r.failure.err);
+    FAIL(why.c_str());
+  }
+  CHECK(r.state == SpawnReport::State::Execed);
+  return spawned->pid;
 }
 
 }  // namespace pmtr::spawntest

@@ -50,6 +50,10 @@ SpawnReport wait_report(int error_pipe, int timeout_ms = kDeadlineMs);
 // status 127) and returns its report; the child is owned by `children`.
 SpawnFailure expect_spawn_failure(Children& children, const JobDesc& job);
 
+// Spawns a job that must reach exec (checked; a failure names its step and
+// errno) and returns its pid; the child is owned by `children`.
+pid_t expect_spawn_exec(Children& children, const JobDesc& job);
+
 // True once `pid` sleeps in read(0, ...), i.e. its startup is over.
 bool wait_blocked_reading_stdin(pid_t pid, int timeout_ms = kDeadlineMs);
 
