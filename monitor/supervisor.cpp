@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "common/log.hpp"
@@ -93,8 +94,11 @@ void Supervisor::start_eligible(TimePoint now) {
   }
 }
 
-void Supervisor::start(Job& job, TimePoint now) {
+void Supervisor::start(Job& job, TimePoint now, const std::string* exit_line) {
   auto spawned = spawn_job(job.desc, reports_);
+  // The restart comes first and the line about the exit after it: a
+  // replacement's start should not wait for two log writes.
+  if (exit_line != nullptr) log_info("%s", exit_line->c_str());
   job.after_stop = AfterStop::StayDown;
   job.kill_sent = false;
   if (!spawned) {
@@ -112,7 +116,13 @@ void Supervisor::start(Job& job, TimePoint now) {
   job.started = now;
   job.restart_at = kNever;
   job.bounce_at = next_bounce(job.desc, now);
-  log_info("started job %s [%d]", job.desc.name.c_str(), static_cast<int>(job.pid));
+  // A vforked child that failed has exited already; its exit is reaped as
+  // any other quick exit, so only the line differs.
+  if (spawned->failure)
+    log_warnx("job %s: %s: %s", job.desc.name.c_str(), spawn_step_name(spawned->failure->step),
+              std::strerror(spawned->failure->err));
+  else
+    log_info("started job %s [%d]", job.desc.name.c_str(), static_cast<int>(job.pid));
 }
 
 void Supervisor::read_spawn_reports() {
@@ -166,6 +176,19 @@ void Supervisor::finish_stop(Job& job, TimePoint now) {
   }
 }
 
+namespace {
+
+std::string describe_exit(const Job& job, pid_t pid, int wait_status, TimePoint now) {
+  char how[96];
+  describe_wait_status(wait_status, how, sizeof how);
+  char line[160];
+  std::snprintf(line, sizeof line, "[%d] exited after %lld sec: %s", static_cast<int>(pid),
+                seconds(now - job.started), how);
+  return "job " + job.desc.name + " " + line;
+}
+
+}  // namespace
+
 bool Supervisor::on_child_exit(pid_t pid, int wait_status, TimePoint now) {
   deadline_dirty_ = true;
   Job* job = table_.find_pid(pid);
@@ -179,12 +202,10 @@ bool Supervisor::on_child_exit(pid_t pid, int wait_status, TimePoint now) {
   read_spawn_reports();   // a failing child's record precedes its exit
   table_.set_pid(*job, -1);
   job->last_status = wait_status;
-  char how[96];
-  describe_wait_status(wait_status, how, sizeof how);
-  log_info("job %s [%d] exited after %lld sec: %s", job->desc.name.c_str(), static_cast<int>(pid),
-           seconds(now - job->started), how);
+  std::string exit_line = describe_exit(*job, pid, wait_status, now);
 
   if (job->state == JobState::Stopping) {
+    log_info("%s", exit_line.c_str());
     // Children that ignored SIGTERM get SIGKILL when the grace period ends.
     if (kill(-pid, 0) == 0) lingering_.push_back({pid, job->kill_sent ? now : job->kill_at});
     finish_stop(*job, now);
@@ -193,16 +214,21 @@ bool Supervisor::on_child_exit(pid_t pid, int wait_status, TimePoint now) {
   }
 
   job->wait_released = true;
+  const ExitVerdict verdict = decide_after_exit(job->desc, job->started, now, wait_status);
+  if (!shutting_down_ && verdict.action == AfterExit::RestartNow) {
+    ++job->restarts;
+    job->state = JobState::Idle;
+    start(*job, now, &exit_line);
+    start_eligible(now);
+    return true;
+  }
+  log_info("%s", exit_line.c_str());
   if (shutting_down_) {
     job->state = JobState::Done;
     return true;
   }
-  const ExitVerdict verdict = decide_after_exit(job->desc, job->started, now, wait_status);
   switch (verdict.action) {
-    case AfterExit::RestartNow:
-      ++job->restarts;
-      job->state = JobState::Idle;
-      start(*job, now);
+    case AfterExit::RestartNow:   // handled above
       break;
     case AfterExit::RestartLater:
       log_info("job %s restarting too fast, delaying restart %lld s", job->desc.name.c_str(),

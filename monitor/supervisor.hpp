@@ -46,7 +46,9 @@ class Supervisor {
 
  private:
   void start_eligible(TimePoint now);
-  void start(Job& job, TimePoint now);
+  // exit_line: the line about the exit this start replaces, logged once
+  // the replacement is started.
+  void start(Job& job, TimePoint now, const std::string* exit_line = nullptr);
   void stop(Job& job, AfterStop after, TimePoint now);
   void finish_stop(Job& job, TimePoint now);
   void read_spawn_reports();

@@ -23,7 +23,6 @@
 #include "spawner/child_steps.hpp"
 
 #include <fcntl.h>
-#include <grp.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -40,15 +39,18 @@ namespace {
 // Set when proving the uid switch finds that root can be regained.
 constexpr int kPrivilegesKept = ENOTRECOVERABLE;
 
-// Set once at the top of the child (before any step can fail): this
-// process's own copy, so no other process is affected.
-bool g_report_pid = false;
-
-[[noreturn]] void fail(int report_fd, SpawnStep step, int err) noexcept {
+[[noreturn]] void fail(const ChildReport& report, SpawnStep step, int err) noexcept {
+  if (report.memory != nullptr) {
+    // Shared memory with the suspended parent: the only thing this child
+    // writes outside its own stack.
+    report.memory->step = step;
+    report.memory->err = err;
+    ::_exit(127);
+  }
   unsigned char rec[kSharedSpawnRecordBytes];
   size_t len = kSpawnRecordBytes;
   unsigned char* body = rec;
-  if (g_report_pid) {
+  if (report.with_pid) {
     const auto pid = static_cast<uint32_t>(::getpid());
     for (int i = 0; i < 4; ++i) rec[i] = static_cast<unsigned char>(pid >> (8 * i));
     body = rec + 4;
@@ -60,7 +62,7 @@ bool g_report_pid = false;
   // One write far below PIPE_BUF is atomic, so records of children sharing
   // a pipe never interleave.  If the monitor is gone there is nobody to
   // tell; exit either way.
-  while (::write(report_fd, rec, len) < 0 && errno == EINTR) {
+  while (::write(report.fd, rec, len) < 0 && errno == EINTR) {
   }
   ::_exit(127);
 }
@@ -93,7 +95,7 @@ struct KernelSigaction {
   unsigned long mask;
 };
 
-void reset_signals(int report_fd) noexcept {
+void reset_signals(const ChildReport& report) noexcept {
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
   sigemptyset(&dfl.sa_mask);
@@ -103,84 +105,94 @@ void reset_signals(int report_fd) noexcept {
     if (::sigaction(sig, &dfl, nullptr) == 0) continue;
     if (errno != EINVAL ||
         ::syscall(SYS_rt_sigaction, sig, &kdfl, nullptr, sizeof kdfl.mask) != 0)
-      fail(report_fd, SpawnStep::Signals, errno);
+      fail(report, SpawnStep::Signals, errno);
   }
   sigset_t none;
   sigemptyset(&none);
-  if (::sigprocmask(SIG_SETMASK, &none, nullptr) < 0) fail(report_fd, SpawnStep::Signals, errno);
+  if (::sigprocmask(SIG_SETMASK, &none, nullptr) < 0) fail(report, SpawnStep::Signals, errno);
 }
 
 // The child holds a copy of every fd pmtr had (all close-on-exec, but open
 // until exec).  They are closed now rather than at exec so that the files
 // opened below get low numbers: a job with `ulimit -n 64` must not fail
 // with EMFILE because pmtr happens to have hundreds of fds open.
-int keep_only_report_fd(int report_fd) noexcept {
-  if (report_fd != kChildReportFd) {
-    if (::dup3(report_fd, kChildReportFd, O_CLOEXEC) < 0) fail(report_fd, SpawnStep::CloseFds, errno);
-    report_fd = kChildReportFd;
+void keep_only_report_fd(ChildReport& report) noexcept {
+  if (report.memory != nullptr) {   // vforked: no pipe to keep
+    if (::close_range(kChildReportFd, ~0U, 0) < 0) fail(report, SpawnStep::CloseFds, errno);
+    return;
   }
-  if (::close_range(kChildReportFd + 1, ~0U, 0) < 0) fail(report_fd, SpawnStep::CloseFds, errno);
-  return report_fd;
+  if (report.fd != kChildReportFd) {
+    if (::dup3(report.fd, kChildReportFd, O_CLOEXEC) < 0) fail(report, SpawnStep::CloseFds, errno);
+    report.fd = kChildReportFd;
+  }
+  if (::close_range(kChildReportFd + 1, ~0U, 0) < 0) fail(report, SpawnStep::CloseFds, errno);
 }
 
-void switch_user(const ExecPlan& p, int report_fd) noexcept {
-  if (::setgid(p.gid) < 0) fail(report_fd, SpawnStep::Setgid, errno);
-  if (::setgroups(p.groups.size(), p.groups.data()) < 0) fail(report_fd, SpawnStep::Setgroups, errno);
+// The id calls go straight to the kernel.  glibc's wrappers broadcast an
+// id change to every thread of a multi-threaded process (its "setxid"
+// signal dance); in a vforked child, which shares pmtr's memory, that
+// machinery must never run.  The raw calls change this process only.
+long sys_id(long nr, long a, long b = -1, long c = -1) noexcept { return ::syscall(nr, a, b, c); }
+
+void switch_user(const ExecPlan& p, const ChildReport& report) noexcept {
+  if (sys_id(SYS_setgid, p.gid) < 0) fail(report, SpawnStep::Setgid, errno);
+  if (::syscall(SYS_setgroups, p.groups.size(), p.groups.data()) < 0)
+    fail(report, SpawnStep::Setgroups, errno);
   // As root, setuid sets the real, effective and saved uid alike, and
   // clears the permitted and effective capabilities when uid != 0.
-  if (::setuid(p.uid) < 0) fail(report_fd, SpawnStep::Setuid, errno);
+  if (sys_id(SYS_setuid, p.uid) < 0) fail(report, SpawnStep::Setuid, errno);
   uid_t r, e, s;
   if (::getresuid(&r, &e, &s) < 0 || r != p.uid || e != p.uid || s != p.uid)
-    fail(report_fd, SpawnStep::Setuid, kPrivilegesKept);
-  if (p.uid != 0 && (::setuid(0) != -1 || ::seteuid(0) != -1))
-    fail(report_fd, SpawnStep::Setuid, kPrivilegesKept);
-  if (p.uid != 0 && p.gid != 0 && (::setgid(0) != -1 || ::setegid(0) != -1))
-    fail(report_fd, SpawnStep::Setgid, kPrivilegesKept);
+    fail(report, SpawnStep::Setuid, kPrivilegesKept);
+  // Proof that root cannot come back: setuid(0), then seteuid(0).
+  if (p.uid != 0 && (sys_id(SYS_setuid, 0) != -1 || sys_id(SYS_setresuid, -1, 0, -1) != -1))
+    fail(report, SpawnStep::Setuid, kPrivilegesKept);
+  if (p.uid != 0 && p.gid != 0 && (sys_id(SYS_setgid, 0) != -1 || sys_id(SYS_setresgid, -1, 0, -1) != -1))
+    fail(report, SpawnStep::Setgid, kPrivilegesKept);
 }
 
 }  // namespace
 
-void run_child_steps(const ExecPlan& p, int report_fd) noexcept {
-  g_report_pid = p.report_pid;
-  if (::setsid() < 0) fail(report_fd, SpawnStep::Setsid, errno);
-  reset_signals(report_fd);
-  report_fd = keep_only_report_fd(report_fd);
+void run_child_steps(const ExecPlan& p, ChildReport report) noexcept {
+  if (::setsid() < 0) fail(report, SpawnStep::Setsid, errno);
+  reset_signals(report);
+  keep_only_report_fd(report);
   ::umask(022);
 
   for (size_t i = 0; i < p.rlimit_count; ++i)
     if (::setrlimit(p.rlimits[i].resource, &p.rlimits[i].limit) < 0)
-      fail(report_fd, SpawnStep::Rlimit, errno);
-  if (p.set_nice && ::setpriority(PRIO_PROCESS, 0, p.nice) < 0) fail(report_fd, SpawnStep::Nice, errno);
+      fail(report, SpawnStep::Rlimit, errno);
+  if (p.set_nice && ::setpriority(PRIO_PROCESS, 0, p.nice) < 0) fail(report, SpawnStep::Nice, errno);
   if (p.set_affinity && ::sched_setaffinity(0, sizeof p.cpus, &p.cpus) < 0)
-    fail(report_fd, SpawnStep::Affinity, errno);
+    fail(report, SpawnStep::Affinity, errno);
 
-  if (p.switch_ids) switch_user(p, report_fd);
+  if (p.switch_ids) switch_user(p, report);
 
   // From here on every file access is made with the job's own rights.
   int rc;
   do {
     rc = ::chdir(p.dir);
   } while (rc < 0 && errno == EINTR);
-  if (rc < 0) fail(report_fd, SpawnStep::Chdir, errno);
+  if (rc < 0) fail(report, SpawnStep::Chdir, errno);
 
   // O_NOCTTY: the child leads a new session; opening a terminal must not
   // make it the job's controlling terminal.  Opened in this order, the fds
   // are ascending, so installing onto 0, 1, 2 in order never overwrites
   // one not yet installed.
   const int in = open_retry(p.in, O_RDONLY | O_NOCTTY | O_CLOEXEC, 0);
-  if (in < 0) fail(report_fd, SpawnStep::OpenIn, errno);
+  if (in < 0) fail(report, SpawnStep::OpenIn, errno);
   const int wflags = O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY | O_CLOEXEC;
   const int out = open_retry(p.out, wflags, kOutputMode);
-  if (out < 0) fail(report_fd, SpawnStep::OpenOut, errno);
+  if (out < 0) fail(report, SpawnStep::OpenOut, errno);
   const int err = open_retry(p.err, wflags, kOutputMode);
-  if (err < 0) fail(report_fd, SpawnStep::OpenErr, errno);
-  if (!install(in, 0) || !install(out, 1) || !install(err, 2)) fail(report_fd, SpawnStep::Dup, errno);
+  if (err < 0) fail(report, SpawnStep::OpenErr, errno);
+  if (!install(in, 0) || !install(out, 1) || !install(err, 2)) fail(report, SpawnStep::Dup, errno);
   // in/out/err themselves, when above 2, and the error pipe are
   // close-on-exec: after execve the job has exactly 0, 1 and 2.
 
   ::execve(p.argv[0], const_cast<char* const*>(p.argv.data()),
            const_cast<char* const*>(p.envp.data()));
-  fail(report_fd, SpawnStep::Exec, errno);
+  fail(report, SpawnStep::Exec, errno);
 }
 
 }  // namespace pmtr

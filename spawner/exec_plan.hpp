@@ -72,10 +72,6 @@ struct ExecPlan {
   gid_t gid = 0;
   std::vector<gid_t> groups;
 
-  // Shared report channel (SpawnReports): failure records carry the
-  // child's pid, since many children write to one pipe.
-  bool report_pid = false;
-
  private:
   friend void build_exec_plan(const JobDesc&, PlanUser, ExecPlan&);
   // Storage for the user's environment entries that envp points to.

@@ -1,6 +1,7 @@
 #include "spawner/spawn.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <optional>
 
 #include "common/job_check.hpp"
+#include "spawner/child_stack.hpp"
 #include "spawner/child_steps.hpp"
 #include "spawner/exec_plan.hpp"
 #include "spawner/spawn_report.hpp"
@@ -28,6 +30,49 @@ Status check_user_allowed(const UserInfo& u, bool root) {
 
 namespace {
 
+// A vforked child shares pmtr's memory and suspends it until execve: no
+// page tables to copy, no copy-on-write faults, and the child runs at once
+// on the CPU pmtr was using.  That halves the time from a job's exit to
+// its replacement's exec.  The price: until execve returns, pmtr is
+// stopped.  Every step is a quick system call except one: opening a FIFO
+// blocks until its other end is opened, and a job's user can make any
+// in/out/err path a FIFO.  Jobs that name in, out or err are therefore
+// forked, so that no job's files can ever stall the monitor.
+bool may_block_before_exec(const JobDesc& job) noexcept {
+  return !job.in.empty() || !job.out.empty() || !job.err.empty();
+}
+
+struct VforkArgs {
+  const ExecPlan* plan;
+  SpawnFailure* failure;
+};
+
+int vforked_child(void* arg) {
+  const auto* a = static_cast<const VforkArgs*>(arg);
+  run_child_steps(*a->plan, ChildReport{.fd = -1, .with_pid = false, .memory = a->failure});
+}
+
+ChildStack& child_stack() {
+  static ChildStack stack;
+  return stack;
+}
+
+// Starts the child; `failure->err` stays 0 unless a vforked child failed.
+pid_t start_child(const ExecPlan& plan, bool use_vfork, int report_write, bool shared,
+                  SpawnFailure* failure) {
+  if (!use_vfork) {
+    const pid_t pid = ::fork();
+    if (pid == 0) run_child_steps(plan, ChildReport{.fd = report_write, .with_pid = shared, .memory = nullptr});
+    return pid;
+  }
+  void* top = child_stack().top();
+  if (top == nullptr) return -1;
+  VforkArgs args{&plan, failure};
+  // Without CLONE_SIGHAND the child gets its own copy of the signal
+  // dispositions, so resetting them does not touch pmtr's.
+  return ::clone(vforked_child, top, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
+}
+
 Result<SpawnedJob> spawn(const JobDesc& job, const SpawnReports* shared) {
   // The monitor validated the job already; checking again here keeps the
   // promise that no unchecked string reaches execve.
@@ -44,11 +89,11 @@ Result<SpawnedJob> spawn(const JobDesc& job, const SpawnReports* shared) {
 
   ExecPlan plan;
   build_exec_plan(job, PlanUser{user ? &*user : nullptr, root}, plan);
+  const bool use_vfork = !may_block_before_exec(job);
 
   unique_fd report_read, own_write;
   int report_write = -1;
   if (shared != nullptr) {
-    plan.report_pid = true;
     report_write = shared->write_fd();
   } else {
     // Non-blocking read end: the monitor polls it from its event loop and a
@@ -67,13 +112,24 @@ Result<SpawnedJob> spawn(const JobDesc& job, const SpawnReports* shared) {
   sigset_t saved;
   sigfillset(&all);
   ::pthread_sigmask(SIG_SETMASK, &all, &saved);
-  const pid_t pid = ::fork();
-  if (pid == 0) run_child_steps(plan, report_write);
+  SpawnFailure failure{SpawnStep::Exec, 0};
+  const pid_t pid = start_child(plan, use_vfork, report_write, shared != nullptr, &failure);
   const int fork_errno = errno;
   ::pthread_sigmask(SIG_SETMASK, &saved, nullptr);
-  if (pid < 0) return Error{fork_errno, "fork"};
+  if (pid < 0) return Error{fork_errno, use_vfork ? "clone" : "fork"};
 
-  return SpawnedJob{pid, std::move(report_read)};
+  SpawnedJob spawned{pid, std::move(report_read), std::nullopt};
+  if (failure.err != 0) {
+    if (shared != nullptr) {
+      spawned.failure = failure;
+    } else {
+      // The private pipe is new and empty: this write cannot block.
+      unsigned char rec[kSpawnRecordBytes];
+      encode_spawn_record(failure.step, failure.err, rec);
+      (void)!::write(own_write.get(), rec, sizeof rec);
+    }
+  }
+  return spawned;
 }
 
 }  // namespace

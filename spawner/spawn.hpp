@@ -29,20 +29,26 @@ enum class SpawnStep : uint8_t {
 };
 [[nodiscard]] const char* spawn_step_name(SpawnStep step) noexcept;
 
+struct SpawnFailure {
+  SpawnStep step = SpawnStep::Exec;
+  int err = 0;
+};
+
 struct SpawnedJob {
   pid_t pid = -1;
   // Read end of the error pipe (O_CLOEXEC | O_NONBLOCK): EOF with no data
   // means the exec succeeded; otherwise one SpawnFailure record follows,
   // then EOF (the child exits with status 127).
   unique_fd error_pipe;
+  // Shared channel only: a vforked child's failure, known when spawn_job
+  // returns (the child has exited with 127 and awaits reaping; nothing
+  // about it is written to the channel).
+  std::optional<SpawnFailure> failure;
 };
 
-struct SpawnFailure {
-  SpawnStep step = SpawnStep::Exec;
-  int err = 0;
-};
-
-// Forks the job.  Errors found before the fork (an invalid descriptor,
+// Starts the job: vforked (CLONE_VM | CLONE_VFORK; pmtr waits until the
+// child has exec'd) unless the job names in, out or err, whose opening may
+// block, then forked (spawn.cpp says why).  Errors found before the fork (an invalid descriptor,
 // unknown user, a `user` line naming someone else when pmtr is not root,
 // pipe or fork failure) come back as an Error whose message is ready to log
 // after "job NAME: "; no process was created then.
@@ -77,8 +83,9 @@ class SpawnReports {
   unique_fd write_;
 };
 
-// Forks the job reporting failures on the shared channel; the returned
-// SpawnedJob has no error_pipe.
+// Starts the job reporting failures on the shared channel (forked child)
+// or in SpawnedJob::failure (vforked child); the returned SpawnedJob has no
+// error_pipe.
 [[nodiscard]] Result<SpawnedJob> spawn_job(const JobDesc& job, const SpawnReports& reports);
 
 // What the error pipe says so far.

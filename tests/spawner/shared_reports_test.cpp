@@ -45,14 +45,22 @@ TEST_GROUP(SharedReports) {
   void setup() override { CHECK(reports.open().ok()); }
 };
 
+// Jobs that name in, out or err are forked (their opens may block): their
+// failures travel on the shared pipe, tagged with the pid.
+JobDesc forked(JobDesc j) {
+  j.out = "/dev/null";
+  return j;
+}
+
 TEST(SharedReports, FailuresCarryTheirPidAndSuccessSaysNothing) {
-  auto bad1 = spawn_job(job_running({"/nonexistent/a"}), reports);
-  auto good = spawn_job(job_running({"/bin/true"}), reports);
-  JobDesc nodir = job_running({"/bin/true"});
+  auto bad1 = spawn_job(forked(job_running({"/nonexistent/a"})), reports);
+  auto good = spawn_job(forked(job_running({"/bin/true"})), reports);
+  JobDesc nodir = forked(job_running({"/bin/true"}));
   nodir.dir = "/nonexistent-dir";
   auto bad2 = spawn_job(nodir, reports);
   CHECK(bad1.ok() && good.ok() && bad2.ok());
   CHECK_FALSE(bad1->error_pipe.valid());   // no per-job fd held
+  CHECK_FALSE(bad1->failure.has_value());  // forked: the news comes later
   CHECK_EQUAL(127, WEXITSTATUS(reap(bad1->pid)));
   CHECK_EQUAL(0, WEXITSTATUS(reap(good->pid)));
   CHECK_EQUAL(127, WEXITSTATUS(reap(bad2->pid)));
@@ -66,6 +74,28 @@ TEST(SharedReports, FailuresCarryTheirPidAndSuccessSaysNothing) {
   CHECK_EQUAL(ENOENT, records[0].failure.err);
   CHECK_EQUAL(bad2->pid, records[1].pid);
   CHECK(records[1].failure.step == SpawnStep::Chdir);
+  CHECK(reports.drain().empty());
+}
+
+// Jobs with the default streams are vforked: spawn_job returns after the
+// child's exec, so a failure is known at once and the pipe stays silent.
+TEST(SharedReports, VforkedFailureComesBackWithThePid) {
+  auto bad = spawn_job(job_running({"/nonexistent/a"}), reports);
+  JobDesc nodir = job_running({"/bin/true"});
+  nodir.dir = "/nonexistent-dir";
+  auto bad_dir = spawn_job(nodir, reports);
+  auto good = spawn_job(job_running({"/bin/true"}), reports);
+  CHECK(bad.ok() && bad_dir.ok() && good.ok());
+  CHECK(bad->failure.has_value());
+  CHECK(bad->failure->step == SpawnStep::Exec);
+  CHECK_EQUAL(ENOENT, bad->failure->err);
+  CHECK(bad_dir->failure.has_value());
+  CHECK(bad_dir->failure->step == SpawnStep::Chdir);
+  CHECK_EQUAL(ENOENT, bad_dir->failure->err);
+  CHECK_FALSE(good->failure.has_value());
+  CHECK_EQUAL(127, WEXITSTATUS(reap(bad->pid)));
+  CHECK_EQUAL(127, WEXITSTATUS(reap(bad_dir->pid)));
+  CHECK_EQUAL(0, WEXITSTATUS(reap(good->pid)));
   CHECK(reports.drain().empty());
 }
 

@@ -2,6 +2,7 @@
 // reported by the child with their step and errno, the rules for a `user`
 // line when pmtr is not root, and what the parent keeps afterwards.
 #include <fcntl.h>
+#include <limits.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
@@ -248,4 +249,52 @@ TEST(Spawn, NotRootMayNameOnlyItself) {
   struct stat st {};
   CHECK_EQUAL(0, stat((work + "/env.txt").c_str(), &st));
   CHECK_EQUAL(uid, st.st_uid);
+}
+
+namespace {
+
+std::string exe_of(pid_t pid) {
+  char buf[PATH_MAX];
+  const std::string link = "/proc/" + std::to_string(pid) + "/exe";
+  const ssize_t n = readlink(link.c_str(), buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+}  // namespace
+
+// A job with the default streams is vforked: spawn_job returns only once
+// the child has exec'd, so /proc already shows the job's program.  A
+// forked child could still be a copy of this test binary at that moment.
+TEST(Spawn, DefaultStreamsJobHasExecdWhenSpawnReturns) {
+  for (int i = 0; i < 20; ++i) {
+    auto spawned = spawn_job(make_job({"/bin/sleep", "1000"}));
+    CHECK(spawned.ok());
+    children.add(spawned->pid);
+    const std::string exe = exe_of(spawned->pid);
+    kill(spawned->pid, SIGKILL);
+    children.reap(spawned->pid);
+    CHECK_TRUE_TEXT(ends_with(exe, "/sleep"), exe.c_str());
+  }
+}
+
+// A job whose `in` is a FIFO nobody writes to blocks in open() until a
+// writer comes.  It must block alone: spawn_job returns while the child
+// still waits (a vforked child would stall the caller here).
+TEST(Spawn, InputFifoWithoutWriterDoesNotStallTheCaller) {
+  const std::string fifo = tmp / "in.fifo";
+  CHECK_EQUAL(0, mkfifo(fifo.c_str(), 0600));
+  JobDesc job = make_job({"/bin/cat"});
+  job.in = fifo;
+  alarm(20);   // a regression hangs here; SIGALRM ends the test run loudly
+  auto spawned = spawn_job(job);
+  alarm(0);
+  CHECK(spawned.ok());
+  children.add(spawned->pid);
+  CHECK_FALSE(ends_with(exe_of(spawned->pid), "/cat"));   // still in open()
+  kill(spawned->pid, SIGKILL);
+  children.reap(spawned->pid);
 }
