@@ -4,9 +4,11 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <string>
 
 #include "common/log.hpp"
+#include "common/terminate_handler.hpp"
 #include "monitor/check_mode.hpp"
 #include "monitor/daemon.hpp"
 #include "monitor/monitor.hpp"
@@ -49,6 +51,7 @@ void on_startup(bool ok, void*) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::set_terminate(pmtr::terminate_with_abort);
   bool foreground = getpid() == 1;
   bool check = false;
   int verbosity = 0;

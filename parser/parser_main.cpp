@@ -13,6 +13,7 @@
 
 #include <exception>
 
+#include "common/terminate_handler.hpp"
 #include "parser/parser_session.hpp"
 #include "parser/sandbox.hpp"
 // Sanitized builds only: LeakSanitizer's exit-time scan would need ptrace
@@ -61,12 +62,7 @@ int main(int argc, char** argv) {
   prctl(PR_SET_NAME, "pmtr: parser", 0, 0, 0);
   // abort() would need signal syscalls the sandbox refuses (ending in
   // SIGSYS); say why on stderr and leave cleanly instead.
-  std::set_terminate([] {
-    static const char msg[] = "pmtr-parser: fatal: unhandled exception or out of memory\n";
-    ssize_t ignored = ::write(2, msg, sizeof msg - 1);
-    (void)ignored;
-    _exit(70);
-  });
+  std::set_terminate(pmtr::terminate_with_exit);
 
   if (auto s = pmtr::enter_parser_sandbox(id, action); !s) {
     std::fprintf(stderr, "pmtr-parser: sandbox: %s\n", s.error().message().c_str());
