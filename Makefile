@@ -49,6 +49,10 @@ OPT      ?= -g -ffunction-sections -fdata-sections
 # root process for as long as pmtr runs (about 100 KiB less than -O2).
 OPT_LEVEL ?= -O2
 $(BUILD)/obj/monitor/%.o $(BUILD)/obj/spawner/%.o $(BUILD)/obj/control/%.o: OPT_LEVEL := -Os
+# Except the transaction validator: it runs on every reload, and its hash
+# sets would call libm's ceil() under -Os (-O2 inlines it), linking the
+# shared libm (some 400 KiB mapped) into the monitor for one function.
+$(BUILD)/obj/monitor/transaction.o: OPT_LEVEL := -O2
 CPPFLAGS += -I. -MMD -MP -DPMTR_VERSION='"$(VERSION)"' \
             -DPMTR_LIBEXECDIR='"$(LIBEXECDIR)/pmtr"' -D_GNU_SOURCE
 CXXFLAGS += $(CXXSTD) $(WARN) $(OPT_LEVEL) $(OPT) $(SAN_FLAGS) -fstack-protector-strong \
