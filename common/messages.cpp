@@ -361,6 +361,13 @@ std::string job_definition_key(const JobDesc& job) {
   return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
+Result<JobDesc> decode_job_definition(std::string_view key) {
+  WireReader r(std::as_bytes(std::span<const char>(key.data(), key.size())));
+  JobDesc job = get_job(r);
+  if (!r.finish()) return Error{0, r.error()};
+  return job;
+}
+
 namespace {
 // Record header (version, type, count) plus slack.
 constexpr size_t kBatchBudget = limits::kMessageBytes - 16;

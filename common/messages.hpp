@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -84,6 +85,10 @@ using Message = std::variant<MsgHello, MsgTableBegin, MsgTableJob, MsgTableEnd, 
 // zeroed, so two jobs are the same definition exactly when their keys are
 // equal (same_definition()).  What the parser keeps between parses.
 [[nodiscard]] std::string job_definition_key(const JobDesc& job);
+// Its inverse (source positions come back zero), as strict as every
+// decoder here: caps, exact consumption.  The monitor keeps each job's
+// definition in this form between starts (monitor/job_table.hpp).
+[[nodiscard]] Result<JobDesc> decode_job_definition(std::string_view key);
 
 // Splits jobs into batches whose records stay within limits::kMessageBytes
 // (every job must be within limits::kJobEncodedBytes).

@@ -16,8 +16,20 @@ const char* job_state_name(JobState s) noexcept {
   return "?";
 }
 
+void Job::set_definition(JobDesc desc) {
+  if (name.empty()) name = desc.name;
+  order = desc.order;
+  bounce_seconds = desc.bounce_seconds;
+  wait = desc.wait;
+  once = desc.once;
+  disabled = desc.disabled;
+  definition = job_definition_key(desc);
+  definition.shrink_to_fit();
+  depends = std::move(desc.depends);
+}
+
 Job* JobTable::find(std::string_view name) noexcept {
-  auto it = jobs_.find(std::string(name));
+  auto it = jobs_.find(name);
   return it == jobs_.end() ? nullptr : it->second.get();
 }
 
@@ -43,19 +55,21 @@ size_t JobTable::defined_count() const noexcept {
 
 Job& JobTable::add(JobDesc desc, uint32_t index) {
   auto job = std::make_unique<Job>();
-  job->desc = std::move(desc);
+  job->set_definition(std::move(desc));
   job->index = index;
-  job->state = job->desc.disabled ? JobState::Disabled : JobState::Idle;
+  job->state = job->disabled ? JobState::Disabled : JobState::Idle;
   Job& ref = *job;
-  auto& slot = jobs_[ref.desc.name];
-  if (slot && slot->pid > 0) by_pid_.erase(slot->pid);   // never leave a dangling pid
-  slot = std::move(job);
+  if (auto it = jobs_.find(ref.name); it != jobs_.end()) {
+    if (it->second->pid > 0) by_pid_.erase(it->second->pid);   // never leave a dangling pid
+    jobs_.erase(it);   // the old key views the old Job's name
+  }
+  jobs_.emplace(ref.name, std::move(job));
   order_dirty_ = true;
   return ref;
 }
 
 void JobTable::erase(std::string_view name) noexcept {
-  auto it = jobs_.find(std::string(name));
+  auto it = jobs_.find(name);
   if (it == jobs_.end()) return;
   if (it->second->pid > 0) by_pid_.erase(it->second->pid);
   jobs_.erase(it);
@@ -74,7 +88,7 @@ const std::vector<Job*>& JobTable::start_order() noexcept {
     order_.reserve(jobs_.size());
     for (auto& [name, job] : jobs_) order_.push_back(job.get());
     std::sort(order_.begin(), order_.end(), [](const Job* a, const Job* b) {
-      if (a->desc.order != b->desc.order) return a->desc.order < b->desc.order;
+      if (a->order != b->order) return a->order < b->order;
       return a->index < b->index;
     });
     order_dirty_ = false;
@@ -82,19 +96,25 @@ const std::vector<Job*>& JobTable::start_order() noexcept {
   return order_;
 }
 
-std::vector<const JobDesc*> JobTable::definitions() const {
-  std::vector<std::pair<uint32_t, const JobDesc*>> v;
+std::vector<JobDesc> JobTable::definitions() const {
+  std::vector<std::pair<uint32_t, const Job*>> v;
   v.reserve(jobs_.size());
   // What the config says now: a job on its way out is gone, a job waiting
   // to restart with a new definition already has it.
-  for (const auto& [name, job] : jobs_) {
-    if (leaving(*job)) continue;
-    v.emplace_back(job->index, job->next_desc ? &*job->next_desc : &job->desc);
-  }
+  for (const auto& [name, job] : jobs_)
+    if (!leaving(*job)) v.emplace_back(job->index, job.get());
   std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<const JobDesc*> out;
+  std::vector<JobDesc> out;
   out.reserve(v.size());
-  for (const auto& p : v) out.push_back(p.second);
+  for (const auto& [index, job] : v) {
+    if (job->next_desc) {
+      out.push_back(*job->next_desc);
+    } else if (auto d = job->descriptor()) {
+      out.push_back(std::move(d).value());
+    }
+    // (A definition that fails to decode was encoded by us: it cannot
+    // happen; the parser would then see the job as new.)
+  }
   return out;
 }
 

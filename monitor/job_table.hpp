@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "common/job.hpp"
+#include "common/messages.hpp"
+#include "common/result.hpp"
 #include "common/unique_fd.hpp"
 #include "monitor/clock.hpp"
 
@@ -33,24 +35,46 @@ enum class JobState : uint8_t {
 enum class AfterStop : uint8_t { StayDown, Start, Remove };
 
 struct Job {
-  JobDesc desc;
-  uint32_t index = 0;                 // position in the config file
+  // The definition.  What the supervisor consults at every turn is kept
+  // decoded; the rest (argv, env, paths, limits, ...) is needed only to
+  // start the job and stays in its wire encoding (job_definition_key),
+  // about a third of a JobDesc's size for a typical job, decoded at each
+  // start: memory per job is the monitor's largest cost with many jobs
+  // (docs/benchmarks.md, scenario 5).  The name never changes for the life
+  // of a Job: the table is keyed by it.
+  std::string name;
+  std::string definition;
+  std::vector<std::string> depends;   // absolute paths, hashed by the monitor
+  int32_t order = 0;
+  uint32_t bounce_seconds = 0;
+  bool wait = false;
+  bool once = false;
+  bool disabled = false;
+
+  // Runtime state.
   JobState state = JobState::Idle;
+  AfterStop after_stop = AfterStop::StayDown;
+  bool kill_sent = false;
+  bool wait_released = false;         // a `wait` job has exited once
+  uint32_t index = 0;                 // position in the config file
   pid_t pid = -1;
+  uint32_t restarts = 0;
+  int last_status = -1;               // last wait status, -1 before any exit
   TimePoint started{};
   TimePoint restart_at = kNever;      // Delayed
   TimePoint kill_at = kNever;         // Stopping
   TimePoint bounce_at = kNever;       // Running with `bounce every`
-  bool kill_sent = false;
-  AfterStop after_stop = AfterStop::StayDown;
-  // Definition to take once the old process is gone.  A pointer, not an
-  // optional: rarely set, and an empty optional<JobDesc> would cost every
-  // job the size of a second descriptor.
+  // Definition to take once the old process is gone.  A pointer: rarely
+  // set, and an empty optional<JobDesc> would cost every job the size of a
+  // whole descriptor.
   std::unique_ptr<JobDesc> next_desc;
-  bool wait_released = false;         // a `wait` job has exited once
-  uint32_t restarts = 0;
-  int last_status = -1;               // last wait status, -1 before any exit
   std::vector<uint64_t> depend_hashes;
+
+  // Takes `desc` as this job's definition (its name must be this job's,
+  // or this job has none yet).
+  void set_definition(JobDesc desc);
+  // The whole descriptor, decoded from `definition`.
+  [[nodiscard]] Result<JobDesc> descriptor() const { return decode_job_definition(definition); }
 };
 
 class JobTable {
@@ -69,8 +93,9 @@ class JobTable {
   // Jobs in start order: `order`, then file order.
   [[nodiscard]] const std::vector<Job*>& start_order() noexcept;
   [[nodiscard]] size_t size() const noexcept { return jobs_.size(); }
-  // Stable iteration in file order (for the parser's copy of the table).
-  [[nodiscard]] std::vector<const JobDesc*> definitions() const;
+  // The definitions in file order, decoded (for the parser's copy of the
+  // table).
+  [[nodiscard]] std::vector<JobDesc> definitions() const;
   template <typename F>
   void for_each(F&& f) {
     for (auto& [name, job] : jobs_) f(*job);
@@ -81,7 +106,10 @@ class JobTable {
   }
 
  private:
-  std::unordered_map<std::string, std::unique_ptr<Job>> jobs_;
+  // Keyed by a view of the Job's own name (stable: the Job is on the heap
+  // and its name never changes): no second copy of every name, and no
+  // allocation per lookup.
+  std::unordered_map<std::string_view, std::unique_ptr<Job>> jobs_;
   std::unordered_map<pid_t, Job*> by_pid_;
   std::vector<Job*> order_;
   bool order_dirty_ = true;

@@ -77,7 +77,7 @@ std::string parser_program_path() {
 }
 
 Status ParserLink::spawn(const ParserIdentity& id, ParseMode mode, const std::string& config_name,
-                         const std::vector<const JobDesc*>& table, bool keep_stderr) {
+                         const std::vector<JobDesc>& table, bool keep_stderr) {
   auto pair = make_channel_pair();
   if (!pair) return pair.error();
   unique_fd mine = std::move(pair->first);
@@ -124,10 +124,7 @@ Status ParserLink::spawn(const ParserIdentity& id, ParseMode mode, const std::st
   if (auto s = send_message(sock_.get(), MsgHello{mode, config_name}); !s) return s;
   if (auto s = send_message(sock_.get(), MsgTableBegin{static_cast<uint32_t>(table.size())}); !s)
     return s;
-  std::vector<JobDesc> copy;
-  copy.reserve(table.size());
-  for (const JobDesc* j : table) copy.push_back(*j);
-  for (auto& batch : pack_table(copy))
+  for (auto& batch : pack_table(table))
     if (auto s = send_message(sock_.get(), batch); !s) return s;
   return send_message(sock_.get(), MsgTableEnd{});
 }

@@ -35,7 +35,7 @@ class ParserLink {
   // reports) to our stderr; otherwise 0-2 are /dev/null, so a daemon's
   // parser never holds its caller's terminal or pipe.
   [[nodiscard]] Status spawn(const ParserIdentity& id, ParseMode mode, const std::string& config_name,
-                             const std::vector<const JobDesc*>& table, bool keep_stderr);
+                             const std::vector<JobDesc>& table, bool keep_stderr);
   [[nodiscard]] Status request_parse(uint32_t generation, int config_fd);
   [[nodiscard]] RecvResult receive() { return recv_message(sock_.get(), false, MSG_DONTWAIT); }
   // SIGKILL and forget the channel; the pid is still reaped by the monitor.

@@ -52,14 +52,14 @@ void Supervisor::apply(Transaction txn, TimePoint now) {
     if (job == nullptr) continue;
     job->index = ij.index;
     if (job->pid > 0) {
-      log_info("job %s changed, restarting", job->desc.name.c_str());
+      log_info("job %s changed, restarting", job->name.c_str());
       job->next_desc = std::make_unique<JobDesc>(std::move(ij.job));
       stop(*job, AfterStop::Start, now);
       continue;
     }
-    job->desc = std::move(ij.job);
+    job->set_definition(std::move(ij.job));
     job->next_desc.reset();
-    job->state = job->desc.disabled ? JobState::Disabled : JobState::Idle;
+    job->state = job->disabled ? JobState::Disabled : JobState::Idle;
     job->restart_at = kNever;
     job->wait_released = false;
     refresh_depend_hashes(*job);
@@ -88,14 +88,16 @@ void Supervisor::start_eligible(TimePoint now) {
     // A wait job restarting for a change, bounce or depends has not
     // exited on its own: it still holds the jobs after it.
     const bool restarting = job->state == JobState::Stopping && job->after_stop == AfterStop::Start;
-    if (job->desc.wait && !job->wait_released &&
+    if (job->wait && !job->wait_released &&
         (job->state == JobState::Idle || job->state == JobState::Running || restarting))
       held = true;
   }
 }
 
 void Supervisor::start(Job& job, TimePoint now, const std::string* exit_line) {
-  auto spawned = spawn_job(job.desc, reports_);
+  Result<JobDesc> desc = job.descriptor();
+  const Result<SpawnedJob> spawned =
+      desc ? spawn_job(*desc, reports_) : Result<SpawnedJob>(Error{0, "stored definition: " + desc.error().what});
   // The restart comes first and the line about the exit after it: a
   // replacement's start should not wait for two log writes.
   if (exit_line != nullptr) log_info("%s", exit_line->c_str());
@@ -103,8 +105,8 @@ void Supervisor::start(Job& job, TimePoint now, const std::string* exit_line) {
   job.kill_sent = false;
   if (!spawned) {
     // Counts as a quick exit: retried after the restart delay.
-    log_warnx("job %s: %s", job.desc.name.c_str(), spawned.error().message().c_str());
-    log_info("job %s restarting too fast, delaying restart %lld s", job.desc.name.c_str(),
+    log_warnx("job %s: %s", job.name.c_str(), spawned.error().message().c_str());
+    log_info("job %s restarting too fast, delaying restart %lld s", job.name.c_str(),
              seconds(kRestartDelay));
     job.wait_released = true;
     job.state = JobState::Delayed;
@@ -115,20 +117,20 @@ void Supervisor::start(Job& job, TimePoint now, const std::string* exit_line) {
   job.state = JobState::Running;
   job.started = now;
   job.restart_at = kNever;
-  job.bounce_at = next_bounce(job.desc, now);
+  job.bounce_at = next_bounce(job.bounce_seconds, now);
   // A vforked child that failed has exited already; its exit is reaped as
   // any other quick exit, so only the line differs.
   if (spawned->failure)
-    log_warnx("job %s: %s: %s", job.desc.name.c_str(), spawn_step_name(spawned->failure->step),
+    log_warnx("job %s: %s: %s", job.name.c_str(), spawn_step_name(spawned->failure->step),
               std::strerror(spawned->failure->err));
   else
-    log_info("started job %s [%d]", job.desc.name.c_str(), static_cast<int>(job.pid));
+    log_info("started job %s [%d]", job.name.c_str(), static_cast<int>(job.pid));
 }
 
 void Supervisor::read_spawn_reports() {
   for (const auto& r : reports_.drain()) {
     const Job* job = table_.find_pid(r.pid);
-    log_warnx("job %s: %s: %s", job ? job->desc.name.c_str() : "?", spawn_step_name(r.failure.step),
+    log_warnx("job %s: %s: %s", job ? job->name.c_str() : "?", spawn_step_name(r.failure.step),
               std::strerror(r.failure.err));
   }
 }
@@ -151,19 +153,19 @@ void Supervisor::finish_stop(Job& job, TimePoint now) {
   job.kill_sent = false;
   job.restart_at = kNever;
   if (job.next_desc) {
-    job.desc = std::move(*job.next_desc);
+    job.set_definition(std::move(*job.next_desc));
     job.next_desc.reset();
     refresh_depend_hashes(job);
     table_.mark_order_dirty();
   }
   switch (job.after_stop) {
     case AfterStop::Remove:
-      table_.erase(job.desc.name);   // `job` is gone after this line
+      table_.erase(job.name);   // `job` is gone after this line
       return;
     case AfterStop::Start:
       job.after_stop = AfterStop::StayDown;
       job.wait_released = false;
-      if (job.desc.disabled) {
+      if (job.disabled) {
         job.state = JobState::Disabled;
       } else {
         job.state = JobState::Idle;
@@ -184,7 +186,7 @@ std::string describe_exit(const Job& job, pid_t pid, int wait_status, TimePoint 
   char line[160];
   std::snprintf(line, sizeof line, "[%d] exited after %lld sec: %s", static_cast<int>(pid),
                 seconds(now - job.started), how);
-  return "job " + job.desc.name + " " + line;
+  return "job " + job.name + " " + line;
 }
 
 }  // namespace
@@ -214,7 +216,7 @@ bool Supervisor::on_child_exit(pid_t pid, int wait_status, TimePoint now) {
   }
 
   job->wait_released = true;
-  const ExitVerdict verdict = decide_after_exit(job->desc, job->started, now, wait_status);
+  const ExitVerdict verdict = decide_after_exit(job->once, job->started, now, wait_status);
   if (!shutting_down_ && verdict.action == AfterExit::RestartNow) {
     ++job->restarts;
     job->state = JobState::Idle;
@@ -231,13 +233,13 @@ bool Supervisor::on_child_exit(pid_t pid, int wait_status, TimePoint now) {
     case AfterExit::RestartNow:   // handled above
       break;
     case AfterExit::RestartLater:
-      log_info("job %s restarting too fast, delaying restart %lld s", job->desc.name.c_str(),
+      log_info("job %s restarting too fast, delaying restart %lld s", job->name.c_str(),
                seconds(kRestartDelay));
       job->state = JobState::Delayed;
       job->restart_at = verdict.restart_at;
       break;
     case AfterExit::StayDown:
-      log_info("job %s will not be restarted (%s)", job->desc.name.c_str(), verdict.reason);
+      log_info("job %s will not be restarted (%s)", job->name.c_str(), verdict.reason);
       job->state = JobState::Done;
       break;
   }
@@ -259,14 +261,14 @@ void Supervisor::on_timer(TimePoint now) {
       case JobState::Stopping:
         if (!job.kill_sent && job.kill_at <= now) {
           log_warnx("job %s [%d] still running %lld s after SIGTERM, sending SIGKILL",
-                    job.desc.name.c_str(), static_cast<int>(job.pid), seconds(kStopGrace));
+                    job.name.c_str(), static_cast<int>(job.pid), seconds(kStopGrace));
           signal_job(job.pid, SIGKILL);
           job.kill_sent = true;
         }
         break;
       case JobState::Running:
         if (!shutting_down_ && job.bounce_at <= now) {
-          log_info("bouncing job %s [%d]", job.desc.name.c_str(), static_cast<int>(job.pid));
+          log_info("bouncing job %s [%d]", job.name.c_str(), static_cast<int>(job.pid));
           stop(job, AfterStop::Start, now);
         }
         break;
@@ -332,18 +334,18 @@ TimePoint Supervisor::next_deadline() const noexcept {
 
 void Supervisor::refresh_depend_hashes(Job& job) {
   job.depend_hashes.clear();
-  for (const auto& path : job.desc.depends)
+  for (const auto& path : job.depends)
     job.depend_hashes.push_back(hash_file ? hash_file(path) : 0);
 }
 
 void Supervisor::restart_dependents(const std::string& path, uint64_t new_hash, TimePoint now) {
   deadline_dirty_ = true;
   table_.for_each([&](Job& job) {
-    for (size_t i = 0; i < job.desc.depends.size() && i < job.depend_hashes.size(); ++i) {
-      if (job.desc.depends[i] != path || job.depend_hashes[i] == new_hash) continue;
+    for (size_t i = 0; i < job.depends.size() && i < job.depend_hashes.size(); ++i) {
+      if (job.depends[i] != path || job.depend_hashes[i] == new_hash) continue;
       job.depend_hashes[i] = new_hash;
       if (job.state == JobState::Running) {
-        log_info("job %s: %s changed, restarting", job.desc.name.c_str(), path.c_str());
+        log_info("job %s: %s changed, restarting", job.name.c_str(), path.c_str());
         stop(job, AfterStop::Start, now);
       }
     }
@@ -353,7 +355,7 @@ void Supervisor::restart_dependents(const std::string& path, uint64_t new_hash, 
 std::vector<std::string> Supervisor::depends_paths() const {
   std::vector<std::string> out;
   table_.for_each([&](const Job& job) {
-    for (const auto& p : job.desc.depends) out.push_back(p);
+    for (const auto& p : job.depends) out.push_back(p);
   });
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());

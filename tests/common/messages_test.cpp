@@ -556,3 +556,22 @@ TEST(Messages, RandomMutationsOfValidRecordsNeverDecodeNonCanonically) {
     CHECK_TRUE(decodes_canonically(rec));
   }
 }
+
+TEST_GROUP(JobDefinitionKey){};
+
+// The monitor keeps each job in this form and decodes it at every start.
+TEST(JobDefinitionKey, DecodesBackToTheSameDefinitionWithoutPositions) {
+  for (const JobDesc& j : {full_job(), minimal_job()}) {
+    auto back = decode_job_definition(job_definition_key(j));
+    CHECK(back.ok());
+    CHECK(same_definition(j, *back));
+    CHECK_EQUAL(0u, back->pos.line);
+    CHECK_EQUAL(0u, back->cmd_pos.line);
+  }
+}
+
+TEST(JobDefinitionKey, TruncatedOrTrailingBytesAreRefused) {
+  const std::string key = job_definition_key(full_job());
+  for (size_t n = 0; n < key.size(); ++n) CHECK_FALSE(decode_job_definition(std::string_view(key).substr(0, n)).ok());
+  CHECK_FALSE(decode_job_definition(key + '\0').ok());
+}

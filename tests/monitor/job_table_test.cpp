@@ -22,13 +22,13 @@ JobDesc job(const std::string& name, int32_t order = 0) {
 
 std::string names(const std::vector<Job*>& v) {
   std::string s;
-  for (const Job* j : v) s += j->desc.name + " ";
+  for (const Job* j : v) s += j->name + " ";
   return s;
 }
 
-std::string names(const std::vector<const JobDesc*>& v) {
+std::string names(const std::vector<JobDesc>& v) {
   std::string s;
-  for (const JobDesc* d : v) s += d->name + " ";
+  for (const JobDesc& d : v) s += d.name + " ";
   return s;
 }
 
@@ -42,7 +42,7 @@ TEST(JobTable, AddThenFind) {
   Job& a = t.add(job("a"), 3);
   CHECK_EQUAL(1u, t.size());
   POINTERS_EQUAL(&a, t.find("a"));
-  STRCMP_EQUAL("a", a.desc.name.c_str());
+  STRCMP_EQUAL("a", a.name.c_str());
   CHECK_EQUAL(3u, a.index);
   CHECK(a.state == JobState::Idle);
   CHECK_EQUAL(-1, a.pid);
@@ -135,7 +135,7 @@ TEST(JobTable, StartOrderFollowsAddEraseAndMarkedChanges) {
   STRCMP_EQUAL("c a b ", names(t.start_order()).c_str());
   t.erase("a");
   STRCMP_EQUAL("c b ", names(t.start_order()).c_str());
-  t.find("b")->desc.order = -1;
+  t.find("b")->order = -1;
   t.mark_order_dirty();
   STRCMP_EQUAL("b c ", names(t.start_order()).c_str());
 }
@@ -185,8 +185,66 @@ TEST(JobTable, DefinitionsShowTheNextDefinitionWhenSet) {
   a.next_desc = std::make_unique<JobDesc>(next);
   const auto defs = t.definitions();
   CHECK_EQUAL(2u, defs.size());
-  STRCMP_EQUAL("/bin/new", defs[0]->argv.at(0).c_str());
-  STRCMP_EQUAL("/bin/a", a.desc.argv.at(0).c_str());
+  STRCMP_EQUAL("/bin/new", defs[0].argv.at(0).c_str());
+  STRCMP_EQUAL("/bin/a", a.descriptor()->argv.at(0).c_str());
+}
+
+// The definition is stored encoded and comes back whole (positions aside,
+// which are diagnostics only); the fields the supervisor reads every turn
+// are kept decoded beside it.
+TEST(JobTable, StoredDefinitionDecodesToTheSameJob) {
+  JobDesc d = job("full", 7);
+  d.argv = {"/bin/sh", "-c", "exec sleep 1000"};
+  d.dir = "/tmp";
+  d.in = "in";
+  d.out = "out.log";
+  d.err = "/var/log/err.log";
+  d.user = "nobody";
+  d.env = {"A=1", "B=two words"};
+  d.has_nice = true;
+  d.nice = -5;
+  d.cpus = {0, 3};
+  d.ulimits = {{7, 64}, {9, 1u << 20}};
+  d.bounce_seconds = 90;
+  d.depends = {"/etc/a.conf", "/etc/b.conf"};
+  d.wait = true;
+  d.once = true;
+  d.pos = {12, 1};   // not stored
+  Job& j = t.add(d, 0);
+  auto back = j.descriptor();
+  CHECK(back.ok());
+  CHECK(same_definition(d, *back));
+  CHECK_EQUAL(0u, back->pos.line);
+  STRCMP_EQUAL("full", j.name.c_str());
+  CHECK_EQUAL(7, j.order);
+  CHECK_EQUAL(90u, j.bounce_seconds);
+  CHECK(j.wait && j.once && !j.disabled);
+  CHECK(j.depends == d.depends);
+}
+
+TEST(JobTable, SetDefinitionReplacesEverythingButTheName) {
+  Job& j = t.add(job("a", 1), 0);
+  JobDesc next = job("a", -2);
+  next.argv = {"/bin/next"};
+  next.disabled = true;
+  next.depends = {"/etc/x"};
+  j.set_definition(next);
+  STRCMP_EQUAL("a", j.name.c_str());
+  CHECK_EQUAL(-2, j.order);
+  CHECK(j.disabled);
+  CHECK(j.depends == next.depends);
+  STRCMP_EQUAL("/bin/next", j.descriptor()->argv.at(0).c_str());
+  POINTERS_EQUAL(&j, t.find("a"));
+}
+
+TEST(JobTable, ReAddingANameReplacesTheJobAndItsKey) {
+  Job& first = t.add(job("a-name-longer-than-sso-buffer"), 0);
+  t.set_pid(first, 4242);
+  Job& second = t.add(job("a-name-longer-than-sso-buffer", 5), 1);
+  CHECK_EQUAL(1u, t.size());
+  POINTERS_EQUAL(&second, t.find("a-name-longer-than-sso-buffer"));
+  POINTERS_EQUAL(nullptr, t.find_pid(4242));
+  CHECK_EQUAL(5, second.order);
 }
 
 TEST(JobTable, IsDefinedAndCountOnAnEmptyTable) {
@@ -200,7 +258,7 @@ TEST(JobTable, ForEachVisitsEveryJob) {
   t.add(job("a"), 0);
   t.add(job("b"), 1);
   std::string seen;
-  t.for_each([&](Job& j) { seen += j.desc.name; });
+  t.for_each([&](Job& j) { seen += j.name; });
   CHECK(seen == "ab" || seen == "ba");
 }
 

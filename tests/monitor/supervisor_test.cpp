@@ -230,7 +230,7 @@ TEST(Supervisor, ChangedJobRestartsAtOnceWhateverItsUptime) {
   waitpid(first, &st, 0);
   CHECK(sup->on_child_exit(first, st, t0 + 1s + 1ms));   // ran 1 s: no delay for a change
   CHECK(job("a").state == JobState::Running);
-  CHECK(job("a").desc.argv[1] == "999");
+  CHECK(job("a").descriptor()->argv[1] == "999");
 }
 
 TEST(Supervisor, ReaddedWhileStoppingStartsOnlyAfterTheOldProcessIsGone) {
@@ -256,5 +256,5 @@ TEST(Supervisor, ReaddedWhileStoppingStartsOnlyAfterTheOldProcessIsGone) {
   CHECK(sup->on_child_exit(old, st, t0 + 12s));
   CHECK(job("s").state == JobState::Running);
   CHECK(job("s").pid != old);
-  CHECK(job("s").desc.argv[0] == "/bin/sleep");
+  CHECK(job("s").descriptor()->argv[0] == "/bin/sleep");
 }
