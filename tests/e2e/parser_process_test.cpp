@@ -89,3 +89,23 @@ TEST(ParserProcess, ParserSurvivesItsParses) {
   CHECK_EQUAL(parser, pmtr.parser_pid());
   CHECK_EQUAL(0, pmtr.count_log("new parser in"));   // no parser failure at all
 }
+
+// A parser that hangs (here: stopped with SIGSTOP) gets 10 s to answer a
+// parse request; then the monitor kills it, starts a new one and applies
+// the edit through it.  Jobs keep their pids throughout.
+TEST(ParserProcess, HungParserIsKilledAfterTheParseTimeout) {
+  write_file(conf, job("a", "/bin/sleep 1001"));
+  Pmtr pmtr(conf);
+  const pid_t a = pmtr.wait_job("a", 5000ms);
+  CHECK(a > 0);
+  pid_t parser = -1;
+  CHECK(poll_until([&] { return (parser = pmtr.parser_pid()) > 0; }, 5000ms));
+  CHECK(pmtr.wait_log("applying configuration", 5000ms));
+  kill(parser, SIGSTOP);
+  write_file(conf, job("a", "/bin/sleep 1001") + job("b", "/bin/sleep 1002"));
+  CHECK(pmtr.wait_log("parser [" + std::to_string(parser) + "]: no answer within 10 s", 15000ms));
+  CHECK(pmtr.wait_job("b", 10000ms) > 0);
+  CHECK(pmtr.parser_pid() != parser);
+  CHECK(poll_until([&] { return !process_alive(parser); }, 5000ms));   // killed and reaped
+  CHECK_EQUAL(a, pmtr.job_pid("a"));
+}
