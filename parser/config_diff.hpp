@@ -5,30 +5,23 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 #include <vector>
 
 #include "common/job.hpp"
 #include "common/messages.hpp"
+#include "parser/job_key_table.hpp"
 
 namespace pmtr {
 
-// What the parser remembers of a current job: its name and definition key
-// (common/messages.hpp), a fraction of a JobDesc's memory.
-struct JobKey {
-  std::string name;
-  std::string definition;
-};
-[[nodiscard]] JobKey make_job_key(const JobDesc& job);
-
-// next_keys[i] is make_job_key(next[i]) (the caller keeps them as its new
-// table); the jobs themselves are moved into the messages.
-[[nodiscard]] std::vector<Message> make_transaction(uint32_t generation,
-                                                    const std::vector<JobKey>& current,
-                                                    std::vector<JobDesc> next,
-                                                    const std::vector<JobKey>& next_keys,
-                                                    const GlobalConfig& globals, uint32_t warnings);
-// Convenience for tests: keys computed from full descriptors.
+// current: the monitor's table as the parser knows it.  The jobs of next
+// are moved into the messages.  next_table, when given (and not current),
+// is replaced by next's keys (the table after this transaction); without
+// it, a definition is digested only when current has a job of that name
+// (a `-t` check, against an empty table, digests nothing).
+[[nodiscard]] std::vector<Message> make_transaction(uint32_t generation, const JobKeyTable& current,
+                                                    std::vector<JobDesc> next, const GlobalConfig& globals,
+                                                    uint32_t warnings, JobKeyTable* next_table = nullptr);
+// Convenience for tests: the current table given as full descriptors.
 [[nodiscard]] std::vector<Message> make_transaction(uint32_t generation,
                                                     const std::vector<JobDesc>& current,
                                                     const std::vector<JobDesc>& next,

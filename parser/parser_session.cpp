@@ -3,7 +3,9 @@
 #include <malloc.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 #include "common/channel.hpp"
@@ -14,19 +16,33 @@
 namespace pmtr {
 
 ReadConfig read_config_fd(int fd, size_t max_bytes) noexcept {
+  // Read straight into the string: a stack buffer would keep its pages
+  // resident for the parser's whole life.  The string doubles its capacity
+  // when full, but is resized (zero-filled) one chunk at a time, so little
+  // past the end of the file is ever touched.
+  constexpr size_t kChunk = 16384;
+  const size_t limit = max_bytes == SIZE_MAX ? max_bytes : max_bytes + 1;
   ReadConfig r;
-  char buf[65536];
+  r.text.reserve(kChunk);
+  size_t used = 0;
   for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (used == r.text.size()) {
+      if (used >= limit) break;
+      // size() == used: a reallocation copies only what was read.
+      if (used == r.text.capacity()) r.text.reserve(2 * used);
+      r.text.resize(std::min({limit, r.text.capacity(), used + kChunk}));
+    }
+    const ssize_t n = ::read(fd, r.text.data() + used, r.text.size() - used);
     if (n < 0) {
       if (errno == EINTR) continue;
       r.err = errno;
+      r.text = std::string();
       return r;
     }
     if (n == 0) break;
-    r.text.append(buf, static_cast<size_t>(n));
-    if (r.text.size() > max_bytes) break;
+    used += static_cast<size_t>(n);
   }
+  r.text.resize(used);
   r.ok = true;
   return r;
 }
@@ -81,17 +97,19 @@ bool ParserSession::handle(const Message& m, unique_fd fd) noexcept {
       if (type != MsgType::TableBegin) return false;
       table_expected_ = std::get<MsgTableBegin>(m).job_count;
       table_.clear();
-      table_.reserve(table_expected_);
+      table_.reserve(table_expected_, 0);
       state_ = State::InTable;
       return true;
     case State::InTable:
       if (type == MsgType::TableJob) {
         const auto& jobs = std::get<MsgTableJob>(m).jobs;
         if (jobs.size() > table_expected_ - table_.size()) return false;
-        for (const auto& j : jobs) table_.push_back(make_job_key(j));
+        DefinitionDigester digest;
+        for (const auto& j : jobs) table_.add(j.name, digest(j));
         return true;
       }
       if (type == MsgType::TableEnd && table_.size() == table_expected_) {
+        table_.shrink_to_fit();   // the names grew without a known total
         state_ = State::Ready;
         return true;
       }
@@ -104,41 +122,46 @@ bool ParserSession::handle(const Message& m, unique_fd fd) noexcept {
 }
 
 bool ParserSession::parse_and_send(uint32_t generation, const unique_fd& config) noexcept {
-  ReadConfig in = read_config_fd(config.get(), limits::kConfigBytes);
-  if (!in.ok) {
-    const std::string text = std::string("cannot read config: ") + std::strerror(in.err);
-    return send(MsgDiag{Severity::Error, 0, 0, text}) &&
-           send(MsgParseFailed{generation, 1, 0});
-  }
-  ParsedConfig parsed = parse_config(in.text);
+  const bool ok = parse_and_reply(generation, config);
+#ifndef __SANITIZE_ADDRESS__
+  // The parse's memory (all freed by now, whatever the outcome) goes back
+  // to the kernel while we idle: the parser lives as long as pmtr, and its
+  // resident size counts.  (ASan's allocator has its own malloc_trim, whose
+  // syscalls the sandbox does not allow.)
+  malloc_trim(0);
+#endif
+  return ok;
+}
+
+bool ParserSession::parse_and_reply(uint32_t generation, const unique_fd& config) noexcept {
+  ParsedConfig parsed;
+  {
+    ReadConfig in = read_config_fd(config.get(), limits::kConfigBytes);
+    if (!in.ok) {
+      const std::string text = std::string("cannot read config: ") + std::strerror(in.err);
+      return send(MsgDiag{Severity::Error, 0, 0, text}) && send(MsgParseFailed{generation, 1, 0});
+    }
+    parsed = parse_config(in.text);
+  }   // the text is not needed past the parse
   for (const auto& d : parsed.diagnostics)
     if (!send(MsgDiag{d.severity, d.line, d.col, clip_for_wire(d.text)})) return false;
   const auto errors = static_cast<uint32_t>(parsed.errors());
   const auto warnings = static_cast<uint32_t>(parsed.warnings());
   if (errors != 0) return send(MsgParseFailed{generation, errors, warnings});
 
-  // Keys are computed once: compared against the current table here, and
-  // kept as the table for the next parse.  (A -t check keeps nothing.)
-  std::vector<JobKey> next_keys;
-  next_keys.reserve(parsed.jobs.size());
-  for (const auto& j : parsed.jobs)
-    next_keys.push_back(mode_ == ParseMode::Run || !table_.empty() ? make_job_key(j) : JobKey{j.name, {}});
-  for (const auto& msg :
-       make_transaction(generation, table_, std::move(parsed.jobs), next_keys, parsed.globals, warnings))
+  // The keys of the new config are computed once, while diffing, and kept
+  // as the table for the next parse (a -t check keeps nothing).
+  JobKeyTable next_table;
+  JobKeyTable* keep = mode_ == ParseMode::Run ? &next_table : nullptr;
+  const std::vector<Message> txn =
+      make_transaction(generation, table_, std::move(parsed.jobs), parsed.globals, warnings, keep);
+  parsed = ParsedConfig{};
+  for (const auto& msg : txn)
     if (!send(msg)) return false;
   // The monitor applies the whole transaction or kills us; either way the
   // table we diff against next time is this config (a fresh parser is
   // handed the monitor's real table).
-  if (mode_ == ParseMode::Run) table_ = std::move(next_keys);
-  // The parse's memory goes back to the kernel while we idle (the parser
-  // lives as long as pmtr: its resident size counts).
-  parsed = ParsedConfig{};
-  in.text = std::string();
-#ifndef __SANITIZE_ADDRESS__
-  // (ASan's allocator has its own malloc_trim, whose syscalls the sandbox
-  // does not allow.)
-  malloc_trim(0);
-#endif
+  if (keep != nullptr) table_ = std::move(next_table);
   return true;
 }
 

@@ -11,7 +11,7 @@
 #include "common/job.hpp"
 #include "common/messages.hpp"
 #include "common/unique_fd.hpp"
-#include "parser/config_diff.hpp"
+#include "parser/job_key_table.hpp"
 
 namespace pmtr {
 
@@ -25,13 +25,14 @@ class ParserSession {
   enum class State { AwaitHello, AwaitTableBegin, InTable, Ready };
   bool handle(const Message& m, unique_fd fd) noexcept;
   bool parse_and_send(uint32_t generation, const unique_fd& config) noexcept;
+  bool parse_and_reply(uint32_t generation, const unique_fd& config) noexcept;
   bool send(const Message& m) noexcept;
 
   int sock_;
   State state_ = State::AwaitHello;
   ParseMode mode_ = ParseMode::Run;
   uint32_t table_expected_ = 0;
-  std::vector<JobKey> table_;   // the monitor's table as of our last transaction
+  JobKeyTable table_;   // the monitor's table as of our last transaction
 };
 
 // Reads the whole config from fd, at most max_bytes + 1 (so "too large" is

@@ -115,3 +115,87 @@ TEST(ConfigDiff, EmptyToEmpty) {
   CHECK(s.begins && s.ends && s.globals);
   CHECK_EQUAL(3u, s.records);
 }
+
+namespace {
+
+JobKeyTable table_of(const std::vector<JobDesc>& jobs) {
+  JobKeyTable t;
+  DefinitionDigester digest;
+  for (const auto& j : jobs) t.add(j.name, digest(j));
+  return t;
+}
+
+}  // namespace
+
+TEST(ConfigDiff, NextTableIsTheNewConfigInFileOrder) {
+  const JobKeyTable current = table_of({job("keep"), job("change"), job("gone")});
+  const std::vector<JobDesc> next{job("new"), job("change", "2"), job("keep")};
+  JobKeyTable next_table;
+  next_table.add("stale", DefinitionDigest{});   // replaced, not appended to
+  const Summary s = summarize(make_transaction(4, current, next, GlobalConfig{}, 0, &next_table));
+  CHECK_EQUAL(1u, s.kept);
+  CHECK_EQUAL(1u, s.added);
+  CHECK_EQUAL(1u, s.changed);
+  CHECK_EQUAL(1u, s.removed);
+  CHECK_EQUAL(3u, next_table.size());
+  DefinitionDigester digest;
+  for (size_t i = 0; i < next.size(); ++i) {
+    CHECK(next_table.name(i) == next[i].name);
+    CHECK(next_table.digest(i) == digest(next[i]));
+  }
+  // Sized exactly: names and entries, no slack.
+  CHECK_EQUAL(20u * 3, next_table.heap_bytes());   // "newchangekeep" fits inline
+}
+
+TEST(ConfigDiff, TheNextTableDiffsTheFollowingReload) {
+  // Two reloads in a row, as the parser runs them: the table each leaves
+  // is the one the next diffs against.
+  JobKeyTable table;
+  std::vector<JobDesc> first;
+  for (int i = 0; i < 1000; ++i) first.push_back(job("job" + std::to_string(i)));
+  JobKeyTable after_first;
+  Summary s = summarize(make_transaction(1, table, first, GlobalConfig{}, 0, &after_first));
+  CHECK_EQUAL(1000u, s.added);
+  table = std::move(after_first);
+
+  std::vector<JobDesc> second = first;
+  second[500].argv[1] = "2";
+  second.erase(second.begin() + 10);
+  second.push_back(job("job1000"));
+  JobKeyTable after_second;
+  s = summarize(make_transaction(2, table, second, GlobalConfig{}, 0, &after_second));
+  CHECK_EQUAL(998u, s.kept);
+  CHECK_EQUAL(1u, s.changed);
+  CHECK_EQUAL(1u, s.added);
+  CHECK_EQUAL(1u, s.removed);
+  STRCMP_EQUAL("job10", s.removed_names[0].c_str());
+  CHECK_EQUAL(1000u, after_second.size());
+}
+
+TEST(ConfigDiff, RemovalsFollowTheOldTablesOrder) {
+  const JobKeyTable current = table_of({job("c"), job("a"), job("keep"), job("b")});
+  const Summary s = summarize(make_transaction(1, current, {job("keep")}, GlobalConfig{}, 0));
+  CHECK_EQUAL(3u, s.removed);
+  STRCMP_EQUAL("c", s.removed_names[0].c_str());
+  STRCMP_EQUAL("a", s.removed_names[1].c_str());
+  STRCMP_EQUAL("b", s.removed_names[2].c_str());
+}
+
+TEST(ConfigDiff, ARepeatedNameInTheNewConfigIsNew) {
+  // The parser refuses such a config; the differ still never accounts for
+  // one current job twice.
+  const JobKeyTable current = table_of({job("a")});
+  const Summary s = summarize(make_transaction(1, current, {job("a"), job("a")}, GlobalConfig{}, 0));
+  CHECK_EQUAL(1u, s.kept);
+  CHECK_EQUAL(1u, s.added);
+  CHECK_EQUAL(0u, s.removed);
+}
+
+TEST(ConfigDiff, WithoutANextTableACheckAgainstNothingAddsEverything) {
+  // `pmtr -t`: an empty table and no table to keep.
+  std::vector<JobDesc> jobs;
+  for (int i = 0; i < 100; ++i) jobs.push_back(job("j" + std::to_string(i)));
+  const Summary s = summarize(make_transaction(1, JobKeyTable{}, jobs, GlobalConfig{}, 0));
+  CHECK_EQUAL(100u, s.added);
+  CHECK_EQUAL(0u, s.kept + s.changed + s.removed);
+}
