@@ -1,5 +1,6 @@
 #include "common/messages.hpp"
 
+#include "common/job_layout.hpp"
 #include "common/limits.hpp"
 #include "common/wire.hpp"
 
@@ -10,22 +11,12 @@ namespace {
 // bytes actually left.
 constexpr size_t kMinStr = 4;
 
-void put_strings(WireWriter& w, const std::vector<std::string>& v) {
-  w.u32(static_cast<uint32_t>(v.size()));
-  for (const auto& s : v) w.str(s);
-}
-
 std::vector<std::string> get_strings(WireReader& r, size_t max_count, size_t max_len) {
   std::vector<std::string> v;
   const uint32_t n = r.count(max_count, kMinStr);
   v.reserve(n);
   for (uint32_t i = 0; i < n && r.ok(); ++i) v.push_back(r.str(max_len));
   return v;
-}
-
-void put_pos(WireWriter& w, const SourcePos& p) {
-  w.u32(p.line);
-  w.u32(p.col);
 }
 
 SourcePos get_pos(WireReader& r) {
@@ -35,36 +26,8 @@ SourcePos get_pos(WireReader& r) {
   return p;
 }
 
-constexpr uint8_t kFlagWait = 1, kFlagOnce = 2, kFlagDisabled = 4;
-
 void put_job(WireWriter& w, const JobDesc& j, bool with_positions = true) {
-  w.str(j.name);
-  put_strings(w, j.argv);
-  w.str(j.dir);
-  w.str(j.in);
-  w.str(j.out);
-  w.str(j.err);
-  w.str(j.user);
-  put_strings(w, j.env);
-  w.boolean(j.has_nice);
-  w.i32(j.nice);
-  w.u32(static_cast<uint32_t>(j.cpus.size()));
-  for (uint16_t c : j.cpus) w.u16(c);
-  w.u32(static_cast<uint32_t>(j.ulimits.size()));
-  for (const auto& u : j.ulimits) {
-    w.u8(u.resource);
-    w.u64(u.value);
-  }
-  w.u32(j.bounce_seconds);
-  put_strings(w, j.depends);
-  w.i32(j.order);
-  w.u8(static_cast<uint8_t>((j.wait ? kFlagWait : 0) | (j.once ? kFlagOnce : 0) |
-                            (j.disabled ? kFlagDisabled : 0)));
-  const SourcePos none;
-  put_pos(w, with_positions ? j.pos : none);
-  put_pos(w, with_positions ? j.cmd_pos : none);
-  put_pos(w, with_positions ? j.dir_pos : none);
-  put_pos(w, with_positions ? j.user_pos : none);
+  put_job_layout(w, j, with_positions);
 }
 
 JobDesc get_job(WireReader& r) {
@@ -95,10 +58,10 @@ JobDesc get_job(WireReader& r) {
   j.depends = get_strings(r, limits::kDepends, limits::kPathBytes);
   j.order = r.i32();
   const uint8_t flags = r.u8();
-  if (flags & ~(kFlagWait | kFlagOnce | kFlagDisabled)) r.fail("unknown job flag");
-  j.wait = flags & kFlagWait;
-  j.once = flags & kFlagOnce;
-  j.disabled = flags & kFlagDisabled;
+  if (flags & ~(kJobFlagWait | kJobFlagOnce | kJobFlagDisabled)) r.fail("unknown job flag");
+  j.wait = flags & kJobFlagWait;
+  j.once = flags & kJobFlagOnce;
+  j.disabled = flags & kJobFlagDisabled;
   j.pos = get_pos(r);
   j.cmd_pos = get_pos(r);
   j.dir_pos = get_pos(r);
@@ -341,16 +304,9 @@ Result<Message> decode_message(std::span<const std::byte> record) noexcept {
 
 size_t encoded_job_size(const JobDesc& j) {
   // Counted, not encoded: called for every job when batches are packed.
-  // Must match put_job() field for field (a test compares the two).
-  auto str = [](const std::string& s) { return 4 + s.size(); };
-  auto strs = [&](const std::vector<std::string>& v) {
-    size_t n = 4;
-    for (const auto& s : v) n += str(s);
-    return n;
-  };
-  return str(j.name) + strs(j.argv) + str(j.dir) + str(j.in) + str(j.out) + str(j.err) +
-         str(j.user) + strs(j.env) + 1 + 4 + (4 + 2 * j.cpus.size()) + (4 + 9 * j.ulimits.size()) +
-         4 + strs(j.depends) + 4 + 1 + 4 * 8;
+  ByteCounter n;
+  put_job_layout(n, j, true);
+  return n.bytes();
 }
 
 std::string job_definition_key(const JobDesc& job) {

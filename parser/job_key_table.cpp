@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "common/job_layout.hpp"
 #include "common/messages.hpp"
 #include "parser/siphash.hpp"
 
@@ -17,32 +18,35 @@ namespace {
 constexpr SipKey kDigestKey = {'p', 'm', 't', 'r', ' ', 'j', 'o', 'b',
                                ' ', 'k', 'e', 'y', 's', ' ', 'v', '1'};
 
-// Writes what WireWriter would: little-endian integers, strings as a u32
-// length and their bytes, into room sized beforehand.  Never past its end:
-// a write that would not fit is dropped and the cursor marked as overrun.
+// Writes what WireWriter would (common/job_layout.hpp walks it): little-
+// endian integers, strings as a u32 length and their bytes, into room sized
+// beforehand.  Never past its end: a write that would not fit is dropped
+// and the cursor marked as overrun.
 class KeyCursor {
  public:
   KeyCursor(char* at, char* end) noexcept : at_(at), end_(end) {}
-  template <typename T>
-  void le(T v) noexcept {
-    static_assert(std::is_unsigned_v<T>);
-    if (!room(sizeof(T))) return;
-    for (size_t i = 0; i < sizeof(T); ++i) *at_++ = static_cast<char>(v >> (8 * i));
-  }
+  void u8(uint8_t v) noexcept { le(v); }
+  void u16(uint16_t v) noexcept { le(v); }
+  void u32(uint32_t v) noexcept { le(v); }
+  void i32(int32_t v) noexcept { le(static_cast<uint32_t>(v)); }
+  void u64(uint64_t v) noexcept { le(v); }
+  void boolean(bool v) noexcept { le(static_cast<uint8_t>(v ? 1 : 0)); }
   void str(std::string_view s) noexcept {
     le(static_cast<uint32_t>(s.size()));
     if (s.empty() || !room(s.size())) return;
     std::memcpy(at_, s.data(), s.size());
     at_ += s.size();
   }
-  void strings(const std::vector<std::string>& v) noexcept {
-    le(static_cast<uint32_t>(v.size()));
-    for (const auto& s : v) str(s);
-  }
   // Every byte written, and exactly the room there was.
   [[nodiscard]] bool filled() const noexcept { return !overrun_ && at_ == end_; }
 
  private:
+  template <typename T>
+  void le(T v) noexcept {
+    static_assert(std::is_unsigned_v<T>);
+    if (!room(sizeof(T))) return;
+    for (size_t i = 0; i < sizeof(T); ++i) *at_++ = static_cast<char>(v >> (8 * i));
+  }
   bool room(size_t n) noexcept {
     if (overrun_ || static_cast<size_t>(end_ - at_) < n) overrun_ = true;
     return !overrun_;
@@ -59,34 +63,14 @@ DefinitionDigest digest_definition_key(std::string_view key) noexcept {
 }
 
 DefinitionDigest DefinitionDigester::operator()(const JobDesc& j) {
-  // put_job(w, j, /*with_positions=*/false), field for field, into exactly
-  // encoded_job_size(j) bytes.
+  // The definition key's bytes (put_job_layout without positions) into
+  // exactly encoded_job_size(j) bytes, with no allocation once key_ has
+  // grown to the largest job.
   key_.resize(encoded_job_size(j));
   KeyCursor k(key_.data(), key_.data() + key_.size());
-  k.str(j.name);
-  k.strings(j.argv);
-  k.str(j.dir);
-  k.str(j.in);
-  k.str(j.out);
-  k.str(j.err);
-  k.str(j.user);
-  k.strings(j.env);
-  k.le(static_cast<uint8_t>(j.has_nice ? 1 : 0));
-  k.le(static_cast<uint32_t>(j.nice));
-  k.le(static_cast<uint32_t>(j.cpus.size()));
-  for (uint16_t c : j.cpus) k.le(c);
-  k.le(static_cast<uint32_t>(j.ulimits.size()));
-  for (const auto& u : j.ulimits) {
-    k.le(u.resource);
-    k.le(u.value);
-  }
-  k.le(j.bounce_seconds);
-  k.strings(j.depends);
-  k.le(static_cast<uint32_t>(j.order));
-  k.le(static_cast<uint8_t>((j.wait ? 1 : 0) | (j.once ? 2 : 0) | (j.disabled ? 4 : 0)));
-  for (int i = 0; i < 8; ++i) k.le(uint32_t{0});   // the four source positions, zeroed
-  // encoded_job_size() and put_job() agree (a common/ test); so must this
-  // (a test here), or the parser stops rather than compare wrong keys.
+  put_job_layout(k, j, /*with_positions=*/false);
+  // The same layout and the same count: a mismatch is a bug in a writer,
+  // and the parser stops rather than compare wrong keys.
   if (!k.filled()) throw std::logic_error("definition key layout out of step with put_job");
   return digest_definition_key(key_);
 }

@@ -37,10 +37,8 @@ using DefinitionDigest = std::array<uint8_t, 16>;
 // digest_definition_key(job_definition_key(job)) without job_definition_key's
 // allocations and per-field vector inserts: the key's bytes are laid out in
 // a buffer reused from job to job (use one digester for a whole table; a
-// diff of 1000 jobs digests them all).  The layout mirrors put_job() in
-// common/messages.cpp field for field, as encoded_job_size() does; a test
-// compares the two on jobs that set every field, so a field added to the
-// wire and not here fails it.
+// diff of 1000 jobs digests them all), by the same put_job_layout()
+// (common/job_layout.hpp) the encoder uses.
 class DefinitionDigester {
  public:
   [[nodiscard]] DefinitionDigest operator()(const JobDesc& job);
