@@ -6,8 +6,10 @@
 //   bench [--build DIR] [--reps N] [--quick] [--only s1,s2,...] [--nofile N] [--keep] [--peers]
 //
 // --peers (make bench-peers): also runit, s6 and supervisord on the same
-// scenarios (bench/scenario_peers.cpp); without --only, pmtr runs the ones
-// compared (start reload memory shutdown restart idle), not check or storm.
+// scenarios (bench/scenario_peers.cpp, bench/scenario_peers_runtime.cpp);
+// without --only, pmtr runs the ones compared (start reload memory shutdown
+// restart idle storm, and ignore through shutdown), not check, which has no
+// peer equivalent.
 //
 // Scenarios: check start reload memory shutdown restart ignore idle storm.
 // Exit status: 0 when every scenario produced numbers (a missed target is
@@ -100,7 +102,7 @@ int main(int argc, char** argv) {
       return usage();
     }
   }
-  if (s.peers && s.only.empty()) s.only = {"start", "reload", "memory", "shutdown", "restart", "idle"};
+  if (s.peers && s.only.empty()) s.only = {"start", "reload", "memory", "shutdown", "restart", "idle", "storm"};
   if (quick) s.make_quick();
   if (reps > 0) s.reps = reps;
   if (geteuid() != 0) {

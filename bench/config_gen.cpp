@@ -50,6 +50,10 @@ std::vector<JobSpec> make_jobs(size_t n, JobKind kind, const std::string& prefix
   return out;
 }
 
+size_t changed_job_index(size_t k, size_t n) { return n == 0 ? 0 : (97 + 389 * k) % n; }
+
+std::vector<std::string> changed_argv(size_t k) { return {"/bin/sleep", std::to_string(2000 + k)}; }
+
 std::string quote_arg(const std::string& arg) {
   bool bare = !arg.empty();
   for (char c : arg)

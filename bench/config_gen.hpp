@@ -29,6 +29,13 @@ struct JobSpec {
 [[nodiscard]] JobSpec make_job(JobKind kind, const std::string& prefix, size_t index);
 [[nodiscard]] std::vector<JobSpec> make_jobs(size_t n, JobKind kind, const std::string& prefix = "j");
 
+// The k-th "change one job" edit of the reload scenario, the same for pmtr
+// and the peers: which of n jobs (spread over the file, a different one
+// each time) and its new command (still a sleep, so it runs like the
+// others, but a different argv, so the change is real).
+[[nodiscard]] size_t changed_job_index(size_t k, size_t n);
+[[nodiscard]] std::vector<std::string> changed_argv(size_t k);
+
 // One argument as the config language writes it: bare, or double-quoted
 // with \" and \\ escaped.
 [[nodiscard]] std::string quote_arg(const std::string& arg);

@@ -46,6 +46,30 @@ std::string shell_quote(const std::vector<std::string>& argv) {
 
 std::string run_script(const std::vector<std::string>& argv) { return "#!/bin/sh\nexec " + shell_quote(argv) + "\n"; }
 
+namespace {
+
+// PATH (mode 0755) holding the run script of argv.
+bool write_run_script(const std::string& path, const std::vector<std::string>& argv, std::string* why) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+  if (fd < 0) {
+    *why = "open " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  const std::string text = run_script(argv);
+  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  const int saved = errno;
+  // The umask may have taken the execute bits away.
+  ::fchmod(fd, 0755);
+  ::close(fd);
+  if (!written) {
+    *why = "write " + path + ": " + std::strerror(saved);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool write_service_dir(const std::string& scandir, const std::string& name, const std::vector<std::string>& argv,
                        std::string* why, uint64_t* t_ns) {
   const std::string stage = scandir + "/." + name;
@@ -55,16 +79,22 @@ bool write_service_dir(const std::string& scandir, const std::string& name, cons
     return false;
   };
   if (::mkdir(stage.c_str(), 0755) != 0 && errno != EEXIST) return fail("mkdir " + stage);
-  const std::string run = stage + "/run";
-  const int fd = ::open(run.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-  if (fd < 0) return fail("open " + run);
-  const std::string text = run_script(argv);
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  ::fchmod(fd, 0755);
-  ::close(fd);
-  if (!written) return fail("write " + run);
+  if (!write_run_script(stage + "/run", argv, why)) return false;
   if (t_ns != nullptr) *t_ns = now_ns();
   if (::rename(stage.c_str(), final_dir.c_str()) != 0) return fail("rename " + stage);
+  return true;
+}
+
+bool replace_run_script(const std::string& service_dir, const std::vector<std::string>& argv, std::string* why,
+                        uint64_t* t_ns) {
+  const std::string stage = service_dir + "/run.new";
+  if (!write_run_script(stage, argv, why)) return false;
+  if (t_ns != nullptr) *t_ns = now_ns();
+  if (::rename(stage.c_str(), (service_dir + "/run").c_str()) != 0) {
+    *why = "rename " + stage + ": " + std::strerror(errno);
+    ::unlink(stage.c_str());
+    return false;
+  }
   return true;
 }
 

@@ -3,8 +3,10 @@
 // system service).  The pure part: the layouts each one reads, generated
 // from the same job list pmtr's scenarios use (tests/bench/peers_test.cpp).
 //
-//   runit:       DIR/<job>/run  (runsvdir -P DIR; one runsv per job)
-//   s6:          DIR/<job>/run  (s6-svscan -c MAX DIR; one s6-supervise per job)
+//   runit:       DIR/<job>/run  (runsvdir -P DIR; one runsv per job;
+//                a changed run script applied by sv restart DIR/<job>)
+//   s6:          DIR/<job>/run  (s6-svscan -c MAX DIR; one s6-supervise per
+//                job; s6-svscanctl -a DIR, s6-svc -r DIR/<job>)
 //   supervisord: DIR/supervisord.conf, one [program:<job>] per job
 //                (supervisord -n -c CONF; supervisorctl -c CONF update)
 #pragma once
@@ -35,6 +37,13 @@ inline constexpr Peer kPeers[] = {Peer::Runit, Peer::S6, Peer::Supervisord};
 // CLOCK_MONOTONIC time just before the rename.
 bool write_service_dir(const std::string& scandir, const std::string& name, const std::vector<std::string>& argv,
                        std::string* why, uint64_t* t_ns = nullptr);
+
+// Replaces SERVICEDIR/run by one that execs argv: written as run.new
+// (mode 0755) and renamed over run, so the supervisor's next spawn reads
+// either the old script or the new one, never half of one.  *t_ns (if
+// given): the CLOCK_MONOTONIC time just before the rename (the "save").
+bool replace_run_script(const std::string& service_dir, const std::vector<std::string>& argv, std::string* why,
+                        uint64_t* t_ns = nullptr);
 
 struct Program {
   std::string name;

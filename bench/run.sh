@@ -13,7 +13,8 @@
 #   PEERS=1     (make bench-peers) also runit, s6 and supervisord, installed
 #               from Debian's packages (no service started), each run in the
 #               foreground on a temporary directory; pmtr's cold start,
-#               restart, memory, shutdown and idle run alongside
+#               restart, reload, memory, shutdown (and TERM-ignoring jobs),
+#               idle and storm run alongside
 #
 # The results table goes to stdout and to $BUILD/bench/results.md.
 set -euo pipefail
@@ -46,7 +47,7 @@ if [ "${PEERS:-0}" = 1 ]; then
     if [ "$ours" = 1 ]; then rm -f "$policy"; fi
     if [ "$status" != 0 ]; then exit "$status"; fi
   fi
-  for f in runsvdir s6-svscan s6-svscanctl supervisord supervisorctl; do
+  for f in runsvdir sv s6-svscan s6-svscanctl s6-svc supervisord supervisorctl; do
     if ! command -v "$f" >/dev/null; then
       echo "bench: $f missing after installing runit s6 supervisor" >&2
       exit 1

@@ -182,6 +182,7 @@ void scenario_storm(Bench& b) {
   Result& cpu = b.row(kStorm, "pmtr CPU share, " + label, Unit::Percent, below(5, "< 5 % of one core"));
   Result& restarts = b.row(kStorm, "job execs in the window", Unit::Count);
   Result& parser_cpu = b.row(kStorm, "parser CPU share", Unit::Percent);
+  Result& per_exec = b.row(kStorm, "pmtr CPU per job exec", Unit::Micros);
 
   std::fprintf(stderr, "bench: restart storm, %zu jobs for %d s\n", n, s.storm_seconds);
   Run run = b.start_pmtr(b.write_config("storm", make_jobs(n, JobKind::QuickExit, "s")), "storm");
@@ -194,9 +195,12 @@ void scenario_storm(Bench& b) {
     b.watch().drain_for(secs(static_cast<uint64_t>(s.storm_seconds)));
     const double seconds = static_cast<double>(now_ns() - t0) / 1e9;
     const double hz = static_cast<double>(ticks_per_second());
-    cpu.samples.push_back(static_cast<double>(cpu_ticks(run.pid) - mon0) / hz / seconds * 100);
+    const double cpu_s = static_cast<double>(cpu_ticks(run.pid) - mon0) / hz;
+    cpu.samples.push_back(cpu_s / seconds * 100);
     parser_cpu.samples.push_back(static_cast<double>(cpu_ticks(parser) - par0) / hz / seconds * 100);
     restarts.samples.push_back(static_cast<double>(b.watch().job_execs()));
+    // For comparison with peers that restart at other rates (make bench-peers).
+    if (b.watch().job_execs() > 0) per_exec.samples.push_back(cpu_s * 1e6 / static_cast<double>(b.watch().job_execs()));
     if (b.watch().lost()) b.note("storm: process events were lost; the exec count is a lower bound");
   } else {
     cpu.void_reason = "jobs did not start";

@@ -93,9 +93,7 @@ void reload_sample(Bench& b, const std::string& config, std::vector<JobSpec>& jo
   if (add) {
     jobs.push_back(make_job(JobKind::Sleep, "added", k));
   } else {
-    // A different job each time, spread over the file.
-    JobSpec& j = jobs[(97 + 389 * k) % b.settings().n_large];
-    j.argv = {"/bin/sleep", std::to_string(2000 + k)};
+    jobs[changed_job_index(k, b.settings().n_large)].argv = changed_argv(k);
   }
   b.watch().clear_events();
   // Where the time goes: CPU spent by the monitor and by the parser.

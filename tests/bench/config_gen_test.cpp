@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "bench/launch.hpp"
 #include "bench/proc_tree.hpp"
@@ -59,6 +61,32 @@ TEST(BenchConfigGen, ShellCommandsKeepTheirQuotedScript) {
   STRCMP_EQUAL("trap '' TERM; while :; do sleep 1; done", j.argv[2].c_str());
   const auto q = make_job(JobKind::QuickExit, "s", 0);
   STRCMP_EQUAL("sleep 1; exit 0", q.argv[2].c_str());
+}
+
+TEST(BenchConfigGen, ChangedJobsAreSpreadDistinctInRangeAndStillSleeps) {
+  // The edits of one run (2 per repetition, up to 9 repetitions) touch
+  // different jobs, so each is a real change and none undoes another.
+  std::vector<size_t> seen;
+  for (size_t k = 0; k < 18; ++k) {
+    const size_t i = changed_job_index(k, 1000);
+    CHECK_TRUE(i < 1000);
+    CHECK_TRUE(std::find(seen.begin(), seen.end(), i) == seen.end());
+    seen.push_back(i);
+  }
+  LONGS_EQUAL(97, changed_job_index(0, 1000));
+  CHECK_TRUE(changed_job_index(5, 100) < 100);
+  LONGS_EQUAL(0, changed_job_index(3, 0));
+  // A different argv each time, never the original one, and one the
+  // parser takes.
+  const auto original = make_job(JobKind::Sleep, "j", 0).argv;
+  CHECK_FALSE(changed_argv(0) == original);
+  CHECK_FALSE(changed_argv(0) == changed_argv(1));
+  STRCMP_EQUAL("/bin/sleep", changed_argv(7)[0].c_str());
+  auto jobs = make_jobs(1000, JobKind::Sleep);
+  jobs[changed_job_index(1, 1000)].argv = changed_argv(1);
+  const pmtr::ParsedConfig parsed = pmtr::parse_config(render_config(jobs));
+  LONGS_EQUAL(0, parsed.errors());
+  CHECK_TRUE(parsed.jobs[changed_job_index(1, 1000)].argv == changed_argv(1));
 }
 
 TEST(BenchConfigGen, CheckedJobsCarryTheirOptions) {

@@ -99,6 +99,36 @@ TEST(BenchPeers, ServiceDirFailsWithAReason) {
   CHECK_TRUE(why.find("mkdir") != std::string::npos);
 }
 
+TEST(BenchPeers, ReplacedRunScriptExecsTheNewArgvAndLeavesNoStagingFile) {
+  TempDir dir;
+  std::string why;
+  CHECK_TRUE_TEXT(write_service_dir(dir.path(), "j0000002", {"/bin/echo", "old"}, &why), why.c_str());
+  const std::string service = dir.file("j0000002");
+  const mode_t old_umask = umask(077);   // the script must stay executable for runsv and s6-supervise
+  uint64_t t = 0;
+  const bool ok = replace_run_script(service, {"/bin/echo", "new one", "it's"}, &why, &t);
+  umask(old_umask);
+  CHECK_TRUE_TEXT(ok, why.c_str());
+  CHECK_TRUE(t > 0);
+  struct stat st {};
+  LONGS_EQUAL(0, ::stat((service + "/run").c_str(), &st));
+  LONGS_EQUAL(0755, st.st_mode & 07777);
+  CHECK_TRUE(::access((service + "/run.new").c_str(), F_OK) != 0);
+  Launch how;
+  how.argv = {service + "/run"};
+  how.output = dir.file("out");
+  int status = 0;
+  (void)run_timed(how, &status);
+  CHECK_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  STRCMP_EQUAL("new one it's\n", slurp(how.output).c_str());
+}
+
+TEST(BenchPeers, ReplacingARunScriptFailsWithAReason) {
+  std::string why;
+  CHECK_FALSE(replace_run_script("/nonexistent/service", {"/bin/true"}, &why));
+  CHECK_TRUE(why.find("open /nonexistent/service/run.new") != std::string::npos);
+}
+
 TEST(BenchPeers, SupervisordConfigIsValidIniWithOneProgramPerJob) {
   std::vector<Program> programs;
   for (int i = 0; i < 3; ++i) programs.push_back({"j000000" + std::to_string(i), {"/bin/sleep", "1000"}});
@@ -118,5 +148,24 @@ TEST(BenchPeers, SupervisordConfigIsValidIniWithOneProgramPerJob) {
     STRCMP_EQUAL("true", sec["autorestart"].c_str());
     STRCMP_EQUAL("0", sec["startsecs"].c_str());
     STRCMP_EQUAL("NONE", sec["stdout_logfile"].c_str());
+    // supervisord's default, stated: what the TERM-ignoring shutdown waits
+    // per program before SIGKILL.
+    STRCMP_EQUAL("10", sec["stopwaitsecs"].c_str());
   }
+}
+
+TEST(BenchPeers, SupervisordConfigOfTheOriginalJobsIsTheSameTextAgain) {
+  // restore() relies on it: the config saved after a repetition's change
+  // and addition is byte for byte the one the repetition started from.
+  std::vector<Program> programs{{"j0000000", {"/bin/sleep", "1000"}}, {"j0000001", {"/bin/sleep", "1000"}}};
+  const std::string original = supervisord_config("/tmp/sv", programs);
+  programs[1].argv = {"/bin/sleep", "2001"};
+  programs.push_back({"added0000000", {"/bin/sleep", "1000"}});
+  const std::string edited = supervisord_config("/tmp/sv", programs);
+  CHECK_TRUE(edited != original);
+  CHECK_TRUE(edited.find("[program:added0000000]") != std::string::npos);
+  CHECK_TRUE(edited.find("'/bin/sleep' '2001'") != std::string::npos);
+  programs.pop_back();
+  programs[1].argv = {"/bin/sleep", "1000"};
+  STRCMP_EQUAL(original.c_str(), supervisord_config("/tmp/sv", programs).c_str());
 }
