@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/log.hpp"
+
 namespace pmtr {
 
 const char* job_state_name(JobState s) noexcept {
@@ -111,9 +113,11 @@ std::vector<JobDesc> JobTable::definitions() const {
       out.push_back(*job->next_desc);
     } else if (auto d = job->descriptor()) {
       out.push_back(std::move(d).value());
+    } else {
+      // We encoded it ourselves: this is a bug.  Said loudly, since the
+      // parser will then send the job as new and the monitor refuse it.
+      log_crit("job %s: stored definition unreadable: %s", job->name.c_str(), d.error().what.c_str());
     }
-    // (A definition that fails to decode was encoded by us: it cannot
-    // happen; the parser would then see the job as new.)
   }
   return out;
 }

@@ -23,6 +23,7 @@
 #include "spawner/child_steps.hpp"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -41,8 +42,9 @@ constexpr int kPrivilegesKept = ENOTRECOVERABLE;
 
 [[noreturn]] void fail(const ChildReport& report, SpawnStep step, int err) noexcept {
   if (report.memory != nullptr) {
-    // Shared memory with the suspended parent: the only thing this child
-    // writes outside its own stack.
+    // Shared memory with the suspended parent: with errno (the parent's
+    // thread-local one, which it reads only when clone fails), the only
+    // memory this child writes outside its own stack.
     report.memory->step = step;
     report.memory->err = err;
     ::_exit(127);
@@ -128,26 +130,23 @@ void keep_only_report_fd(ChildReport& report) noexcept {
   if (::close_range(kChildReportFd + 1, ~0U, 0) < 0) fail(report, SpawnStep::CloseFds, errno);
 }
 
-// The id calls go straight to the kernel.  glibc's wrappers broadcast an
-// id change to every thread of a multi-threaded process (its "setxid"
-// signal dance); in a vforked child, which shares pmtr's memory, that
-// machinery must never run.  The raw calls change this process only.
-long sys_id(long nr, long a, long b = -1, long c = -1) noexcept { return ::syscall(nr, a, b, c); }
-
+// Only forked children switch ids (spawn.cpp: a vforked child shares
+// pmtr's memory, and after setuid its user could stop or trace it).
 void switch_user(const ExecPlan& p, const ChildReport& report) noexcept {
-  if (sys_id(SYS_setgid, p.gid) < 0) fail(report, SpawnStep::Setgid, errno);
-  if (::syscall(SYS_setgroups, p.groups.size(), p.groups.data()) < 0)
-    fail(report, SpawnStep::Setgroups, errno);
+  if (::setgid(p.gid) < 0) fail(report, SpawnStep::Setgid, errno);
+  if (::setgroups(p.groups.size(), p.groups.data()) < 0) fail(report, SpawnStep::Setgroups, errno);
   // As root, setuid sets the real, effective and saved uid alike, and
   // clears the permitted and effective capabilities when uid != 0.
-  if (sys_id(SYS_setuid, p.uid) < 0) fail(report, SpawnStep::Setuid, errno);
+  if (::setuid(p.uid) < 0) fail(report, SpawnStep::Setuid, errno);
   uid_t r, e, s;
   if (::getresuid(&r, &e, &s) < 0 || r != p.uid || e != p.uid || s != p.uid)
     fail(report, SpawnStep::Setuid, kPrivilegesKept);
-  // Proof that root cannot come back: setuid(0), then seteuid(0).
-  if (p.uid != 0 && (sys_id(SYS_setuid, 0) != -1 || sys_id(SYS_setresuid, -1, 0, -1) != -1))
+  gid_t rg, eg, sg;
+  if (::getresgid(&rg, &eg, &sg) < 0 || rg != p.gid || eg != p.gid || sg != p.gid)
+    fail(report, SpawnStep::Setgid, kPrivilegesKept);
+  if (p.uid != 0 && (::setuid(0) != -1 || ::seteuid(0) != -1))
     fail(report, SpawnStep::Setuid, kPrivilegesKept);
-  if (p.uid != 0 && p.gid != 0 && (sys_id(SYS_setgid, 0) != -1 || sys_id(SYS_setresgid, -1, 0, -1) != -1))
+  if (p.uid != 0 && p.gid != 0 && (::setgid(0) != -1 || ::setegid(0) != -1))
     fail(report, SpawnStep::Setgid, kPrivilegesKept);
 }
 
@@ -166,7 +165,11 @@ void run_child_steps(const ExecPlan& p, ChildReport report) noexcept {
   if (p.set_affinity && ::sched_setaffinity(0, sizeof p.cpus, &p.cpus) < 0)
     fail(report, SpawnStep::Affinity, errno);
 
-  if (p.switch_ids) switch_user(p, report);
+  if (p.switch_ids) {
+    // Never in pmtr's own memory (spawn.cpp, starts_by_vfork).
+    if (report.memory != nullptr) fail(report, SpawnStep::Setuid, EPERM);
+    switch_user(p, report);
+  }
 
   // From here on every file access is made with the job's own rights.
   int rc;

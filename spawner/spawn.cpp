@@ -30,14 +30,6 @@ Status check_user_allowed(const UserInfo& u, bool root) {
 
 namespace {
 
-// A vforked child shares pmtr's memory and suspends it until execve: no
-// page tables to copy, no copy-on-write faults, and the child runs at once
-// on the CPU pmtr was using.  That halves the time from a job's exit to
-// its replacement's exec.  The price: until execve returns, pmtr is
-// stopped.  Every step is a quick system call except one: opening a FIFO
-// blocks until its other end is opened, and a job's user can make any
-// in/out/err path a FIFO.  Jobs that name in, out or err are therefore
-// forked, so that no job's files can ever stall the monitor.
 #if defined(__SANITIZE_ADDRESS__)
 // ASan's runtime cannot follow a child running on a stack of its own in
 // pmtr's memory (its no-return hook unpoisons the wrong stack and reports
@@ -48,9 +40,27 @@ constexpr bool kVforkUsable = false;
 constexpr bool kVforkUsable = true;
 #endif
 
-bool may_block_before_exec(const JobDesc& job) noexcept {
-  return !job.in.empty() || !job.out.empty() || !job.err.empty();
+}  // namespace
+
+// A vforked child shares pmtr's memory and suspends it until execve: no
+// page tables to copy, no copy-on-write faults, and the child runs at once
+// on the CPU pmtr was using.  That halves the time from a job's exit to
+// its replacement's exec.  The price: until the exec, pmtr is stopped, and
+// whatever can stop the child stops pmtr.  So only jobs that stay pmtr's
+// own up to execve are vforked:
+//  - no `user` line: after setuid the job's user may signal the child
+//    (SIGSTOP would freeze pmtr until someone sent SIGCONT), could ptrace
+//    it where ptrace is open (writing into pmtr's own memory), and the id
+//    change would reset pmtr's dumpable flag;
+//  - no in, out or err: opening a FIFO blocks until its other end is
+//    opened, and a job's user can make such a path a FIFO.
+// The rest is what root configured: a `dir` or program on a hung network
+// mount stalls pmtr where a forked child would hang alone.
+bool starts_by_vfork(const JobDesc& job) noexcept {
+  return kVforkUsable && job.user.empty() && job.in.empty() && job.out.empty() && job.err.empty();
 }
+
+namespace {
 
 struct VforkArgs {
   const ExecPlan* plan;
@@ -76,7 +86,7 @@ pid_t start_child(const ExecPlan& plan, bool use_vfork, int report_write, bool s
     return pid;
   }
   void* top = child_stack().top();
-  if (top == nullptr) return -1;
+  if (top == nullptr) return start_child(plan, false, report_write, shared, failure);   // no stack: fork
   VforkArgs args{&plan, failure};
   // Without CLONE_SIGHAND the child gets its own copy of the signal
   // dispositions, so resetting them does not touch pmtr's.
@@ -99,7 +109,7 @@ Result<SpawnedJob> spawn(const JobDesc& job, const SpawnReports* shared) {
 
   ExecPlan plan;
   build_exec_plan(job, PlanUser{user ? &*user : nullptr, root}, plan);
-  const bool use_vfork = kVforkUsable && !may_block_before_exec(job);
+  const bool use_vfork = starts_by_vfork(job);
 
   unique_fd report_read, own_write;
   int report_write = -1;

@@ -47,8 +47,7 @@ struct SpawnedJob {
 };
 
 // Starts the job: vforked (CLONE_VM | CLONE_VFORK; pmtr waits until the
-// child has exec'd) unless the job names in, out or err, whose opening may
-// block, then forked (spawn.cpp says why).  Errors found before the fork (an invalid descriptor,
+// child has exec'd) when starts_by_vfork(job), else forked.  Errors found before the fork (an invalid descriptor,
 // unknown user, a `user` line naming someone else when pmtr is not root,
 // pipe or fork failure) come back as an Error whose message is ready to log
 // after "job NAME: "; no process was created then.
@@ -58,6 +57,11 @@ struct SpawnedJob {
 // unblocks everything before exec.  SIGCHLD must not be SIG_IGN in the
 // caller (the pid has to stay reapable).
 [[nodiscard]] Result<SpawnedJob> spawn_job(const JobDesc& job);
+
+// True for a job with no `user` line and no in, out or err (and not in an
+// AddressSanitizer build): nothing of its setup can be stopped or blocked
+// by anyone but root, so pmtr may wait for its exec (spawn.cpp says why).
+[[nodiscard]] bool starts_by_vfork(const JobDesc& job) noexcept;
 
 // One failure channel shared by every job the monitor starts: a pipe whose
 // records carry the failing child's pid.  With a pipe per job the monitor

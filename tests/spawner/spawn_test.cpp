@@ -301,3 +301,25 @@ TEST(Spawn, InputFifoWithoutWriterDoesNotStallTheCaller) {
   kill(spawned->pid, SIGKILL);
   children.reap(spawned->pid);
 }
+
+// Which jobs pmtr waits for (vfork): only those nobody but root can stop
+// or block before their exec.  A `user` line (the user may SIGSTOP or
+// trace the child once it is theirs) or an in/out/err path (a FIFO blocks
+// its open) means fork.
+TEST(Spawn, OnlyJobsWithoutUserOrFilesAreVforked) {
+#if defined(__SANITIZE_ADDRESS__)
+  PMTR_SKIP("AddressSanitizer builds fork every job (spawner/spawn.cpp)");
+#endif
+  CHECK_TRUE(starts_by_vfork(make_job({"/bin/true"})));
+  JobDesc with_dir = make_job({"/bin/true"}, "/tmp");
+  with_dir.env = {"A=1"};
+  CHECK_TRUE(starts_by_vfork(with_dir));
+  JobDesc with_user = make_job({"/bin/true"});
+  with_user.user = "nobody";
+  CHECK_FALSE(starts_by_vfork(with_user));
+  for (std::string JobDesc::*field : {&JobDesc::in, &JobDesc::out, &JobDesc::err}) {
+    JobDesc j = make_job({"/bin/true"});
+    j.*field = "/dev/null";
+    CHECK_FALSE(starts_by_vfork(j));
+  }
+}
