@@ -10,6 +10,12 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
+# Every core compiles: `make test` on a clean clone builds two trees (plain
+# and, in CI, sanitized) plus the fuzz targets, which dominates CI time.
+# An explicit -j on the command line wins.
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
 # Quiet by default; `make V=1` shows every command.
 ifeq ($(V),1)
 Q :=
