@@ -8,7 +8,8 @@ bool same_definition(const JobDesc& a, const JobDesc& b) noexcept {
          a.has_nice == b.has_nice && a.nice == b.nice && a.cpus == b.cpus &&
          a.ulimits == b.ulimits && a.bounce_seconds == b.bounce_seconds &&
          a.depends == b.depends && a.order == b.order && a.wait == b.wait &&
-         a.once == b.once && a.disabled == b.disabled;
+         a.wait_ready == b.wait_ready && a.once == b.once && a.disabled == b.disabled &&
+         a.policy == b.policy;
 }
 
 }  // namespace pmtr

@@ -22,6 +22,26 @@ struct Ulimit {
   bool operator==(const Ulimit&) const = default;
 };
 
+// How a job is restarted, stopped and declared ready.  The defaults are
+// the original pmtr's fixed rules (restart always; an exit within 10 s is
+// quick and delays the restart 10 s; SIGTERM, then SIGKILL 10 s later), so
+// a config that names none of these means what it always meant.
+enum class RestartMode : uint8_t { Always = 0, OnFailure = 1, Never = 2 };
+
+struct LifecyclePolicy {
+  RestartMode restart = RestartMode::Always;
+  uint32_t backoff_min_ms = 10000;     // first delay after a quick exit
+  uint32_t backoff_max_ms = 10000;     // doubling stops here
+  uint32_t stable_after_ms = 10000;    // an exit after this much uptime is not quick
+  uint32_t give_up_count = 0;          // N quick exits within the window: failed (0: never)
+  uint32_t give_up_window_ms = 0;
+  uint8_t stop_signal = 15;            // SIGTERM
+  uint32_t stop_timeout_ms = 10000;    // then SIGKILL; 0: SIGKILL at once
+  uint16_t ready_fd = 0;               // 0: no readiness protocol; else the job's fd (>= 3)
+  uint32_t ready_timeout_ms = 0;       // 0: wait for readiness forever
+  bool operator==(const LifecyclePolicy&) const = default;
+};
+
 struct JobDesc {
   std::string name;
   std::vector<std::string> argv;      // argv[0] is the absolute executable path
@@ -39,8 +59,10 @@ struct JobDesc {
   std::vector<std::string> depends;   // absolute paths
   int32_t order = 0;
   bool wait = false;
-  bool once = false;
+  bool wait_ready = false;            // `wait ready`: release later jobs at readiness (wait is set too)
+  bool once = false;                  // same as `restart never`
   bool disabled = false;
+  LifecyclePolicy policy;
 
   // Where the job and some of its options were written; diagnostics only,
   // never part of the definition (moving a block does not restart it).

@@ -89,6 +89,25 @@ bool valid_udp_address(const UdpAddress& a) noexcept {
   return host_ok && a.port != 0 && iface_ok;
 }
 
+Status check_policy(const JobDesc& j) {
+  const LifecyclePolicy& p = j.policy;
+  if (p.restart != RestartMode::Always && p.restart != RestartMode::OnFailure &&
+      p.restart != RestartMode::Never)
+    return Error{0, "unknown restart mode"};
+  for (uint32_t ms : {p.backoff_min_ms, p.backoff_max_ms, p.stable_after_ms, p.give_up_window_ms,
+                      p.stop_timeout_ms, p.ready_timeout_ms})
+    if (ms > limits::kDurationMsMax) return Error{0, "duration out of range"};
+  if (p.backoff_min_ms > p.backoff_max_ms) return Error{0, "backoff minimum above its maximum"};
+  if (p.give_up_count > limits::kGiveUpCountMax) return Error{0, "give up count out of range"};
+  if ((p.give_up_count == 0) != (p.give_up_window_ms == 0)) return Error{0, "give up count without window"};
+  if (p.stop_signal == 0 || p.stop_signal > limits::kSignalMax) return Error{0, "stop signal out of range"};
+  if (p.ready_fd != 0 && (p.ready_fd < limits::kReadyFdMin || p.ready_fd > limits::kReadyFdMax))
+    return Error{0, "ready fd out of range"};
+  if (p.ready_fd == 0 && p.ready_timeout_ms != 0) return Error{0, "ready timeout without ready fd"};
+  if (j.wait_ready && (!j.wait || p.ready_fd == 0)) return Error{0, "wait ready without wait and ready fd"};
+  return {};
+}
+
 Status check_job(const JobDesc& j) {
   if (!valid_job_name(j.name)) return Error{0, "invalid job name"};
   if (j.argv.empty() || j.argv.size() > limits::kArgs) return Error{0, "invalid argument count"};
@@ -117,6 +136,7 @@ Status check_job(const JobDesc& j) {
   if (j.depends.size() > limits::kDepends) return Error{0, "too many depends"};
   for (const auto& d : j.depends)
     if (!valid_abs_path(d)) return Error{0, "depends path is not absolute"};
+  if (Status s = check_policy(j); !s) return s;
   // Last: the job is otherwise sound, and this is the one rule that costs an
   // encoding.  The parser must never produce a job it cannot send.
   if (encoded_job_size(j) > limits::kJobEncodedBytes) return Error{0, "job too large"};

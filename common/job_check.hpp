@@ -21,6 +21,13 @@ namespace pmtr {
 [[nodiscard]] bool valid_ulimit_resource(int resource) noexcept;     // one of the RLIMIT_* we map
 [[nodiscard]] bool valid_udp_address(const UdpAddress& a) noexcept;  // numeric host, port 1..65535
 
+// The lifecycle options: durations within limits::kDurationMsMax, backoff
+// MIN <= MAX, `give up after N in T` with both or neither, a signal number
+// 1..kSignalMax, a ready fd 0 or kReadyFdMin..kReadyFdMax, a ready timeout
+// only with a ready fd, `wait ready` only with `wait` and a ready fd.
+// The error names the first broken rule.
+[[nodiscard]] Status check_policy(const JobDesc& job);
+
 // Every rule at once, including that the job's encoding fits
 // limits::kJobEncodedBytes; the error names the first broken one.
 [[nodiscard]] Status check_job(const JobDesc& job);

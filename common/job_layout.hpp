@@ -16,7 +16,7 @@
 
 namespace pmtr {
 
-inline constexpr uint8_t kJobFlagWait = 1, kJobFlagOnce = 2, kJobFlagDisabled = 4;
+inline constexpr uint8_t kJobFlagWait = 1, kJobFlagOnce = 2, kJobFlagDisabled = 4, kJobFlagWaitReady = 8;
 
 template <typename Writer>
 void put_string_list(Writer& w, const std::vector<std::string>& v) {
@@ -55,7 +55,18 @@ void put_job_layout(Writer& w, const JobDesc& j, bool with_positions) {
   put_string_list(w, j.depends);
   w.i32(j.order);
   w.u8(static_cast<uint8_t>((j.wait ? kJobFlagWait : 0) | (j.once ? kJobFlagOnce : 0) |
-                            (j.disabled ? kJobFlagDisabled : 0)));
+                            (j.disabled ? kJobFlagDisabled : 0) | (j.wait_ready ? kJobFlagWaitReady : 0)));
+  const LifecyclePolicy& p = j.policy;
+  w.u8(static_cast<uint8_t>(p.restart));
+  w.u32(p.backoff_min_ms);
+  w.u32(p.backoff_max_ms);
+  w.u32(p.stable_after_ms);
+  w.u32(p.give_up_count);
+  w.u32(p.give_up_window_ms);
+  w.u8(p.stop_signal);
+  w.u32(p.stop_timeout_ms);
+  w.u16(p.ready_fd);
+  w.u32(p.ready_timeout_ms);
   const SourcePos none;
   put_source_pos(w, with_positions ? j.pos : none);
   put_source_pos(w, with_positions ? j.cmd_pos : none);

@@ -29,5 +29,12 @@ inline constexpr size_t kDiagnosticBytes = 512;     // one diagnostic's text
 inline constexpr size_t kMessageBytes = 65536;      // one channel record
 inline constexpr size_t kJobEncodedBytes = 60000;   // a job must fit one record
 inline constexpr uint32_t kBounceSecondsMax = 366u * 24 * 3600;
+// Durations of the lifecycle options (backoff, stable after, give up
+// window, stop timeout, ready timeout), in milliseconds: 30 days.
+inline constexpr uint32_t kDurationMsMax = 30u * 24 * 3600 * 1000;
+inline constexpr uint32_t kGiveUpCountMax = 1000;
+inline constexpr uint16_t kReadyFdMin = 3;      // 0-2 are the job's standard streams
+inline constexpr uint16_t kReadyFdMax = 1023;   // below the usual fd limit of 1024
+inline constexpr uint8_t kSignalMax = 64;       // SIGRTMAX on Linux
 
 }  // namespace pmtr::limits

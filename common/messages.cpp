@@ -58,10 +58,24 @@ JobDesc get_job(WireReader& r) {
   j.depends = get_strings(r, limits::kDepends, limits::kPathBytes);
   j.order = r.i32();
   const uint8_t flags = r.u8();
-  if (flags & ~(kJobFlagWait | kJobFlagOnce | kJobFlagDisabled)) r.fail("unknown job flag");
+  if (flags & ~(kJobFlagWait | kJobFlagOnce | kJobFlagDisabled | kJobFlagWaitReady)) r.fail("unknown job flag");
   j.wait = flags & kJobFlagWait;
   j.once = flags & kJobFlagOnce;
   j.disabled = flags & kJobFlagDisabled;
+  j.wait_ready = flags & kJobFlagWaitReady;
+  LifecyclePolicy& p = j.policy;
+  const uint8_t restart = r.u8();
+  if (restart > static_cast<uint8_t>(RestartMode::Never)) r.fail("unknown restart mode");
+  p.restart = static_cast<RestartMode>(restart);
+  p.backoff_min_ms = r.u32();
+  p.backoff_max_ms = r.u32();
+  p.stable_after_ms = r.u32();
+  p.give_up_count = r.u32();
+  p.give_up_window_ms = r.u32();
+  p.stop_signal = r.u8();
+  p.stop_timeout_ms = r.u32();
+  p.ready_fd = r.u16();
+  p.ready_timeout_ms = r.u32();
   j.pos = get_pos(r);
   j.cmd_pos = get_pos(r);
   j.dir_pos = get_pos(r);
@@ -95,7 +109,7 @@ void put_indexed(WireWriter& w, const std::vector<IndexedJob>& jobs) {
 }
 
 // The smallest possible job encoding, so a lying count is caught early.
-constexpr size_t kMinJobBytes = 4 * 7 + 4 + 1 + 4 + 4 + 4 + 4 + 4 + 4 + 1 + 8 * 4;
+constexpr size_t kMinJobBytes = 4 * 7 + 4 + 1 + 4 + 4 + 4 + 4 + 4 + 4 + 1 + 32 + 8 * 4;
 
 std::vector<IndexedJob> get_indexed(WireReader& r) {
   std::vector<IndexedJob> v;

@@ -17,7 +17,7 @@
 
 namespace pmtr {
 
-inline constexpr uint8_t kProtocolVersion = 1;
+inline constexpr uint8_t kProtocolVersion = 2;
 
 enum class MsgType : uint8_t {
   // monitor -> parser

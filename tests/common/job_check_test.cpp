@@ -218,6 +218,45 @@ TEST(JobCheck, EveryRuleRejectsWithItsOwnReason) {
       {"bounce interval out of range", [](JobDesc& j) { j.bounce_seconds = limits::kBounceSecondsMax + 1; }},
       {"too many depends", [](JobDesc& j) { j.depends.resize(limits::kDepends + 1, "/x"); }},
       {"depends path is not absolute", [](JobDesc& j) { j.depends = {"/ok", "rel"}; }},
+      {"unknown restart mode", [](JobDesc& j) { j.policy.restart = static_cast<RestartMode>(3); }},
+      {"duration out of range", [](JobDesc& j) { j.policy.stop_timeout_ms = limits::kDurationMsMax + 1; }},
+      {"duration out of range", [](JobDesc& j) {
+         j.policy.backoff_min_ms = j.policy.backoff_max_ms = limits::kDurationMsMax + 1;
+       }},
+      {"backoff minimum above its maximum", [](JobDesc& j) {
+         j.policy.backoff_min_ms = 2;
+         j.policy.backoff_max_ms = 1;
+       }},
+      {"give up count out of range", [](JobDesc& j) {
+         j.policy.give_up_count = limits::kGiveUpCountMax + 1;
+         j.policy.give_up_window_ms = 1;
+       }},
+      {"give up count without window", [](JobDesc& j) {
+         j.policy.give_up_count = 3;
+         j.policy.give_up_window_ms = 0;
+       }},
+      {"give up count without window", [](JobDesc& j) {
+         j.policy.give_up_count = 0;
+         j.policy.give_up_window_ms = 1;
+       }},
+      {"stop signal out of range", [](JobDesc& j) { j.policy.stop_signal = 0; }},
+      {"stop signal out of range", [](JobDesc& j) { j.policy.stop_signal = limits::kSignalMax + 1; }},
+      {"ready fd out of range", [](JobDesc& j) { j.policy.ready_fd = 2; }},
+      {"ready fd out of range", [](JobDesc& j) { j.policy.ready_fd = limits::kReadyFdMax + 1; }},
+      {"ready timeout without ready fd", [](JobDesc& j) {
+         j.policy.ready_fd = 0;
+         j.policy.ready_timeout_ms = 1;
+       }},
+      {"wait ready without wait and ready fd", [](JobDesc& j) {
+         j.wait = false;
+         j.wait_ready = true;
+         j.policy.ready_fd = 3;
+       }},
+      {"wait ready without wait and ready fd", [](JobDesc& j) {
+         j.wait = j.wait_ready = true;
+         j.policy.ready_fd = 0;
+         j.policy.ready_timeout_ms = 0;
+       }},
       {"job too large", [](JobDesc& j) { j.argv.resize(20, s(limits::kStringBytes)); }},
   };
   for (const Case& c : cases) {
@@ -250,6 +289,22 @@ TEST(JobCheck, BoundariesAreAccepted) {
       [](JobDesc& j) { j.bounce_seconds = limits::kBounceSecondsMax; },
       [](JobDesc& j) { j.depends.resize(limits::kDepends, "/x"); },
       [](JobDesc& j) { j.order = INT32_MIN; },
+      [](JobDesc& j) { j.policy.backoff_min_ms = j.policy.backoff_max_ms = 0; },
+      [](JobDesc& j) { j.policy.backoff_min_ms = j.policy.backoff_max_ms = limits::kDurationMsMax; },
+      [](JobDesc& j) { j.policy.stop_timeout_ms = 0; },
+      [](JobDesc& j) {
+        j.policy.give_up_count = limits::kGiveUpCountMax;
+        j.policy.give_up_window_ms = limits::kDurationMsMax;
+      },
+      [](JobDesc& j) { j.policy.stop_signal = 1; },
+      [](JobDesc& j) { j.policy.stop_signal = limits::kSignalMax; },
+      [](JobDesc& j) { j.policy.ready_fd = limits::kReadyFdMin; },
+      [](JobDesc& j) {
+        j.policy.ready_fd = limits::kReadyFdMax;
+        j.policy.ready_timeout_ms = limits::kDurationMsMax;
+        j.wait = j.wait_ready = true;
+      },
+      [](JobDesc& j) { j.policy.restart = RestartMode::Never; },
   };
   for (const auto& edge : edges) {
     JobDesc j = minimal_job();

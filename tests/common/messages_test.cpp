@@ -35,7 +35,7 @@ namespace {
 // out-of-range bytes the real encoder never would.
 struct JobOverrides {
   std::optional<uint32_t> argc, envc, ncpu, nlim, ndep;
-  std::optional<uint8_t> has_nice, flags;
+  std::optional<uint8_t> has_nice, flags, restart;
 };
 
 void layout_strings(WireWriter& w, const std::vector<std::string>& v, std::optional<uint32_t> n) {
@@ -64,7 +64,19 @@ void layout_job(WireWriter& w, const JobDesc& j, const JobOverrides& o = {}) {
   w.u32(j.bounce_seconds);
   layout_strings(w, j.depends, o.ndep);
   w.i32(j.order);
-  w.u8(o.flags.value_or(static_cast<uint8_t>((j.wait ? 1 : 0) | (j.once ? 2 : 0) | (j.disabled ? 4 : 0))));
+  w.u8(o.flags.value_or(static_cast<uint8_t>((j.wait ? 1 : 0) | (j.once ? 2 : 0) | (j.disabled ? 4 : 0) |
+                                              (j.wait_ready ? 8 : 0))));
+  const LifecyclePolicy& pol = j.policy;
+  w.u8(o.restart.value_or(static_cast<uint8_t>(pol.restart)));
+  w.u32(pol.backoff_min_ms);
+  w.u32(pol.backoff_max_ms);
+  w.u32(pol.stable_after_ms);
+  w.u32(pol.give_up_count);
+  w.u32(pol.give_up_window_ms);
+  w.u8(pol.stop_signal);
+  w.u32(pol.stop_timeout_ms);
+  w.u16(pol.ready_fd);
+  w.u32(pol.ready_timeout_ms);
   for (const SourcePos* p : {&j.pos, &j.cmd_pos, &j.dir_pos, &j.user_pos}) {
     w.u32(p->line);
     w.u32(p->col);
@@ -129,7 +141,7 @@ uint8_t documented_type(const Message& m) {
 
 std::vector<std::byte> layout(const Message& m) {
   WireWriter w;
-  w.u8(1);
+  w.u8(2);
   w.u8(documented_type(m));
   std::visit(Layout{w}, m);
   return w.take();
@@ -243,7 +255,7 @@ TEST(Messages, GlobalsWithAndWithoutAddresses) {
 }
 
 TEST(Messages, EveryFlagCombinationRoundTrips) {
-  for (uint8_t f = 0; f < 8; ++f) {
+  for (uint8_t f = 0; f < 16; ++f) {
     JobOverrides o;
     o.flags = f;
     const auto rec = job_record(minimal_job(), o);
@@ -253,6 +265,7 @@ TEST(Messages, EveryFlagCombinationRoundTrips) {
     CHECK_EQUAL((f & 1) != 0, j.wait);
     CHECK_EQUAL((f & 2) != 0, j.once);
     CHECK_EQUAL((f & 4) != 0, j.disabled);
+    CHECK_EQUAL((f & 8) != 0, j.wait_ready);
     CHECK_TRUE(decodes_canonically(rec));
   }
 }
@@ -414,12 +427,21 @@ TEST(Messages, JobWithoutArgvIsRejected) {
 }
 
 TEST(Messages, UnknownJobFlagBitsAreRejected) {
-  for (int bit = 3; bit < 8; ++bit) {
+  for (int bit = 4; bit < 8; ++bit) {
     JobOverrides o;
     o.flags = static_cast<uint8_t>(1u << bit);
     STRCMP_EQUAL("unknown job flag", decode_reason(job_record(minimal_job(), o)).c_str());
-    o.flags = static_cast<uint8_t>((1u << bit) | 7u);
+    o.flags = static_cast<uint8_t>((1u << bit) | 15u);
     STRCMP_EQUAL("unknown job flag", decode_reason(job_record(minimal_job(), o)).c_str());
+  }
+}
+
+TEST(Messages, UnknownRestartModesAreRejected) {
+  for (int mode = 0; mode < 256; ++mode) {
+    JobOverrides o;
+    o.restart = static_cast<uint8_t>(mode);
+    const std::string why = decode_reason(job_record(minimal_job(), o));
+    STRCMP_EQUAL(mode <= 2 ? "decoded" : "unknown restart mode", why.c_str());
   }
 }
 

@@ -46,8 +46,20 @@ inline JobDesc full_job() {
   j.depends = {"/etc/web.conf", "/etc/ssl/cert.pem"};
   j.order = -0x01020304;
   j.wait = true;
+  j.wait_ready = true;
   j.once = true;
   j.disabled = true;
+  // Valid for check_job, every field distinct.
+  j.policy.restart = RestartMode::OnFailure;
+  j.policy.backoff_min_ms = 0x00010203;
+  j.policy.backoff_max_ms = 0x01020304;
+  j.policy.stable_after_ms = 0x02030405;
+  j.policy.give_up_count = 0x3e7;
+  j.policy.give_up_window_ms = 0x03040506;
+  j.policy.stop_signal = 10;
+  j.policy.stop_timeout_ms = 0x04050607;
+  j.policy.ready_fd = 0x0304;
+  j.policy.ready_timeout_ms = 0x05060708;
   j.pos = {0x11121314, 0x21222324};
   j.cmd_pos = {0x31323334, 0x41424344};
   j.dir_pos = {0x51525354, 0x61626364};
@@ -144,7 +156,18 @@ inline std::vector<NamedMutator> job_mutators() {
       {"depends", false, [](JobDesc& j) { j.depends = {"/etc/x"}; }},
       {"order", false, [](JobDesc& j) { j.order = -1; }},
       {"wait", false, [](JobDesc& j) { j.wait = true; }},
+      {"wait_ready", false, [](JobDesc& j) { j.wait_ready = true; }},
       {"once", false, [](JobDesc& j) { j.once = true; }},
+      {"restart", false, [](JobDesc& j) { j.policy.restart = RestartMode::Never; }},
+      {"backoff_min_ms", false, [](JobDesc& j) { j.policy.backoff_min_ms = 1; }},
+      {"backoff_max_ms", false, [](JobDesc& j) { j.policy.backoff_max_ms = 60000; }},
+      {"stable_after_ms", false, [](JobDesc& j) { j.policy.stable_after_ms = 1; }},
+      {"give_up_count", false, [](JobDesc& j) { j.policy.give_up_count = 5; }},
+      {"give_up_window_ms", false, [](JobDesc& j) { j.policy.give_up_window_ms = 1; }},
+      {"stop_signal", false, [](JobDesc& j) { j.policy.stop_signal = 2; }},
+      {"stop_timeout_ms", false, [](JobDesc& j) { j.policy.stop_timeout_ms = 0; }},
+      {"ready_fd", false, [](JobDesc& j) { j.policy.ready_fd = 3; }},
+      {"ready_timeout_ms", false, [](JobDesc& j) { j.policy.ready_timeout_ms = 1; }},
       {"disabled", false, [](JobDesc& j) { j.disabled = true; }},
       {"pos.line", true, [](JobDesc& j) { j.pos.line = 0x80000001; }},
       {"pos.col", true, [](JobDesc& j) { j.pos.col = 2; }},
@@ -159,6 +182,14 @@ inline std::vector<NamedMutator> job_mutators() {
 
 inline bool eq(const SourcePos& a, const SourcePos& b) { return a.line == b.line && a.col == b.col; }
 
+inline bool eq(const LifecyclePolicy& a, const LifecyclePolicy& b) {
+  return a.restart == b.restart && a.backoff_min_ms == b.backoff_min_ms &&
+         a.backoff_max_ms == b.backoff_max_ms && a.stable_after_ms == b.stable_after_ms &&
+         a.give_up_count == b.give_up_count && a.give_up_window_ms == b.give_up_window_ms &&
+         a.stop_signal == b.stop_signal && a.stop_timeout_ms == b.stop_timeout_ms &&
+         a.ready_fd == b.ready_fd && a.ready_timeout_ms == b.ready_timeout_ms;
+}
+
 inline bool eq(const JobDesc& a, const JobDesc& b) {
   bool u = a.ulimits.size() == b.ulimits.size();
   for (size_t i = 0; u && i < a.ulimits.size(); ++i)
@@ -167,7 +198,8 @@ inline bool eq(const JobDesc& a, const JobDesc& b) {
          a.out == b.out && a.err == b.err && a.user == b.user && a.env == b.env &&
          a.has_nice == b.has_nice && a.nice == b.nice && a.cpus == b.cpus &&
          a.bounce_seconds == b.bounce_seconds && a.depends == b.depends && a.order == b.order &&
-         a.wait == b.wait && a.once == b.once && a.disabled == b.disabled && eq(a.pos, b.pos) &&
+         a.wait == b.wait && a.wait_ready == b.wait_ready && a.once == b.once &&
+         a.disabled == b.disabled && eq(a.policy, b.policy) && eq(a.pos, b.pos) &&
          eq(a.cmd_pos, b.cmd_pos) && eq(a.dir_pos, b.dir_pos) && eq(a.user_pos, b.user_pos);
 }
 
