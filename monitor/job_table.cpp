@@ -6,25 +6,15 @@
 
 namespace pmtr {
 
-const char* job_state_name(JobState s) noexcept {
-  switch (s) {
-    case JobState::Idle: return "idle";
-    case JobState::Running: return "running";
-    case JobState::Stopping: return "stopping";
-    case JobState::Delayed: return "delayed";
-    case JobState::Done: return "done";
-    case JobState::Disabled: return "disabled";
-  }
-  return "?";
-}
-
 void Job::set_definition(JobDesc desc) {
   if (name.empty()) name = desc.name;
   order = desc.order;
   bounce_seconds = desc.bounce_seconds;
   wait = desc.wait;
+  wait_ready = desc.wait_ready;
   once = desc.once;
   disabled = desc.disabled;
+  policy = desc.policy;
   definition = job_definition_key(desc);
   definition.shrink_to_fit();
   depends = std::move(desc.depends);
@@ -41,7 +31,8 @@ Job* JobTable::find_pid(pid_t pid) noexcept {
 }
 
 namespace {
-bool leaving(const Job& job) { return job.state == JobState::Stopping && job.after_stop == AfterStop::Remove; }
+// On its way out of the config: not what the config says any more.
+bool leaving(const Job& job) { return job.state == JobState::StoppingRemove || job.state == JobState::Absent; }
 }  // namespace
 
 bool JobTable::is_defined(std::string_view name) noexcept {
@@ -55,14 +46,14 @@ size_t JobTable::defined_count() const noexcept {
   return n;
 }
 
-Job& JobTable::add(JobDesc desc, uint32_t index) {
+Job& JobTable::create(std::string name, uint32_t index) {
   auto job = std::make_unique<Job>();
-  job->set_definition(std::move(desc));
+  job->name = std::move(name);
   job->index = index;
-  job->state = job->disabled ? JobState::Disabled : JobState::Idle;
   Job& ref = *job;
   if (auto it = jobs_.find(ref.name); it != jobs_.end()) {
-    if (it->second->pid > 0) by_pid_.erase(it->second->pid);   // never leave a dangling pid
+    // The caller checks first; should it not, no pid may dangle.
+    if (it->second->pid > 0) by_pid_.erase(it->second->pid);
     jobs_.erase(it);   // the old key views the old Job's name
   }
   jobs_.emplace(ref.name, std::move(job));
@@ -109,8 +100,8 @@ std::vector<JobDesc> JobTable::definitions() const {
   std::vector<JobDesc> out;
   out.reserve(v.size());
   for (const auto& [index, job] : v) {
-    if (job->next_desc) {
-      out.push_back(*job->next_desc);
+    if (job->pending) {
+      out.push_back(*job->pending);
     } else if (auto d = job->descriptor()) {
       out.push_back(std::move(d).value());
     } else {

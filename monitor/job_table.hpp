@@ -1,10 +1,12 @@
-// The job table: the monitor's single source of truth about every job, its
-// definition and its runtime state.
+// The job table: every job's definition and runtime record, looked up by
+// name and by pid, and listed in start order.  What a job's state means
+// and how it changes is monitor/job_fsm.hpp; only the Supervisor writes it.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdint>
+#include <ctime>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,22 +19,9 @@
 #include "common/result.hpp"
 #include "common/unique_fd.hpp"
 #include "monitor/clock.hpp"
+#include "monitor/job_fsm.hpp"
 
 namespace pmtr {
-
-// A job's lifecycle (s6-supervise style: explicit states, not flags).
-enum class JobState : uint8_t {
-  Idle,       // defined, not running: never started yet, or held behind a `wait` job
-  Running,    // process alive
-  Stopping,   // SIGTERM sent (SIGKILL at kill_at)
-  Delayed,    // exited quickly; restarts at restart_at
-  Done,       // exited and stays down (once, exit 33, shutdown)
-  Disabled,   // `disable`: kept, never run
-};
-[[nodiscard]] const char* job_state_name(JobState s) noexcept;
-
-// What happens when a Stopping job's process is gone.
-enum class AfterStop : uint8_t { StayDown, Start, Remove };
 
 struct Job {
   // The definition.  What the supervisor consults at every turn is kept
@@ -48,26 +37,42 @@ struct Job {
   int32_t order = 0;
   uint32_t bounce_seconds = 0;
   bool wait = false;
+  bool wait_ready = false;
   bool once = false;
   bool disabled = false;
+  LifecyclePolicy policy;
 
-  // Runtime state.
-  JobState state = JobState::Idle;
-  AfterStop after_stop = AfterStop::StayDown;
-  bool kill_sent = false;
-  bool wait_released = false;         // a `wait` job has exited once
+  // Where the job is in its lifecycle; written by Supervisor::fire alone.
+  JobState state = JobState::Absent;
+  // The definition the config gave it that it has not taken yet (taken by
+  // the transition table's kTakeDefinition: at once when the job is down,
+  // once the old process is gone otherwise).  A pointer: rarely set, and an
+  // empty optional<JobDesc> would cost every job a whole descriptor.
+  std::unique_ptr<JobDesc> pending;
+  // A `wait` job's gate: open once it has exited (or, under `wait ready`,
+  // signalled readiness); closed again by a new definition.
+  bool gate_open = false;
+
   uint32_t index = 0;                 // position in the config file
   pid_t pid = -1;
-  uint32_t restarts = 0;
-  int last_status = -1;               // last wait status, -1 before any exit
   TimePoint started{};
-  TimePoint restart_at = kNever;      // Delayed
-  TimePoint kill_at = kNever;         // Stopping
-  TimePoint bounce_at = kNever;       // Running with `bounce every`
-  // Definition to take once the old process is gone.  A pointer: rarely
-  // set, and an empty optional<JobDesc> would cost every job the size of a
-  // whole descriptor.
-  std::unique_ptr<JobDesc> next_desc;
+  // Each deadline counts only in its state (job_fsm.hpp).
+  TimePoint restart_at = kNever;      // delayed
+  TimePoint kill_at = kNever;         // stopping
+  TimePoint ready_at = kNever;        // starting, with `ready timeout`
+  TimePoint bounce_at = kNever;       // running/ready, with `bounce every`
+  // Readiness: the read end of the job's ready fd while it is starting,
+  // and how many bytes came without a newline.
+  unique_fd ready_pipe;
+  uint16_t ready_bytes = 0;
+
+  // What status reports.
+  uint32_t starts = 0;                // processes started since pmtr started
+  uint32_t backoff_ms = 0;            // delay after the next quick exit
+  std::vector<TimePoint> quick_exits; // recent quick exits, for `give up after`
+  int last_status = -1;               // wait status of the last exit, -1 before any
+  time_t last_exit_at = 0;            // wall clock of the last exit
+
   std::vector<uint64_t> depend_hashes;
 
   // Takes `desc` as this job's definition (its name must be this job's,
@@ -75,13 +80,16 @@ struct Job {
   void set_definition(JobDesc desc);
   // The whole descriptor, decoded from `definition`.
   [[nodiscard]] Result<JobDesc> descriptor() const { return decode_job_definition(definition); }
+  [[nodiscard]] uint32_t restarts() const noexcept { return starts > 1 ? starts - 1 : 0; }
 };
 
 class JobTable {
  public:
   [[nodiscard]] Job* find(std::string_view name) noexcept;
   [[nodiscard]] Job* find_pid(pid_t pid) noexcept;
-  Job& add(JobDesc desc, uint32_t index);
+  // A new job, `absent`, with no definition yet (the Supervisor gives it
+  // one by an event).  The name must not be in the table.
+  Job& create(std::string name, uint32_t index);
   void erase(std::string_view name) noexcept;
   void set_pid(Job& job, pid_t pid);   // keeps the pid index current (-1 clears)
 
@@ -104,6 +112,7 @@ class JobTable {
   void for_each(F&& f) const {
     for (const auto& [name, job] : jobs_) f(static_cast<const Job&>(*job));
   }
+  void mark_order_dirty() noexcept { order_dirty_ = true; }
 
  private:
   // Keyed by a view of the Job's own name (stable: the Job is on the heap
@@ -113,9 +122,6 @@ class JobTable {
   std::unordered_map<pid_t, Job*> by_pid_;
   std::vector<Job*> order_;
   bool order_dirty_ = true;
-
- public:
-  void mark_order_dirty() noexcept { order_dirty_ = true; }
 };
 
 }  // namespace pmtr

@@ -51,6 +51,7 @@ int Monitor::run(const MonitorOptions& opts, StartupNotifier notify, void* notif
   parser_id_ = *id;
   if (!parser_id_.warning.empty()) log_warnx("%s", parser_id_.warning.c_str());
   supervisor_.hash_file = hash_file_content;
+  if (auto s = launcher_.init(); !s) fatalx("%s", s.error().message().c_str());
   if (auto s = supervisor_.init(); !s) fatalx("%s", s.error().message().c_str());
 
   (void)loop_.add(signal_fd_.get(), [this](uint32_t) { on_signal(); });
@@ -192,7 +193,7 @@ void Monitor::on_signal() {
           supervisor_.begin_shutdown(Clock::now());
           if (pid1_) {
             kill(-1, SIGTERM);   // every process but us: orphans included
-            orphan_kill_at_ = Clock::now() + kStopGrace;
+            orphan_kill_at_ = Clock::now() + kOrphanGrace;
           }
           if (parser_.alive()) loop_.remove(parser_.fd());
           parser_.close();

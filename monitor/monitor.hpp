@@ -10,6 +10,7 @@
 #include "monitor/clock.hpp"
 #include "monitor/config_watch.hpp"
 #include "monitor/event_loop.hpp"
+#include "monitor/job_launcher.hpp"
 #include "monitor/parser_link.hpp"
 #include "monitor/supervisor.hpp"
 #include "monitor/transaction.hpp"
@@ -27,12 +28,15 @@ struct MonitorOptions {
 using StartupNotifier = void (*)(bool ok, void* arg);
 
 inline constexpr Duration kParseTimeout = 10s;       // a parse taking longer is a hang
+// As process 1: SIGTERM to every other process at shutdown, SIGKILL this
+// long after (the default stop timeout of a job).
+inline constexpr Duration kOrphanGrace = 10s;
 inline constexpr Duration kParserBackoffMin = 100ms;
 inline constexpr Duration kParserBackoffMax = 60s;
 
 class Monitor {
  public:
-  Monitor() : supervisor_(loop_) {}
+  Monitor() : supervisor_(loop_, launcher_) {}
   // Returns the process exit status.
   int run(const MonitorOptions& opts, StartupNotifier notify, void* notify_arg);
 
@@ -56,6 +60,7 @@ class Monitor {
   DeadlineTimer timer_;
   unique_fd signal_fd_;
   ConfigWatch watch_;
+  ProcessLauncher launcher_;
   Supervisor supervisor_;
   ParserLink parser_;
   ParserIdentity parser_id_;

@@ -1,36 +1,193 @@
 #include "monitor/supervisor.hpp"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 
 #include "common/log.hpp"
 #include "monitor/event_loop.hpp"
 #include "monitor/restart_policy.hpp"
-#include "spawner/spawn.hpp"
 
 namespace pmtr {
 namespace {
 
-long long seconds(Duration d) {
+long long whole_seconds(Duration d) {
   return std::chrono::duration_cast<std::chrono::seconds>(d).count();
 }
 
-// The job is its own process group (setsid in the spawner), so the group
-// takes its children too.  Right after fork the child may not have called
-// setsid yet: then the group does not exist and the pid is signalled.
-void signal_job(pid_t pid, int sig) {
-  if (kill(-pid, sig) != 0 && errno == ESRCH) kill(pid, sig);
+std::string duration_text(Duration d) {
+  char buf[48];
+  describe_duration(d, buf, sizeof buf);
+  return buf;
+}
+
+// "SIGTERM"; the number when the C library has no name for it.
+std::string signal_text(int sig) {
+  if (const char* abbrev = sigabbrev_np(sig)) return std::string("SIG") + abbrev;
+  return "signal " + std::to_string(sig);
+}
+
+// "exec /usr/bin/wbe: No such file or directory", "chdir: Permission denied".
+std::string describe_failure(const Job& job, const SpawnFailure& f) {
+  std::string what = spawn_step_name(f.step);
+  if (f.step == SpawnStep::Exec) {
+    // Which program: the one fact an admin needs to fix a typo.
+    Result<JobDesc> desc = job.descriptor();
+    what = "exec " + (desc ? desc->argv[0] : std::string("?"));
+  }
+  return what + ": " + std::strerror(f.err);
 }
 
 }  // namespace
 
 Status Supervisor::init() {
-  if (auto s = reports_.open(); !s) return s;
-  return loop_.add(reports_.read_fd(), [this](uint32_t) { read_spawn_reports(); });
+  const int fd = launcher_.failure_fd();
+  if (fd < 0) return {};
+  return loop_.add(fd, [this](uint32_t) { read_spawn_reports(); });
+}
+
+// ---- the transition table, carried out ------------------------------------
+
+void Supervisor::fire(Job& job, JobEvent event, TimePoint now) {
+  const Transition t = job_transition(job.state, event);
+  switch (t.kind) {
+    case TransitionKind::Ignore:
+      return;
+    case TransitionKind::Bug:
+      log_crit("job %s: event %s in state %s has no transition (a bug); job left as it is", job.name.c_str(),
+               job_event_name(event), job_state_detail(job.state));
+      return;
+    case TransitionKind::Apply:
+      break;
+  }
+  deadline_dirty_ = true;
+  const JobState from = job.state;
+  job.state = t.next;
+  // -vv: every transition (restarts are a hot path; -v alone stays quiet here).
+  if (log_verbosity() >= 2)
+    log_debug("job %s: %s: %s -> %s", job.name.c_str(), job_event_name(event), job_state_detail(from),
+              job_state_detail(t.next));
+  if (from == JobState::Starting && t.next != JobState::Starting) drop_ready(job);
+
+  const uint16_t a = t.actions;
+  if (a & kTakeDefinition) take_definition(job);
+  if (a & kResetBackoff) reset_backoff(job);
+  if (a & kNoteQuickExit) note_quick_exit(job.policy, job.quick_exits, now);
+  if (a & kArmDelay) arm_delay(job, now);
+  if ((a & kOpenExitGate) && job.wait && !job.wait_ready) job.gate_open = true;
+  if ((a & kOpenReadyGate) && job.wait_ready) job.gate_open = true;
+  if (a & kSignalStop) signal_stop(job, now);
+  if (a & kKill) kill_now(job);
+  if (a & kSpawn) spawn(job, now);   // feeds the outcome back: may fire again
+  if (a & kErase) table_.erase(job.name);   // last: `job` is gone after this line
+}
+
+void Supervisor::take_definition(Job& job) {
+  if (!job.pending) return;
+  job.set_definition(std::move(*job.pending));
+  job.pending.reset();
+  // A new definition is a new job as far as history goes.
+  job.gate_open = false;
+  reset_backoff(job);
+  refresh_depend_hashes(job);
+  table_.mark_order_dirty();
+}
+
+void Supervisor::reset_backoff(Job& job) noexcept {
+  job.backoff_ms = job.policy.backoff_min_ms;
+  job.quick_exits.clear();
+}
+
+void Supervisor::arm_delay(Job& job, TimePoint now) noexcept {
+  job.restart_at = now + from_ms(job.backoff_ms);
+  job.backoff_ms = next_backoff_ms(job.policy, job.backoff_ms);
+}
+
+void Supervisor::signal_stop(Job& job, TimePoint now) noexcept {
+  if (job.pid <= 0) return;
+  if (job.policy.stop_timeout_ms == 0) {
+    launcher_.signal_group(job.pid, SIGKILL);
+    job.kill_at = kNever;
+    return;
+  }
+  launcher_.signal_group(job.pid, job.policy.stop_signal);
+  job.kill_at = now + from_ms(job.policy.stop_timeout_ms);
+}
+
+void Supervisor::kill_now(Job& job) noexcept {
+  if (job.pid > 0) launcher_.signal_group(job.pid, SIGKILL);
+  job.kill_at = kNever;
+}
+
+void Supervisor::spawn(Job& job, TimePoint now) {
+  drop_ready(job);
+  Result<JobDesc> desc = job.descriptor();
+  Result<LaunchedJob> launched =
+      desc ? launcher_.launch(*desc) : Result<LaunchedJob>(Error{0, "stored definition: " + desc.error().what});
+  flush_deferred_line();
+  if (!launched) {
+    // Nothing was started: a quick exit by another name.
+    log_warnx("job %s: %s", job.name.c_str(), launched.error().message().c_str());
+    const ExitVerdict v = classify_exit(job.policy, job.once, ExitFacts{Duration{}, 0, true}, job.quick_exits, now);
+    fire(job, v.event, now);
+    if (v.event == JobEvent::ExitDelay)
+      log_info("job %s restarting too fast, delaying restart %s", job.name.c_str(),
+               duration_text(job.restart_at - now).c_str());
+    else if (v.event == JobEvent::ExitDone)
+      log_info("job %s will not be restarted (%s)", job.name.c_str(), v.reason);
+    else if (v.event == JobEvent::ExitGiveUp)
+      log_warnx("job %s gave up after %u failed start%s within %s; it stays down until started or changed",
+                job.name.c_str(), job.policy.give_up_count, job.policy.give_up_count == 1 ? "" : "s",
+                duration_text(from_ms(job.policy.give_up_window_ms)).c_str());
+    return;
+  }
+  ++job.starts;
+  table_.set_pid(job, launched->pid);
+  job.started = now;
+  job.bounce_at = next_bounce(job.bounce_seconds, now);
+  const bool unready = launched->ready.valid();
+  if (unready) {
+    job.ready_pipe = std::move(launched->ready);
+    job.ready_bytes = 0;
+    job.ready_at = job.policy.ready_timeout_ms != 0 ? now + from_ms(job.policy.ready_timeout_ms) : kNever;
+    const pid_t pid = job.pid;
+    if (auto s = loop_.add(job.ready_pipe.get(), [this, pid](uint32_t) { on_ready_readable(pid, Clock::now()); });
+        !s)
+      log_warnx("job %s: cannot watch its ready fd: %s", job.name.c_str(), s.error().message().c_str());
+  }
+  // A vforked child that failed has exited already; its exit is reaped as
+  // any other quick exit, so only the line differs.
+  if (launched->failure)
+    log_warnx("job %s: %s", job.name.c_str(), describe_failure(job, *launched->failure).c_str());
+  else
+    log_info("started job %s [%d]", job.name.c_str(), static_cast<int>(job.pid));
+  fire(job, unready ? JobEvent::SpawnedUnready : JobEvent::Spawned, now);
+}
+
+void Supervisor::drop_ready(Job& job) noexcept {
+  if (!job.ready_pipe) return;
+  loop_.remove(job.ready_pipe.get());
+  job.ready_pipe.reset();
+  job.ready_at = kNever;
+}
+
+void Supervisor::flush_deferred_line() {
+  if (deferred_line_.empty()) return;
+  log_info("%s", deferred_line_.c_str());
+  deferred_line_.clear();
+}
+
+// ---- the config --------------------------------------------------------------
+
+void Supervisor::define(Job& job, JobDesc desc, bool fresh, TimePoint now) {
+  const JobEvent event = desc.disabled ? JobEvent::Disabled : fresh ? JobEvent::Added : JobEvent::Changed;
+  job.pending = std::make_unique<JobDesc>(std::move(desc));
+  fire(job, event, now);
 }
 
 void Supervisor::apply(Transaction txn, TimePoint now) {
@@ -43,7 +200,7 @@ void Supervisor::apply(Transaction txn, TimePoint now) {
     Job* job = table_.find(name);
     if (job == nullptr) continue;
     log_info("job %s removed from configuration, stopping", name.c_str());
-    stop(*job, AfterStop::Remove, now);
+    fire(*job, JobEvent::Removed, now);
   }
   for (const auto& k : txn.kept)
     if (Job* job = table_.find(k.name)) job->index = k.index;
@@ -51,30 +208,16 @@ void Supervisor::apply(Transaction txn, TimePoint now) {
     Job* job = table_.find(ij.job.name);
     if (job == nullptr) continue;
     job->index = ij.index;
-    if (job->pid > 0) {
-      log_info("job %s changed, restarting", job->name.c_str());
-      job->next_desc = std::make_unique<JobDesc>(std::move(ij.job));
-      stop(*job, AfterStop::Start, now);
-      continue;
-    }
-    job->set_definition(std::move(ij.job));
-    job->next_desc.reset();
-    job->state = job->disabled ? JobState::Disabled : JobState::Idle;
-    job->restart_at = kNever;
-    job->wait_released = false;
-    refresh_depend_hashes(*job);
+    if (is_up(job->state)) log_info("job %s changed, restarting", job->name.c_str());
+    define(*job, std::move(ij.job), false, now);
   }
   for (auto& ij : txn.added) {
-    if (Job* leaving = table_.find(ij.job.name)) {
-      // Removed earlier and still being stopped: the new definition starts
-      // once the old process is gone, never beside it.
-      leaving->index = ij.index;
-      leaving->next_desc = std::make_unique<JobDesc>(std::move(ij.job));
-      leaving->after_stop = AfterStop::Start;
-      continue;
-    }
-    Job& job = table_.add(std::move(ij.job), ij.index);
-    refresh_depend_hashes(job);
+    // A job removed earlier and still being stopped takes the new
+    // definition once its old process is gone, never beside it.
+    Job* job = table_.find(ij.job.name);
+    if (job == nullptr) job = &table_.create(ij.job.name, ij.index);
+    job->index = ij.index;
+    define(*job, std::move(ij.job), true, now);
   }
   table_.mark_order_dirty();
   start_eligible(now);
@@ -82,99 +225,30 @@ void Supervisor::apply(Transaction txn, TimePoint now) {
 
 void Supervisor::start_eligible(TimePoint now) {
   if (shutting_down_) return;
-  bool held = false;   // behind a `wait` job that has not exited yet
+  bool held = false;   // behind a `wait` job whose gate is closed
   for (Job* job : table_.start_order()) {
-    if (job->state == JobState::Idle && !held) start(*job, now);
-    // A wait job restarting for a change, bounce or depends has not
-    // exited on its own: it still holds the jobs after it.
-    const bool restarting = job->state == JobState::Stopping && job->after_stop == AfterStop::Start;
-    if (job->wait && !job->wait_released &&
-        (job->state == JobState::Idle || job->state == JobState::Running || restarting))
-      held = true;
+    if (job->state == JobState::Waiting && !held) fire(*job, JobEvent::Released, now);
+    // Until its gate opens a wait job holds the jobs after it: also while
+    // it restarts for a change, bounce or depends (it has not exited on its
+    // own), and while a `wait ready` job that failed its readiness waits
+    // for its next try.  Down for good (done, failed, stopped, disabled),
+    // it holds nothing.
+    const bool holding = job->state == JobState::Waiting || is_up(job->state) ||
+                         job->state == JobState::StoppingRestart || job->state == JobState::StoppingDelay ||
+                         job->state == JobState::Delayed;
+    if (job->wait && !job->gate_open && holding) held = true;
   }
 }
 
-void Supervisor::start(Job& job, TimePoint now, const std::string* exit_line) {
-  Result<JobDesc> desc = job.descriptor();
-  const Result<SpawnedJob> spawned =
-      desc ? spawn_job(*desc, reports_) : Result<SpawnedJob>(Error{0, "stored definition: " + desc.error().what});
-  // The restart comes first and the line about the exit after it: a
-  // replacement's start should not wait for two log writes.
-  if (exit_line != nullptr) log_info("%s", exit_line->c_str());
-  job.after_stop = AfterStop::StayDown;
-  job.kill_sent = false;
-  if (!spawned) {
-    // Counts as a quick exit: retried after the restart delay.
-    log_warnx("job %s: %s", job.name.c_str(), spawned.error().message().c_str());
-    log_info("job %s restarting too fast, delaying restart %lld s", job.name.c_str(),
-             seconds(kRestartDelay));
-    job.wait_released = true;
-    job.state = JobState::Delayed;
-    job.restart_at = now + kRestartDelay;
-    return;
-  }
-  table_.set_pid(job, spawned->pid);
-  job.state = JobState::Running;
-  job.started = now;
-  job.restart_at = kNever;
-  job.bounce_at = next_bounce(job.bounce_seconds, now);
-  // A vforked child that failed has exited already; its exit is reaped as
-  // any other quick exit, so only the line differs.
-  if (spawned->failure)
-    log_warnx("job %s: %s: %s", job.name.c_str(), spawn_step_name(spawned->failure->step),
-              std::strerror(spawned->failure->err));
-  else
-    log_info("started job %s [%d]", job.name.c_str(), static_cast<int>(job.pid));
-}
+// ---- processes ----------------------------------------------------------------
 
 void Supervisor::read_spawn_reports() {
-  for (const auto& r : reports_.drain()) {
-    const Job* job = table_.find_pid(r.pid);
-    log_warnx("job %s: %s: %s", job ? job->name.c_str() : "?", spawn_step_name(r.failure.step),
-              std::strerror(r.failure.err));
-  }
-}
-
-void Supervisor::stop(Job& job, AfterStop after, TimePoint now) {
-  job.after_stop = after;
-  if (job.state == JobState::Stopping) return;
-  if (job.pid <= 0) {
-    finish_stop(job, now);
-    return;
-  }
-  signal_job(job.pid, SIGTERM);
-  job.state = JobState::Stopping;
-  job.kill_at = now + kStopGrace;
-  job.kill_sent = false;
-}
-
-void Supervisor::finish_stop(Job& job, TimePoint now) {
-  job.kill_at = kNever;
-  job.kill_sent = false;
-  job.restart_at = kNever;
-  if (job.next_desc) {
-    job.set_definition(std::move(*job.next_desc));
-    job.next_desc.reset();
-    refresh_depend_hashes(job);
-    table_.mark_order_dirty();
-  }
-  switch (job.after_stop) {
-    case AfterStop::Remove:
-      table_.erase(job.name);   // `job` is gone after this line
-      return;
-    case AfterStop::Start:
-      job.after_stop = AfterStop::StayDown;
-      job.wait_released = false;
-      if (job.disabled) {
-        job.state = JobState::Disabled;
-      } else {
-        job.state = JobState::Idle;
-        if (!shutting_down_) start(job, now);
-      }
-      return;
-    case AfterStop::StayDown:
-      job.state = JobState::Done;
-      return;
+  for (const auto& r : launcher_.drain_failures()) {
+    if (const Job* job = table_.find_pid(r.pid))
+      log_warnx("job %s: %s", job->name.c_str(), describe_failure(*job, r.failure).c_str());
+    else
+      log_warnx("job ? [%d]: %s: %s", static_cast<int>(r.pid), spawn_step_name(r.failure.step),
+                std::strerror(r.failure.err));
   }
 }
 
@@ -183,9 +257,9 @@ namespace {
 std::string describe_exit(const Job& job, pid_t pid, int wait_status, TimePoint now) {
   char how[96];
   describe_wait_status(wait_status, how, sizeof how);
-  char line[160];
-  std::snprintf(line, sizeof line, "[%d] exited after %lld sec: %s", static_cast<int>(pid),
-                seconds(now - job.started), how);
+  char line[192];
+  std::snprintf(line, sizeof line, "[%d] exited after %lld s: %s", static_cast<int>(pid),
+                whole_seconds(now - job.started), how);
   return "job " + job.name + " " + line;
 }
 
@@ -197,105 +271,161 @@ bool Supervisor::on_child_exit(pid_t pid, int wait_status, TimePoint now) {
   if (job == nullptr) {
     // An orphan or a job's straggler: maybe a lingering group emptied.
     lingering_.erase(std::remove_if(lingering_.begin(), lingering_.end(),
-                                    [](const Lingering& l) { return kill(-l.pgid, 0) != 0 && errno == ESRCH; }),
+                                    [this](const Lingering& l) { return !launcher_.group_exists(l.pgid); }),
                      lingering_.end());
     return false;
   }
   read_spawn_reports();   // a failing child's record precedes its exit
   table_.set_pid(*job, -1);
   job->last_status = wait_status;
-  std::string exit_line = describe_exit(*job, pid, wait_status, now);
-
-  if (job->state == JobState::Stopping) {
-    log_info("%s", exit_line.c_str());
-    // Children that ignored SIGTERM get SIGKILL when the grace period ends.
-    if (kill(-pid, 0) == 0) lingering_.push_back({pid, job->kill_sent ? now : job->kill_at});
-    finish_stop(*job, now);
-    start_eligible(now);
-    return true;
-  }
-
-  job->wait_released = true;
-  const ExitVerdict verdict = decide_after_exit(job->once, job->started, now, wait_status);
-  if (!shutting_down_ && verdict.action == AfterExit::RestartNow) {
-    ++job->restarts;
-    job->state = JobState::Idle;
-    start(*job, now, &exit_line);
-    start_eligible(now);
-    return true;
-  }
-  log_info("%s", exit_line.c_str());
-  if (shutting_down_) {
-    job->state = JobState::Done;
-    return true;
-  }
-  switch (verdict.action) {
-    case AfterExit::RestartNow:   // handled above
-      break;
-    case AfterExit::RestartLater:
-      log_info("job %s restarting too fast, delaying restart %lld s", job->name.c_str(),
-               seconds(kRestartDelay));
-      job->state = JobState::Delayed;
-      job->restart_at = verdict.restart_at;
-      break;
-    case AfterExit::StayDown:
-      log_info("job %s will not be restarted (%s)", job->name.c_str(), verdict.reason);
-      job->state = JobState::Done;
-      break;
-  }
+  job->last_exit_at = ::time(nullptr);
+  deliver_exit(*job, pid, wait_status, now);
   start_eligible(now);
   return true;
 }
 
+void Supervisor::deliver_exit(Job& job, pid_t pid, int wait_status, TimePoint now) {
+  std::string line = describe_exit(job, pid, wait_status, now);
+  // Exiting before readiness, or after failing it, is a quick exit.
+  const bool failed_start = job.state == JobState::Starting || job.state == JobState::StoppingDelay;
+  const ExitVerdict v = classify_exit(job.policy, job.once, ExitFacts{now - job.started, wait_status, failed_start},
+                                      job.quick_exits, now);
+  if (is_stopping(job.state)) {
+    // Stopped by us: never a failure, whatever the status.  Children that
+    // ignored the stop signal get SIGKILL when the grace period ends.
+    if (launcher_.group_exists(pid)) lingering_.push_back({pid, job.kill_at == kNever ? now : job.kill_at});
+    log_info("%s", line.c_str());
+    fire(job, v.event, now);
+    return;
+  }
+  const std::string name = job.name;
+  const uint32_t next = job.starts;   // the number of the restart to come
+  switch (v.event) {
+    case JobEvent::ExitRestart:
+      deferred_line_ = line + "; restart " + std::to_string(next) + " now";
+      fire(job, v.event, now);
+      flush_deferred_line();
+      return;
+    case JobEvent::ExitDelay: {
+      fire(job, v.event, now);
+      const std::string delay = duration_text(job.restart_at - now);
+      log_info("%s; restart %u in %s", line.c_str(), next, delay.c_str());
+      log_info("job %s restarting too fast, delaying restart %s", name.c_str(), delay.c_str());
+      return;
+    }
+    case JobEvent::ExitDone:
+      log_info("%s", line.c_str());
+      log_info("job %s will not be restarted (%s)", name.c_str(), v.reason);
+      fire(job, v.event, now);
+      return;
+    case JobEvent::ExitGiveUp:
+      log_info("%s; giving up", line.c_str());
+      log_warnx("job %s gave up after %u quick exit%s within %s; it stays down until started or changed",
+                name.c_str(), job.policy.give_up_count, job.policy.give_up_count == 1 ? "" : "s",
+                duration_text(from_ms(job.policy.give_up_window_ms)).c_str());
+      fire(job, v.event, now);
+      return;
+    case JobEvent::Added: case JobEvent::Changed: case JobEvent::Disabled: case JobEvent::Removed:
+    case JobEvent::Spawned: case JobEvent::SpawnedUnready: case JobEvent::Ready: case JobEvent::NotReady:
+    case JobEvent::StopTimeout: case JobEvent::DelayElapsed: case JobEvent::Released: case JobEvent::Refresh:
+    case JobEvent::OperatorStart: case JobEvent::OperatorStop: case JobEvent::OperatorRestart:
+    case JobEvent::Shutdown:
+      break;
+  }
+  log_crit("job %s: exit classified as %s (a bug)", name.c_str(), job_event_name(v.event));
+}
+
+void Supervisor::on_ready_readable(pid_t pid, TimePoint now) {
+  Job* job = table_.find_pid(pid);
+  if (job == nullptr || job->state != JobState::Starting || !job->ready_pipe) return;
+  // Looked at, never interpreted: only whether a newline came within the
+  // first kReadyBytesMax bytes.
+  char buf[512];
+  for (;;) {
+    const size_t room = std::min(sizeof buf, kReadyBytesMax - job->ready_bytes);
+    const ssize_t n = ::read(job->ready_pipe.get(), buf, room);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return;   // EAGAIN: more later
+    if (n == 0) {
+      log_warnx("job %s closed its ready fd %u without a newline; stopping it", job->name.c_str(),
+                job->policy.ready_fd);
+      fire(*job, JobEvent::NotReady, now);
+      start_eligible(now);
+      return;
+    }
+    if (std::memchr(buf, '\n', static_cast<size_t>(n)) != nullptr) {
+      log_info("job %s [%d] is ready", job->name.c_str(), static_cast<int>(job->pid));
+      fire(*job, JobEvent::Ready, now);
+      start_eligible(now);
+      return;
+    }
+    job->ready_bytes = static_cast<uint16_t>(job->ready_bytes + n);
+    if (job->ready_bytes >= kReadyBytesMax) {
+      log_warnx("job %s wrote %zu bytes on its ready fd without a newline; stopping it", job->name.c_str(),
+                kReadyBytesMax);
+      fire(*job, JobEvent::NotReady, now);
+      start_eligible(now);
+      return;
+    }
+  }
+}
+
+// ---- timers --------------------------------------------------------------------
+
 void Supervisor::on_timer(TimePoint now) {
   deadline_dirty_ = true;
+  struct Due {
+    Job* job;
+    JobEvent event;
+  };
+  std::vector<Due> due;
   table_.for_each([&](Job& job) {
     switch (job.state) {
       case JobState::Delayed:
-        if (!shutting_down_ && job.restart_at <= now) {
-          ++job.restarts;
-          job.state = JobState::Idle;
-          start(job, now);
-        }
+        if (job.restart_at <= now) due.push_back({&job, JobEvent::DelayElapsed});
         break;
-      case JobState::Stopping:
-        if (!job.kill_sent && job.kill_at <= now) {
-          log_warnx("job %s [%d] still running %lld s after SIGTERM, sending SIGKILL",
-                    job.name.c_str(), static_cast<int>(job.pid), seconds(kStopGrace));
-          signal_job(job.pid, SIGKILL);
-          job.kill_sent = true;
-        }
+      case JobState::StoppingRestart: case JobState::StoppingDelay: case JobState::StoppingHold:
+      case JobState::StoppingDisable: case JobState::StoppingRemove: case JobState::StoppingDone:
+        if (job.kill_at <= now) due.push_back({&job, JobEvent::StopTimeout});
+        break;
+      case JobState::Starting:
+        if (job.ready_at <= now) due.push_back({&job, JobEvent::NotReady});
         break;
       case JobState::Running:
-        if (!shutting_down_ && job.bounce_at <= now) {
-          log_info("bouncing job %s [%d]", job.name.c_str(), static_cast<int>(job.pid));
-          stop(job, AfterStop::Start, now);
-        }
+      case JobState::Ready:
+        if (!shutting_down_ && job.bounce_at <= now) due.push_back({&job, JobEvent::Refresh});
         break;
-      case JobState::Idle:
-      case JobState::Done:
-      case JobState::Disabled:
+      case JobState::Absent: case JobState::Waiting: case JobState::Stopped: case JobState::Disabled:
+      case JobState::Done: case JobState::Failed:
         break;
     }
   });
+  // None of these events erases a job, so the pointers stay valid.
+  for (const Due& d : due) {
+    Job& job = *d.job;
+    if (d.event == JobEvent::StopTimeout)
+      log_warnx("job %s [%d] still running %s after %s, sending SIGKILL", job.name.c_str(),
+                static_cast<int>(job.pid), duration_text(from_ms(job.policy.stop_timeout_ms)).c_str(),
+                signal_text(job.policy.stop_signal).c_str());
+    else if (d.event == JobEvent::NotReady)
+      log_warnx("job %s [%d] not ready within %s; stopping it", job.name.c_str(), static_cast<int>(job.pid),
+                duration_text(from_ms(job.policy.ready_timeout_ms)).c_str());
+    else if (d.event == JobEvent::Refresh)
+      log_info("bouncing job %s [%d]", job.name.c_str(), static_cast<int>(job.pid));
+    fire(job, d.event, now);
+  }
   for (auto& l : lingering_) {
     if (l.killed || l.kill_at > now) continue;
-    kill(-l.pgid, SIGKILL);
+    launcher_.signal_group(l.pgid, SIGKILL);
     l.killed = true;   // still awaited: shutdown waits until it is reaped
   }
+  if (!due.empty()) start_eligible(now);
 }
 
 void Supervisor::begin_shutdown(TimePoint now) {
   deadline_dirty_ = true;
   shutting_down_ = true;
-  table_.for_each([&](Job& job) {
-    if (job.pid > 0) {
-      stop(job, AfterStop::StayDown, now);
-    } else if (job.state == JobState::Delayed || job.state == JobState::Idle) {
-      job.state = JobState::Done;
-      job.restart_at = kNever;
-    }
-  });
+  table_.for_each([&](Job& job) { fire(job, JobEvent::Shutdown, now); });
 }
 
 bool Supervisor::shutdown_complete() const noexcept {
@@ -311,17 +441,21 @@ TimePoint Supervisor::next_deadline() const noexcept {
   table_.for_each([&](const Job& job) {
     switch (job.state) {
       case JobState::Delayed:
-        if (!shutting_down_) next = std::min(next, job.restart_at);
+        next = std::min(next, job.restart_at);
         break;
-      case JobState::Stopping:
-        if (!job.kill_sent) next = std::min(next, job.kill_at);
+      case JobState::StoppingRestart: case JobState::StoppingDelay: case JobState::StoppingHold:
+      case JobState::StoppingDisable: case JobState::StoppingRemove: case JobState::StoppingDone:
+        next = std::min(next, job.kill_at);
+        break;
+      case JobState::Starting:
+        next = std::min(next, job.ready_at);
         break;
       case JobState::Running:
+      case JobState::Ready:
         if (!shutting_down_) next = std::min(next, job.bounce_at);
         break;
-      case JobState::Idle:
-      case JobState::Done:
-      case JobState::Disabled:
+      case JobState::Absent: case JobState::Waiting: case JobState::Stopped: case JobState::Disabled:
+      case JobState::Done: case JobState::Failed:
         break;
     }
   });
@@ -332,10 +466,19 @@ TimePoint Supervisor::next_deadline() const noexcept {
   return next;
 }
 
+// ---- operators and depends -------------------------------------------------------
+
+bool Supervisor::operate(std::string_view name, JobEvent op, TimePoint now) {
+  Job* job = table_.find(name);
+  if (job == nullptr || !table_.is_defined(name)) return false;
+  fire(*job, op, now);
+  start_eligible(now);
+  return true;
+}
+
 void Supervisor::refresh_depend_hashes(Job& job) {
   job.depend_hashes.clear();
-  for (const auto& path : job.depends)
-    job.depend_hashes.push_back(hash_file ? hash_file(path) : 0);
+  for (const auto& path : job.depends) job.depend_hashes.push_back(hash_file ? hash_file(path) : 0);
 }
 
 void Supervisor::restart_dependents(const std::string& path, uint64_t new_hash, TimePoint now) {
@@ -344,9 +487,9 @@ void Supervisor::restart_dependents(const std::string& path, uint64_t new_hash, 
     for (size_t i = 0; i < job.depends.size() && i < job.depend_hashes.size(); ++i) {
       if (job.depends[i] != path || job.depend_hashes[i] == new_hash) continue;
       job.depend_hashes[i] = new_hash;
-      if (job.state == JobState::Running) {
+      if (is_up(job.state)) {
         log_info("job %s: %s changed, restarting", job.name.c_str(), path.c_str());
-        stop(job, AfterStop::Start, now);
+        fire(job, JobEvent::Refresh, now);
       }
     }
   });

@@ -1,28 +1,36 @@
-// The job lifecycle (SPEC §2): start in order with `wait` gates, restart
-// rules, stop with SIGTERM then SIGKILL, bounce, shutdown, and applying a
-// validated config transaction.  Time comes in as a parameter; the only
-// side effects are fork/kill (through the spawner) and logging.
+// Runs the job lifecycle: turns what happens (a config transaction, a
+// reaped child, a timer, a readiness line, an operator's request) into
+// events of the transition table (monitor/job_fsm.hpp) and carries out the
+// actions the table names.  Time comes in as a parameter; processes are
+// started and signalled through a JobLauncher, so the whole lifecycle runs
+// in tests without forking.
 #pragma once
 
 #include <sys/types.h>
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "monitor/clock.hpp"
+#include "monitor/job_fsm.hpp"
+#include "monitor/job_launcher.hpp"
 #include "monitor/job_table.hpp"
 #include "monitor/transaction.hpp"
-#include "spawner/spawn.hpp"
 
 namespace pmtr {
 
 class EventLoop;
 
+// The longest readiness message looked at: more without a newline is a
+// failed start.
+inline constexpr size_t kReadyBytesMax = 4096;
+
 class Supervisor {
  public:
-  explicit Supervisor(EventLoop& loop) noexcept : loop_(loop) {}
-  // Opens the shared spawn-failure channel and watches it.
+  Supervisor(EventLoop& loop, JobLauncher& launcher) noexcept : loop_(loop), launcher_(launcher) {}
+  // Watches the launcher's failure channel.
   [[nodiscard]] Status init();
 
   void apply(Transaction txn, TimePoint now);
@@ -37,6 +45,11 @@ class Supervisor {
   [[nodiscard]] TimePoint next_deadline() const noexcept;
   // A `depends` file changed content: restart every job that lists it.
   void restart_dependents(const std::string& path, uint64_t new_hash, TimePoint now);
+  // An operator's start, stop or restart of a job (OperatorStart,
+  // OperatorStop, OperatorRestart).  False when no such job is defined.
+  bool operate(std::string_view name, JobEvent op, TimePoint now);
+  // The readiness pipe of the job with this pid is readable (or closed).
+  void on_ready_readable(pid_t pid, TimePoint now);
 
   [[nodiscard]] JobTable& table() noexcept { return table_; }
   // Every depends path of every job (the monitor watches their directories).
@@ -45,14 +58,22 @@ class Supervisor {
   std::function<uint64_t(const std::string&)> hash_file;
 
  private:
+  // The one writer of Job::state.
+  void fire(Job& job, JobEvent event, TimePoint now);
+  void take_definition(Job& job);
+  void reset_backoff(Job& job) noexcept;
+  void arm_delay(Job& job, TimePoint now) noexcept;
+  void signal_stop(Job& job, TimePoint now) noexcept;
+  void kill_now(Job& job) noexcept;
+  void spawn(Job& job, TimePoint now);
+  void drop_ready(Job& job) noexcept;
+
+  void deliver_exit(Job& job, pid_t pid, int wait_status, TimePoint now);
+  void define(Job& job, JobDesc desc, bool fresh, TimePoint now);
   void start_eligible(TimePoint now);
-  // exit_line: the line about the exit this start replaces, logged once
-  // the replacement is started.
-  void start(Job& job, TimePoint now, const std::string* exit_line = nullptr);
-  void stop(Job& job, AfterStop after, TimePoint now);
-  void finish_stop(Job& job, TimePoint now);
   void read_spawn_reports();
   void refresh_depend_hashes(Job& job);
+  void flush_deferred_line();
 
   struct Lingering {   // a stopped job's process group that outlived its leader
     pid_t pgid;
@@ -61,9 +82,13 @@ class Supervisor {
   };
 
   EventLoop& loop_;
-  SpawnReports reports_;
+  JobLauncher& launcher_;
   JobTable table_;
   std::vector<Lingering> lingering_;
+  // The line about an exit whose replacement is being started: logged
+  // right after the new process exists (the restart should not wait for a
+  // log write).
+  std::string deferred_line_;
   bool shutting_down_ = false;
   mutable bool deadline_dirty_ = true;
   mutable TimePoint deadline_ = kNever;

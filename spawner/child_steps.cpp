@@ -1,17 +1,18 @@
-// The order of the steps is a security decision; docs/security-spawner.md
-// explains each.  In short:
+// The order of the steps is a security decision (SECURITY.md, "Starting a
+// job", explains each).  In short:
 //
 //   setsid             own session and process group, no controlling tty
 //   signals            dispositions to SIG_DFL, then an empty mask (the
 //                      parent blocked everything around fork, so no handler
 //                      of pmtr's can run in here)
-//   fds                error pipe to fd 3, close everything above it
+//   fds                error pipe to fd 3 (the ready pipe beside it), close
+//                      everything above them
 //   umask 022
 //   rlimits, nice, affinity     while still root: raising a hard limit
 //                      and a negative nice need privilege
 //   setgid, setgroups, setuid   then prove that root cannot come back
 //   chdir, open in/out/err      as the job's user, see below
-//   dup2 onto 0, 1, 2
+//   dup2 onto 0, 1, 2, then the ready pipe onto the job's `ready fd`
 //   execve             fd 3 is close-on-exec: EOF on the pipe means success
 //
 // Files are opened after the switch to the job's user on purpose.  dir and
@@ -117,17 +118,43 @@ void reset_signals(const ChildReport& report) noexcept {
 // The child holds a copy of every fd pmtr had (all close-on-exec, but open
 // until exec).  They are closed now rather than at exec so that the files
 // opened below get low numbers: a job with `ulimit -n 64` must not fail
-// with EMFILE because pmtr happens to have hundreds of fds open.
-void keep_only_report_fd(ChildReport& report) noexcept {
-  if (report.memory != nullptr) {   // vforked: no pipe to keep
-    if (::close_range(kChildReportFd, ~0U, 0) < 0) fail(report, SpawnStep::CloseFds, errno);
-    return;
+// with EMFILE because pmtr happens to have hundreds of fds open.  Kept:
+// the failure report (forked children) and the job's ready pipe, moved to
+// the lowest numbers from 3 up that are not the ready fd the job asked
+// for.  Returns where the ready pipe went (-1: none).
+int keep_only_needed_fds(const ExecPlan& p, ChildReport& report) noexcept {
+  const bool has_report = report.memory == nullptr;   // vforked: no pipe to keep
+  if (p.ready_source < 0) {
+    if (!has_report) {
+      if (::close_range(kChildReportFd, ~0U, 0) < 0) fail(report, SpawnStep::CloseFds, errno);
+      return -1;
+    }
+    if (report.fd != kChildReportFd) {
+      if (::dup3(report.fd, kChildReportFd, O_CLOEXEC) < 0) fail(report, SpawnStep::CloseFds, errno);
+      report.fd = kChildReportFd;
+    }
+    if (::close_range(kChildReportFd + 1, ~0U, 0) < 0) fail(report, SpawnStep::CloseFds, errno);
+    return -1;
   }
-  if (report.fd != kChildReportFd) {
-    if (::dup3(report.fd, kChildReportFd, O_CLOEXEC) < 0) fail(report, SpawnStep::CloseFds, errno);
-    report.fd = kChildReportFd;
+  // Copies above every place either can go, so placing one cannot
+  // overwrite the other.
+  constexpr int kScratch = 8;
+  const int ready_copy = ::fcntl(p.ready_source, F_DUPFD_CLOEXEC, kScratch);
+  if (ready_copy < 0) fail(report, SpawnStep::CloseFds, errno);
+  int report_at = -1;
+  if (has_report) {
+    const int report_copy = ::fcntl(report.fd, F_DUPFD_CLOEXEC, kScratch);
+    if (report_copy < 0) fail(report, SpawnStep::CloseFds, errno);
+    report_at = p.ready_target == kChildReportFd ? kChildReportFd + 1 : kChildReportFd;
+    if (::dup3(report_copy, report_at, O_CLOEXEC) < 0) fail(report, SpawnStep::CloseFds, errno);
+    report.fd = report_at;
   }
-  if (::close_range(kChildReportFd + 1, ~0U, 0) < 0) fail(report, SpawnStep::CloseFds, errno);
+  int ready_at = kChildReportFd;
+  while (ready_at == p.ready_target || ready_at == report_at) ++ready_at;
+  if (::dup3(ready_copy, ready_at, O_CLOEXEC) < 0) fail(report, SpawnStep::CloseFds, errno);
+  const int highest = ready_at > report_at ? ready_at : report_at;
+  if (::close_range(static_cast<unsigned>(highest) + 1, ~0U, 0) < 0) fail(report, SpawnStep::CloseFds, errno);
+  return ready_at;
 }
 
 // Only forked children switch ids (spawn.cpp: a vforked child shares
@@ -155,7 +182,7 @@ void switch_user(const ExecPlan& p, const ChildReport& report) noexcept {
 void run_child_steps(const ExecPlan& p, ChildReport report) noexcept {
   if (::setsid() < 0) fail(report, SpawnStep::Setsid, errno);
   reset_signals(report);
-  keep_only_report_fd(report);
+  const int ready = keep_only_needed_fds(p, report);
   ::umask(022);
 
   for (size_t i = 0; i < p.rlimit_count; ++i)
@@ -191,7 +218,14 @@ void run_child_steps(const ExecPlan& p, ChildReport report) noexcept {
   if (err < 0) fail(report, SpawnStep::OpenErr, errno);
   if (!install(in, 0) || !install(out, 1) || !install(err, 2)) fail(report, SpawnStep::Dup, errno);
   // in/out/err themselves, when above 2, and the error pipe are
-  // close-on-exec: after execve the job has exactly 0, 1 and 2.
+  // close-on-exec: after execve the job has exactly 0, 1 and 2, plus its
+  // ready fd (dup2 leaves the new fd without close-on-exec).
+  if (ready >= 0) {
+    do {
+      rc = ::dup2(ready, p.ready_target);
+    } while (rc < 0 && errno == EINTR);
+    if (rc < 0) fail(report, SpawnStep::ReadyFd, errno);
+  }
 
   ::execve(p.argv[0], const_cast<char* const*>(p.argv.data()),
            const_cast<char* const*>(p.envp.data()));

@@ -67,6 +67,11 @@ struct ExecPlan {
   bool set_affinity = false;
   cpu_set_t cpus{};
 
+  // `ready fd`: the pipe's write end as pmtr holds it, and the fd number
+  // the job gets (-1 / 0: none).
+  int ready_source = -1;
+  int ready_target = 0;
+
   bool switch_ids = false;
   uid_t uid = 0;
   gid_t gid = 0;

@@ -93,7 +93,7 @@ pid_t start_child(const ExecPlan& plan, bool use_vfork, int report_write, bool s
   return ::clone(vforked_child, top, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
 }
 
-Result<SpawnedJob> spawn(const JobDesc& job, const SpawnReports* shared) {
+Result<SpawnedJob> spawn(const JobDesc& job, const SpawnReports* shared, ReadyPipe ready) {
   // The monitor validated the job already; checking again here keeps the
   // promise that no unchecked string reaches execve.
   if (Status s = check_job(job); !s) return Error{0, "invalid job: " + s.error().what};
@@ -109,6 +109,10 @@ Result<SpawnedJob> spawn(const JobDesc& job, const SpawnReports* shared) {
 
   ExecPlan plan;
   build_exec_plan(job, PlanUser{user ? &*user : nullptr, root}, plan);
+  if (ready.write_fd >= 0) {
+    plan.ready_source = ready.write_fd;
+    plan.ready_target = ready.target_fd;
+  }
   const bool use_vfork = starts_by_vfork(job);
 
   unique_fd report_read, own_write;
@@ -154,10 +158,14 @@ Result<SpawnedJob> spawn(const JobDesc& job, const SpawnReports* shared) {
 
 }  // namespace
 
-Result<SpawnedJob> spawn_job(const JobDesc& job) { return spawn(job, nullptr); }
+Result<SpawnedJob> spawn_job(const JobDesc& job) { return spawn(job, nullptr, ReadyPipe{}); }
 
 Result<SpawnedJob> spawn_job(const JobDesc& job, const SpawnReports& reports) {
-  return spawn(job, &reports);
+  return spawn(job, &reports, ReadyPipe{});
+}
+
+Result<SpawnedJob> spawn_job(const JobDesc& job, const SpawnReports& reports, ReadyPipe ready) {
+  return spawn(job, &reports, ready);
 }
 
 Status SpawnReports::open() {

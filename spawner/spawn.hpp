@@ -26,6 +26,7 @@ namespace pmtr {
 enum class SpawnStep : uint8_t {
   Setsid = 1, Signals, Umask, Rlimit, Nice, Affinity, Setgid, Setgroups, Setuid,
   Chdir, OpenIn, OpenOut, OpenErr, Dup, CloseFds, Exec,
+  ReadyFd,   // placing the `ready fd` (right before execve)
 };
 [[nodiscard]] const char* spawn_step_name(SpawnStep step) noexcept;
 
@@ -91,6 +92,15 @@ class SpawnReports {
 // or in SpawnedJob::failure (vforked child); the returned SpawnedJob has no
 // error_pipe.
 [[nodiscard]] Result<SpawnedJob> spawn_job(const JobDesc& job, const SpawnReports& reports);
+
+// A job's `ready fd`: the write end of a pipe (the caller's; it stays
+// open and close-on-exec in the caller) that becomes fd `target_fd` in the
+// job, without close-on-exec.  write_fd -1: no ready fd.
+struct ReadyPipe {
+  int write_fd = -1;
+  uint16_t target_fd = 0;
+};
+[[nodiscard]] Result<SpawnedJob> spawn_job(const JobDesc& job, const SpawnReports& reports, ReadyPipe ready);
 
 // What the error pipe says so far.
 struct SpawnReport {

@@ -326,7 +326,7 @@ TEST(LifecycleSpawnFailure, ExecChdirAndUserFailuresAreLoggedAndDelayed) {
   const pid_t fine = pmtr.wait_job("fine", 5000ms);
   CHECK(fine > 0);
   Clock::time_point exec_failed{}, chdir_failed{};
-  CHECK(wait_log_at(pmtr, "job noexec: execve: No such file or directory", 5000ms, &exec_failed));
+  CHECK(wait_log_at(pmtr, "job noexec: exec /nonexistent/x: No such file or directory", 5000ms, &exec_failed));
   CHECK(wait_log_at(pmtr, "job nodir: chdir: No such file or directory", 5000ms, &chdir_failed));
   CHECK(pmtr.wait_log("job nouser: user 'pmtr-e2e-no-such-user' does not exist", 5000ms));
   for (const char* name : {"noexec", "nodir", "nouser"})
@@ -335,7 +335,7 @@ TEST(LifecycleSpawnFailure, ExecChdirAndUserFailuresAreLoggedAndDelayed) {
 
   // Each is retried after the delay, not before.
   Clock::time_point exec_retry{}, chdir_retry{};
-  CHECK(wait_log_at(pmtr, "job noexec: execve: No such file or directory", 14000ms, &exec_retry, 2));
+  CHECK(wait_log_at(pmtr, "job noexec: exec /nonexistent/x: No such file or directory", 14000ms, &exec_retry, 2));
   CHECK(wait_log_at(pmtr, "job nodir: chdir: No such file or directory", 3000ms, &chdir_retry, 2));
   CHECK(pmtr.wait_log("job nouser: user 'pmtr-e2e-no-such-user' does not exist", 3000ms, 2));
   for (const double d : {seconds_between(exec_failed, exec_retry), seconds_between(chdir_failed, chdir_retry)}) {

@@ -36,35 +36,44 @@ std::string names(const std::vector<JobDesc>& v) {
 
 TEST_GROUP(JobTable) {
   JobTable t;
+  // A defined job, as the Supervisor leaves one after `added` (the state
+  // itself is the transition table's business, tested in JobFsm).
+  Job& add(JobDesc d, uint32_t index) {
+    Job& j = t.create(d.name, index);
+    j.set_definition(std::move(d));
+    j.state = JobState::Waiting;
+    return j;
+  }
 };
 
 TEST(JobTable, AddThenFind) {
-  Job& a = t.add(job("a"), 3);
+  Job& a = add(job("a"), 3);
   CHECK_EQUAL(1u, t.size());
   POINTERS_EQUAL(&a, t.find("a"));
   STRCMP_EQUAL("a", a.name.c_str());
   CHECK_EQUAL(3u, a.index);
-  CHECK(a.state == JobState::Idle);
   CHECK_EQUAL(-1, a.pid);
   POINTERS_EQUAL(nullptr, t.find("b"));
   POINTERS_EQUAL(nullptr, t.find(""));
 }
 
-TEST(JobTable, DisabledJobStartsDisabled) {
-  JobDesc d = job("a");
-  d.disabled = true;
-  CHECK(t.add(d, 0).state == JobState::Disabled);
+TEST(JobTable, CreatedJobIsAbsentAndNotDefinedUntilGivenAState) {
+  Job& a = t.create("a", 0);
+  CHECK(a.state == JobState::Absent);
+  CHECK_FALSE(t.is_defined("a"));
+  CHECK_EQUAL(0u, t.defined_count());
+  POINTERS_EQUAL(&a, t.find("a"));
 }
 
 TEST(JobTable, FindTakesAStringView) {
-  t.add(job("abc"), 0);
+  add(job("abc"), 0);
   const std::string longer = "abcdef";
   POINTERS_EQUAL(t.find("abc"), t.find(std::string_view(longer).substr(0, 3)));
 }
 
 TEST(JobTable, EraseRemovesTheJobAndItsPid) {
-  Job& a = t.add(job("a"), 0);
-  t.add(job("b"), 1);
+  Job& a = add(job("a"), 0);
+  add(job("b"), 1);
   t.set_pid(a, 1234);
   t.erase("a");
   POINTERS_EQUAL(nullptr, t.find("a"));
@@ -76,8 +85,8 @@ TEST(JobTable, EraseRemovesTheJobAndItsPid) {
 }
 
 TEST(JobTable, SetPidKeepsThePidIndexCurrent) {
-  Job& a = t.add(job("a"), 0);
-  Job& b = t.add(job("b"), 1);
+  Job& a = add(job("a"), 0);
+  Job& b = add(job("b"), 1);
   t.set_pid(a, 100);
   t.set_pid(b, 200);
   POINTERS_EQUAL(&a, t.find_pid(100));
@@ -99,9 +108,9 @@ TEST(JobTable, SetPidKeepsThePidIndexCurrent) {
 // A job re-added under a name still in the table (the old process still
 // stopping) must not leave the pid index pointing at a destroyed Job.
 TEST(JobTable, AddOverAnExistingNameLeavesNoDanglingPid) {
-  Job& old = t.add(job("a"), 0);
+  Job& old = add(job("a"), 0);
   t.set_pid(old, 4242);
-  t.add(job("a"), 1);
+  add(job("a"), 1);
   Job* by_pid = t.find_pid(4242);
   Job* by_name = t.find("a");
   CHECK(by_name != nullptr);
@@ -112,26 +121,26 @@ TEST(JobTable, AddOverAnExistingNameLeavesNoDanglingPid) {
 
 TEST(JobTable, StartOrderIsOrderThenFileIndex) {
   // Added out of file order on purpose.
-  t.add(job("e", 0), 4);
-  t.add(job("c", 1), 2);
-  t.add(job("a", 2), 0);
-  t.add(job("b", 0), 1);
-  t.add(job("d", -5), 3);
+  add(job("e", 0), 4);
+  add(job("c", 1), 2);
+  add(job("a", 2), 0);
+  add(job("b", 0), 1);
+  add(job("d", -5), 3);
   STRCMP_EQUAL("d b e c a ", names(t.start_order()).c_str());
 }
 
 TEST(JobTable, StartOrderTiesKeepFileOrder) {
-  for (uint32_t i = 0; i < 20; ++i) t.add(job("j" + std::to_string(19 - i)), 19 - i);
+  for (uint32_t i = 0; i < 20; ++i) add(job("j" + std::to_string(19 - i)), 19 - i);
   std::string expected;
   for (int i = 0; i < 20; ++i) expected += "j" + std::to_string(i) + " ";
   STRCMP_EQUAL(expected.c_str(), names(t.start_order()).c_str());
 }
 
 TEST(JobTable, StartOrderFollowsAddEraseAndMarkedChanges) {
-  t.add(job("a", 1), 0);
-  t.add(job("b", 2), 1);
+  add(job("a", 1), 0);
+  add(job("b", 2), 1);
   STRCMP_EQUAL("a b ", names(t.start_order()).c_str());
-  t.add(job("c", 0), 2);
+  add(job("c", 0), 2);
   STRCMP_EQUAL("c a b ", names(t.start_order()).c_str());
   t.erase("a");
   STRCMP_EQUAL("c b ", names(t.start_order()).c_str());
@@ -141,18 +150,17 @@ TEST(JobTable, StartOrderFollowsAddEraseAndMarkedChanges) {
 }
 
 TEST(JobTable, DefinitionsAreInFileOrder) {
-  t.add(job("c"), 2);
-  t.add(job("a"), 0);
-  t.add(job("b", -3), 1);
+  add(job("c"), 2);
+  add(job("a"), 0);
+  add(job("b", -3), 1);
   STRCMP_EQUAL("a b c ", names(t.definitions()).c_str());
 }
 
 TEST(JobTable, DefinitionsLeaveOutAJobStoppingForRemoval) {
-  t.add(job("a"), 0);
-  Job& b = t.add(job("b"), 1);
-  t.add(job("c"), 2);
-  b.state = JobState::Stopping;
-  b.after_stop = AfterStop::Remove;
+  add(job("a"), 0);
+  Job& b = add(job("b"), 1);
+  add(job("c"), 2);
+  b.state = JobState::StoppingRemove;
   STRCMP_EQUAL("a c ", names(t.definitions()).c_str());
   CHECK_FALSE(t.is_defined("b"));
   CHECK(t.is_defined("a"));
@@ -163,26 +171,25 @@ TEST(JobTable, DefinitionsLeaveOutAJobStoppingForRemoval) {
 }
 
 TEST(JobTable, StoppingForOtherReasonsIsStillDefined) {
-  Job& a = t.add(job("a"), 0);
-  Job& b = t.add(job("b"), 1);
-  Job& c = t.add(job("c"), 2);
-  a.state = JobState::Stopping;
-  a.after_stop = AfterStop::Start;
-  b.state = JobState::Stopping;
-  b.after_stop = AfterStop::StayDown;
-  // Remove recorded but not stopping (yet): still in the configuration.
-  c.after_stop = AfterStop::Remove;
-  STRCMP_EQUAL("a b c ", names(t.definitions()).c_str());
-  CHECK_EQUAL(3u, t.defined_count());
-  CHECK(t.is_defined("a") && t.is_defined("b") && t.is_defined("c"));
+  const JobState others[] = {JobState::StoppingRestart, JobState::StoppingDelay, JobState::StoppingHold,
+                             JobState::StoppingDisable, JobState::StoppingDone, JobState::Stopped,
+                             JobState::Failed};
+  uint32_t i = 0;
+  for (JobState st : others) {
+    add(job("j" + std::to_string(i)), i).state = st;
+    ++i;
+  }
+  CHECK_EQUAL(i, t.defined_count());
+  for (uint32_t k = 0; k < i; ++k) CHECK(t.is_defined("j" + std::to_string(k)));
+  CHECK_EQUAL(i, t.definitions().size());
 }
 
-TEST(JobTable, DefinitionsShowTheNextDefinitionWhenSet) {
-  Job& a = t.add(job("a"), 0);
-  t.add(job("b"), 1);
+TEST(JobTable, DefinitionsShowThePendingDefinitionWhenSet) {
+  Job& a = add(job("a"), 0);
+  add(job("b"), 1);
   JobDesc next = job("a");
   next.argv = {"/bin/new"};
-  a.next_desc = std::make_unique<JobDesc>(next);
+  a.pending = std::make_unique<JobDesc>(next);
   const auto defs = t.definitions();
   CHECK_EQUAL(2u, defs.size());
   STRCMP_EQUAL("/bin/new", defs[0].argv.at(0).c_str());
@@ -210,7 +217,7 @@ TEST(JobTable, StoredDefinitionDecodesToTheSameJob) {
   d.wait = true;
   d.once = true;
   d.pos = {12, 1};   // not stored
-  Job& j = t.add(d, 0);
+  Job& j = add(d, 0);
   auto back = j.descriptor();
   CHECK(back.ok());
   CHECK(same_definition(d, *back));
@@ -223,7 +230,7 @@ TEST(JobTable, StoredDefinitionDecodesToTheSameJob) {
 }
 
 TEST(JobTable, SetDefinitionReplacesEverythingButTheName) {
-  Job& j = t.add(job("a", 1), 0);
+  Job& j = add(job("a", 1), 0);
   JobDesc next = job("a", -2);
   next.argv = {"/bin/next"};
   next.disabled = true;
@@ -238,9 +245,9 @@ TEST(JobTable, SetDefinitionReplacesEverythingButTheName) {
 }
 
 TEST(JobTable, ReAddingANameReplacesTheJobAndItsKey) {
-  Job& first = t.add(job("a-name-longer-than-sso-buffer"), 0);
+  Job& first = add(job("a-name-longer-than-sso-buffer"), 0);
   t.set_pid(first, 4242);
-  Job& second = t.add(job("a-name-longer-than-sso-buffer", 5), 1);
+  Job& second = add(job("a-name-longer-than-sso-buffer", 5), 1);   // create() over an existing name
   CHECK_EQUAL(1u, t.size());
   POINTERS_EQUAL(&second, t.find("a-name-longer-than-sso-buffer"));
   POINTERS_EQUAL(nullptr, t.find_pid(4242));
@@ -255,18 +262,9 @@ TEST(JobTable, IsDefinedAndCountOnAnEmptyTable) {
 }
 
 TEST(JobTable, ForEachVisitsEveryJob) {
-  t.add(job("a"), 0);
-  t.add(job("b"), 1);
+  add(job("a"), 0);
+  add(job("b"), 1);
   std::string seen;
   t.for_each([&](Job& j) { seen += j.name; });
   CHECK(seen == "ab" || seen == "ba");
-}
-
-TEST(JobTable, StateNames) {
-  STRCMP_EQUAL("idle", job_state_name(JobState::Idle));
-  STRCMP_EQUAL("running", job_state_name(JobState::Running));
-  STRCMP_EQUAL("stopping", job_state_name(JobState::Stopping));
-  STRCMP_EQUAL("delayed", job_state_name(JobState::Delayed));
-  STRCMP_EQUAL("done", job_state_name(JobState::Done));
-  STRCMP_EQUAL("disabled", job_state_name(JobState::Disabled));
 }

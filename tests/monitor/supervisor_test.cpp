@@ -1,7 +1,8 @@
-// The Supervisor's timer logic with a fake clock: real child processes
-// (so the spawner is exercised) but every TimePoint handed in by the test.
+// The Supervisor with real child processes (ProcessLauncher over the
+// spawner) and a fake clock: every TimePoint is handed in by the test.
 // Exits are simulated by killing the child and reaping it here, then
-// reporting it with a chosen time.
+// reporting it with a chosen time.  The policy options themselves are
+// tested without processes in supervisor_policy_test.cpp.
 #include "monitor/supervisor.hpp"
 
 #include <signal.h>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "monitor/event_loop.hpp"
+#include "monitor/job_launcher.hpp"
 #include "monitor/restart_policy.hpp"
 
 // CppUTest last: its leak-detection macros redefine `new`.
@@ -23,6 +25,9 @@ using namespace pmtr;
 namespace {
 
 const TimePoint t0 = TimePoint{} + std::chrono::hours(2000);
+// The defaults: the fixed 10 s rules of the original pmtr.
+constexpr Duration kRestartDelay = 10s;
+constexpr Duration kStopGrace = 10s;
 
 JobDesc sleeper(const std::string& name) {
   JobDesc j;
@@ -70,10 +75,12 @@ int reap(pid_t pid, int sig = SIGKILL) {
 
 TEST_GROUP(Supervisor) {
   EventLoop loop;
+  ProcessLauncher launcher;
   Supervisor* sup = nullptr;
   void setup() override {
     CHECK(loop.init().ok());
-    sup = new Supervisor(loop);
+    CHECK(launcher.init().ok());
+    sup = new Supervisor(loop, launcher);
     CHECK(sup->init().ok());
   }
   void teardown() override {
@@ -104,7 +111,7 @@ TEST(Supervisor, LongRunnerRestartsAtOnce) {
   CHECK(sup->on_child_exit(first, st, t0 + 10s));
   CHECK(job("a").state == JobState::Running);
   CHECK(job("a").pid > 0 && job("a").pid != first);
-  CHECK_EQUAL(1u, job("a").restarts);
+  CHECK_EQUAL(1u, job("a").restarts());
 }
 
 TEST(Supervisor, QuickExitWaitsTenSeconds) {
@@ -146,12 +153,12 @@ TEST(Supervisor, StopEscalatesToSigkillAfterGrace) {
   Transaction remove;
   remove.removed.push_back("stubborn");
   sup->apply(remove, t0 + 1s);
-  CHECK(job("stubborn").state == JobState::Stopping);
+  CHECK(job("stubborn").state == JobState::StoppingRemove);
   CHECK(sup->next_deadline() == t0 + 1s + kStopGrace);
   sup->on_timer(t0 + 1s + kStopGrace - 1ms);
-  CHECK_FALSE(job("stubborn").kill_sent);
+  CHECK(job("stubborn").kill_at == t0 + 1s + kStopGrace);   // not yet
   sup->on_timer(t0 + 1s + kStopGrace);
-  CHECK(job("stubborn").kill_sent);
+  CHECK(job("stubborn").kill_at == kNever);                  // SIGKILL sent
   int st = 0;
   CHECK_EQUAL(pid, waitpid(pid, &st, 0));
   CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
@@ -166,7 +173,7 @@ TEST(Supervisor, BounceRestartsPeriodically) {
   CHECK(sup->next_deadline() == t0 + 60s);
   const pid_t first = job("b").pid;
   sup->on_timer(t0 + 60s);
-  CHECK(job("b").state == JobState::Stopping);
+  CHECK(job("b").state == JobState::StoppingRestart);
   int st = 0;
   waitpid(first, &st, 0);   // sleep dies of the SIGTERM
   CHECK(sup->on_child_exit(first, st, t0 + 60s + 5ms));
@@ -180,7 +187,7 @@ TEST(Supervisor, WaitJobHoldsLaterJobsUntilItExits) {
   w.wait = true;
   sup->apply(adding({w, sleeper("later")}), t0);
   CHECK(job("w").state == JobState::Running);
-  CHECK(job("later").state == JobState::Idle);
+  CHECK(job("later").state == JobState::Waiting);
   CHECK(job("later").pid < 0);
   const pid_t pid = job("w").pid;
   CHECK(sup->on_child_exit(pid, reap(pid), t0 + 1s));
@@ -195,7 +202,7 @@ TEST(Supervisor, OrderBeatsFileOrder) {
   second.wait = true;   // holds everything after it in start order
   sup->apply(adding({first, second}), t0);
   CHECK(job("second").state == JobState::Running);
-  CHECK(job("first").state == JobState::Idle);
+  CHECK(job("first").state == JobState::Waiting);
 }
 
 TEST(Supervisor, ShutdownStartsNothing) {
@@ -205,7 +212,7 @@ TEST(Supervisor, ShutdownStartsNothing) {
   CHECK(job("quick").state == JobState::Delayed);
   sup->begin_shutdown(t0 + 2s);
   CHECK(job("quick").state == JobState::Done);
-  CHECK(job("a").state == JobState::Stopping);
+  CHECK(job("a").state == JobState::StoppingDone);
   sup->on_timer(t0 + 1s + kRestartDelay);
   CHECK(job("quick").pid < 0);
   const pid_t a = job("a").pid;
@@ -225,7 +232,7 @@ TEST(Supervisor, ChangedJobRestartsAtOnceWhateverItsUptime) {
   changed.argv = {"/bin/sleep", "999"};
   change.changed.push_back(IndexedJob{0, changed});
   sup->apply(change, t0 + 1s);
-  CHECK(job("a").state == JobState::Stopping);
+  CHECK(job("a").state == JobState::StoppingRestart);
   int st = 0;
   waitpid(first, &st, 0);
   CHECK(sup->on_child_exit(first, st, t0 + 1s + 1ms));   // ran 1 s: no delay for a change
@@ -243,11 +250,11 @@ TEST(Supervisor, ReaddedWhileStoppingStartsOnlyAfterTheOldProcessIsGone) {
   Transaction remove;
   remove.removed.push_back("s");
   sup->apply(remove, t0 + 1s);
-  CHECK(job("s").state == JobState::Stopping);
+  CHECK(job("s").state == JobState::StoppingRemove);
   JobDesc again = sleeper("s");
   sup->apply(adding({again}), t0 + 2s);
   // Same Job entry, still stopping the old process; no second process.
-  CHECK(job("s").state == JobState::Stopping);
+  CHECK(job("s").state == JobState::StoppingRestart);
   CHECK_EQUAL(old, job("s").pid);
   CHECK(sup->table().find_pid(old) == &job("s"));
   sup->on_timer(t0 + 1s + kStopGrace);   // SIGKILL
