@@ -63,6 +63,10 @@ struct JobDesc {
   bool once = false;                  // same as `restart never`
   bool disabled = false;
   LifecyclePolicy policy;
+  // Who may start, stop, restart and signal this job besides root and
+  // `control operate`: user names, and group names written "@group".
+  // Not part of what runs: a change of operators alone restarts nothing.
+  std::vector<std::string> operators;
 
   // Where the job and some of its options were written; diagnostics only,
   // never part of the definition (moving a block does not restart it).
@@ -82,9 +86,27 @@ struct UdpAddress {
   bool operator==(const UdpAddress&) const = default;
 };
 
+// A set of local users: everyone, or the listed user names and "@group"
+// names.  Root is always in every set.
+struct Principals {
+  bool everyone = false;
+  std::vector<std::string> names;
+  bool operator==(const Principals&) const = default;
+};
+
+// The control socket pmtrctl talks to.
+struct ControlConfig {
+  bool enabled = true;        // false: `control socket none`
+  std::string socket;         // absolute path; empty: the default
+  Principals status{true, {}};   // `control status`: who may read status (default everyone)
+  Principals operate;            // `control operate`: who may operate every job (default nobody)
+  bool operator==(const ControlConfig&) const = default;
+};
+
 struct GlobalConfig {
   std::optional<UdpAddress> report_to;
   std::optional<UdpAddress> listen_on;
+  ControlConfig control;
   bool operator==(const GlobalConfig&) const = default;
 };
 

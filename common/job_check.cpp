@@ -89,6 +89,24 @@ bool valid_udp_address(const UdpAddress& a) noexcept {
   return host_ok && a.port != 0 && iface_ok;
 }
 
+bool valid_principal(std::string_view s) noexcept {
+  if (!s.empty() && s[0] == '@') s.remove_prefix(1);
+  return valid_user_name(s);
+}
+
+bool valid_socket_path(std::string_view s) noexcept {
+  return s.size() <= limits::kSocketPathBytes && valid_abs_path(s);
+}
+
+namespace {
+
+bool valid_principals(const Principals& p) {
+  if (p.names.size() > limits::kPrincipals) return false;
+  return std::all_of(p.names.begin(), p.names.end(), [](const std::string& n) { return valid_principal(n); });
+}
+
+}  // namespace
+
 Status check_policy(const JobDesc& j) {
   const LifecyclePolicy& p = j.policy;
   if (p.restart != RestartMode::Always && p.restart != RestartMode::OnFailure &&
@@ -137,6 +155,7 @@ Status check_job(const JobDesc& j) {
   for (const auto& d : j.depends)
     if (!valid_abs_path(d)) return Error{0, "depends path is not absolute"};
   if (Status s = check_policy(j); !s) return s;
+  if (!valid_principals(Principals{false, j.operators})) return Error{0, "invalid operators"};
   // Last: the job is otherwise sound, and this is the one rule that costs an
   // encoding.  The parser must never produce a job it cannot send.
   if (encoded_job_size(j) > limits::kJobEncodedBytes) return Error{0, "job too large"};
@@ -146,6 +165,10 @@ Status check_job(const JobDesc& j) {
 Status check_globals(const GlobalConfig& g) {
   if (g.report_to && !valid_udp_address(*g.report_to)) return Error{0, "invalid report address"};
   if (g.listen_on && !valid_udp_address(*g.listen_on)) return Error{0, "invalid listen address"};
+  if (!g.control.socket.empty() && !valid_socket_path(g.control.socket)) return Error{0, "invalid control socket path"};
+  if (!g.control.enabled && !g.control.socket.empty()) return Error{0, "control socket both none and a path"};
+  if (!valid_principals(g.control.status) || !valid_principals(g.control.operate))
+    return Error{0, "invalid control users"};
   return {};
 }
 

@@ -20,6 +20,8 @@ namespace pmtr {
 [[nodiscard]] bool valid_nice(int v) noexcept;                       // -20..19
 [[nodiscard]] bool valid_ulimit_resource(int resource) noexcept;     // one of the RLIMIT_* we map
 [[nodiscard]] bool valid_udp_address(const UdpAddress& a) noexcept;  // numeric host, port 1..65535
+[[nodiscard]] bool valid_principal(std::string_view s) noexcept;     // a user name, or "@" and a group name
+[[nodiscard]] bool valid_socket_path(std::string_view s) noexcept;   // absolute, fits sockaddr_un
 
 // The lifecycle options: durations within limits::kDurationMsMax, backoff
 // MIN <= MAX, `give up after N in T` with both or neither, a signal number

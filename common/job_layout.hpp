@@ -67,6 +67,7 @@ void put_job_layout(Writer& w, const JobDesc& j, bool with_positions) {
   w.u32(p.stop_timeout_ms);
   w.u16(p.ready_fd);
   w.u32(p.ready_timeout_ms);
+  put_string_list(w, j.operators);
   const SourcePos none;
   put_source_pos(w, with_positions ? j.pos : none);
   put_source_pos(w, with_positions ? j.cmd_pos : none);

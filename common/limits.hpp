@@ -36,5 +36,7 @@ inline constexpr uint32_t kGiveUpCountMax = 1000;
 inline constexpr uint16_t kReadyFdMin = 3;      // 0-2 are the job's standard streams
 inline constexpr uint16_t kReadyFdMax = 1023;   // below the usual fd limit of 1024
 inline constexpr uint8_t kSignalMax = 64;       // SIGRTMAX on Linux
+inline constexpr size_t kPrincipals = 256;      // users and @groups in one list
+inline constexpr size_t kSocketPathBytes = 107; // sockaddr_un's sun_path, less its NUL
 
 }  // namespace pmtr::limits

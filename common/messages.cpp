@@ -76,6 +76,7 @@ JobDesc get_job(WireReader& r) {
   p.stop_timeout_ms = r.u32();
   p.ready_fd = r.u16();
   p.ready_timeout_ms = r.u32();
+  j.operators = get_strings(r, limits::kPrincipals, limits::kUserBytes + 1);
   j.pos = get_pos(r);
   j.cmd_pos = get_pos(r);
   j.dir_pos = get_pos(r);
@@ -89,6 +90,34 @@ void put_addr(WireWriter& w, const std::optional<UdpAddress>& a) {
   w.str(a->host);
   w.u16(a->port);
   w.str(a->iface);
+}
+
+void put_principals(WireWriter& w, const Principals& p) {
+  w.boolean(p.everyone);
+  put_string_list(w, p.names);
+}
+
+Principals get_principals(WireReader& r) {
+  Principals p;
+  p.everyone = r.boolean();
+  p.names = get_strings(r, limits::kPrincipals, limits::kUserBytes + 1);
+  return p;
+}
+
+void put_control(WireWriter& w, const ControlConfig& c) {
+  w.boolean(c.enabled);
+  w.str(c.socket);
+  put_principals(w, c.status);
+  put_principals(w, c.operate);
+}
+
+ControlConfig get_control(WireReader& r) {
+  ControlConfig c;
+  c.enabled = r.boolean();
+  c.socket = r.str(limits::kSocketPathBytes);
+  c.status = get_principals(r);
+  c.operate = get_principals(r);
+  return c;
 }
 
 std::optional<UdpAddress> get_addr(WireReader& r) {
@@ -109,7 +138,7 @@ void put_indexed(WireWriter& w, const std::vector<IndexedJob>& jobs) {
 }
 
 // The smallest possible job encoding, so a lying count is caught early.
-constexpr size_t kMinJobBytes = 4 * 7 + 4 + 1 + 4 + 4 + 4 + 4 + 4 + 4 + 1 + 32 + 8 * 4;
+constexpr size_t kMinJobBytes = 4 * 7 + 4 + 1 + 4 + 4 + 4 + 4 + 4 + 4 + 1 + 32 + 4 + 8 * 4;
 
 std::vector<IndexedJob> get_indexed(WireReader& r) {
   std::vector<IndexedJob> v;
@@ -161,6 +190,7 @@ struct Encoder {
   void operator()(const MsgTxnGlobals& m) {
     put_addr(w, m.globals.report_to);
     put_addr(w, m.globals.listen_on);
+    put_control(w, m.globals.control);
   }
   void operator()(const MsgTxnEnd& m) { w.u32(m.warnings); }
   void operator()(const MsgParseFailed& m) {
@@ -235,6 +265,7 @@ Message decode_body(MsgType type, WireReader& r) {
       MsgTxnGlobals m;
       m.globals.report_to = get_addr(r);
       m.globals.listen_on = get_addr(r);
+      m.globals.control = get_control(r);
       return m;
     }
     case MsgType::TxnEnd: return MsgTxnEnd{r.u32()};

@@ -349,15 +349,44 @@ TEST(JobCheck, AcceptedJobsAlwaysDecode) {
 
 TEST(JobCheck, Globals) {
   STRCMP_EQUAL("ok", globals_reason({}).c_str());
-  STRCMP_EQUAL("ok", globals_reason({UdpAddress{"192.0.2.1", 514, ""}, std::nullopt}).c_str());
-  STRCMP_EQUAL("ok", globals_reason({std::nullopt, UdpAddress{"::", 9, "eth0"}}).c_str());
-  STRCMP_EQUAL("ok", globals_reason({UdpAddress{"::1", 1, ""}, UdpAddress{"0.0.0.0", 2, ""}}).c_str());
+  STRCMP_EQUAL("ok", globals_reason({UdpAddress{"192.0.2.1", 514, ""}, std::nullopt, {}}).c_str());
+  STRCMP_EQUAL("ok", globals_reason({std::nullopt, UdpAddress{"::", 9, "eth0"}, {}}).c_str());
+  STRCMP_EQUAL("ok", globals_reason({UdpAddress{"::1", 1, ""}, UdpAddress{"0.0.0.0", 2, ""}, {}}).c_str());
   STRCMP_EQUAL("invalid report address",
-               globals_reason({UdpAddress{"nope", 514, ""}, std::nullopt}).c_str());
+               globals_reason({UdpAddress{"nope", 514, ""}, std::nullopt, {}}).c_str());
   STRCMP_EQUAL("invalid report address",
-               globals_reason({UdpAddress{"nope", 514, ""}, UdpAddress{"nope", 1, ""}}).c_str());
+               globals_reason({UdpAddress{"nope", 514, ""}, UdpAddress{"nope", 1, ""}, {}}).c_str());
   STRCMP_EQUAL("invalid listen address",
-               globals_reason({std::nullopt, UdpAddress{"::1", 0, ""}}).c_str());
+               globals_reason({std::nullopt, UdpAddress{"::1", 0, ""}, {}}).c_str());
   STRCMP_EQUAL("invalid listen address",
-               globals_reason({UdpAddress{"::1", 1, ""}, UdpAddress{"::1", 1, "bad iface"}}).c_str());
+               globals_reason({UdpAddress{"::1", 1, ""}, UdpAddress{"::1", 1, "bad iface"}, {}}).c_str());
+}
+
+TEST(JobCheck, ControlGlobals) {
+  auto with = [](ControlConfig c) { return globals_reason({std::nullopt, std::nullopt, std::move(c)}); };
+  STRCMP_EQUAL("ok", with(ControlConfig{}).c_str());
+  STRCMP_EQUAL("ok", with(ControlConfig{true, "/" + s(limits::kSocketPathBytes - 1), {}, {}}).c_str());
+  STRCMP_EQUAL("ok", with(ControlConfig{false, "", {}, {}}).c_str());
+  STRCMP_EQUAL("ok", with(ControlConfig{true, "", Principals{false, {"alice", "@adm", "svc.user-1"}}, {}}).c_str());
+  STRCMP_EQUAL("invalid control socket path", with(ControlConfig{true, "run/ctl", {}, {}}).c_str());
+  STRCMP_EQUAL("invalid control socket path",
+               with(ControlConfig{true, "/" + s(limits::kSocketPathBytes), {}, {}}).c_str());
+  STRCMP_EQUAL("control socket both none and a path", with(ControlConfig{false, "/run/ctl", {}, {}}).c_str());
+  for (const char* bad : {"", "@", "-root", "a b", "@@x", "al\nice"}) {
+    STRCMP_EQUAL("invalid control users", with(ControlConfig{true, "", Principals{false, {bad}}, {}}).c_str());
+    STRCMP_EQUAL("invalid control users", with(ControlConfig{true, "", {}, Principals{false, {bad}}}).c_str());
+  }
+  STRCMP_EQUAL("invalid control users",
+               with(ControlConfig{true, "", {}, Principals{false, std::vector<std::string>(limits::kPrincipals + 1, "a")}})
+                   .c_str());
+}
+
+TEST(JobCheck, Operators) {
+  JobDesc j = minimal_job();
+  j.operators = {"alice", "@deploy"};
+  STRCMP_EQUAL("ok", check_reason(j).c_str());
+  j.operators = {"@"};
+  STRCMP_EQUAL("invalid operators", check_reason(j).c_str());
+  j.operators.assign(limits::kPrincipals + 1, "a");
+  STRCMP_EQUAL("invalid operators", check_reason(j).c_str());
 }

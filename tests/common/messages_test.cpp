@@ -77,6 +77,7 @@ void layout_job(WireWriter& w, const JobDesc& j, const JobOverrides& o = {}) {
   w.u32(pol.stop_timeout_ms);
   w.u16(pol.ready_fd);
   w.u32(pol.ready_timeout_ms);
+  layout_strings(w, j.operators, std::nullopt);
   for (const SourcePos* p : {&j.pos, &j.cmd_pos, &j.dir_pos, &j.user_pos}) {
     w.u32(p->line);
     w.u32(p->col);
@@ -125,9 +126,18 @@ struct Layout {
   void operator()(const MsgTxnAdd& m) { indexed(m.jobs); }
   void operator()(const MsgTxnChange& m) { indexed(m.jobs); }
   void operator()(const MsgTxnRemove& m) { w.str(m.name); }
+  void principals(const Principals& p) {
+    w.u8(p.everyone ? 1 : 0);
+    layout_strings(w, p.names, std::nullopt);
+  }
   void operator()(const MsgTxnGlobals& m) {
     layout_addr(w, m.globals.report_to);
     layout_addr(w, m.globals.listen_on);
+    const ControlConfig& c = m.globals.control;
+    w.u8(c.enabled ? 1 : 0);
+    w.str(c.socket);
+    principals(c.status);
+    principals(c.operate);
   }
   void operator()(const MsgTxnEnd& m) { w.u32(m.warnings); }
   void operator()(const MsgParseFailed& m) { w.u32(m.generation); w.u32(m.errors); w.u32(m.warnings); }
@@ -518,11 +528,20 @@ TEST(Messages, EveryStringFieldIsCapped) {
       {"remove name", limits::kNameBytes, [](const std::string& s) { return Message{MsgTxnRemove{s}}; }},
       {"host", 64,
        [](const std::string& s) {
-         return Message{MsgTxnGlobals{GlobalConfig{UdpAddress{s, 1, ""}, std::nullopt}}};
+         return Message{MsgTxnGlobals{GlobalConfig{UdpAddress{s, 1, ""}, std::nullopt, {}}}};
        }},
       {"iface", 16,
        [](const std::string& s) {
-         return Message{MsgTxnGlobals{GlobalConfig{std::nullopt, UdpAddress{"::1", 1, s}}}};
+         return Message{MsgTxnGlobals{GlobalConfig{std::nullopt, UdpAddress{"::1", 1, s}, {}}}};
+       }},
+      {"control socket", limits::kSocketPathBytes,
+       [](const std::string& s) {
+         return Message{MsgTxnGlobals{GlobalConfig{std::nullopt, std::nullopt, ControlConfig{true, s, {}, {}}}}};
+       }},
+      {"control user", limits::kUserBytes + 1,
+       [](const std::string& s) {
+         return Message{
+             MsgTxnGlobals{GlobalConfig{std::nullopt, std::nullopt, ControlConfig{true, "", {}, Principals{false, {s}}}}}};
        }},
   };
   for (const Field& f : fields) {

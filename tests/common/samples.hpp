@@ -60,6 +60,7 @@ inline JobDesc full_job() {
   j.policy.stop_timeout_ms = 0x04050607;
   j.policy.ready_fd = 0x0304;
   j.policy.ready_timeout_ms = 0x05060708;
+  j.operators = {"alice", "@deploy"};
   j.pos = {0x11121314, 0x21222324};
   j.cmd_pos = {0x31323334, 0x41424344};
   j.dir_pos = {0x51525354, 0x61626364};
@@ -102,9 +103,13 @@ inline std::vector<Message> sample_messages() {
       MsgTxnChange{{IndexedJob{2, changed}, IndexedJob{3, minimal_job()}}},
       MsgTxnRemove{"old-job"},
       MsgTxnGlobals{GlobalConfig{}},
-      MsgTxnGlobals{GlobalConfig{UdpAddress{"192.0.2.1", 514, ""}, std::nullopt}},
-      MsgTxnGlobals{GlobalConfig{std::nullopt, UdpAddress{"ff02::1", 0xfedc, "eth0"}}},
-      MsgTxnGlobals{GlobalConfig{UdpAddress{"::1", 1, ""}, UdpAddress{"0.0.0.0", 65535, "lo"}}},
+      MsgTxnGlobals{GlobalConfig{UdpAddress{"192.0.2.1", 514, ""}, std::nullopt, {}}},
+      MsgTxnGlobals{GlobalConfig{std::nullopt, UdpAddress{"ff02::1", 0xfedc, "eth0"}, {}}},
+      MsgTxnGlobals{GlobalConfig{UdpAddress{"::1", 1, ""}, UdpAddress{"0.0.0.0", 65535, "lo"}, {}}},
+      MsgTxnGlobals{GlobalConfig{std::nullopt, std::nullopt,
+                                 ControlConfig{true, "/run/pmtr/ctl", Principals{false, {"bob", "@adm"}},
+                                               Principals{true, {}}}}},
+      MsgTxnGlobals{GlobalConfig{std::nullopt, std::nullopt, ControlConfig{false, "", Principals{}, Principals{}}}},
       MsgTxnEnd{4},
       MsgParseFailed{9, 0x10000, 1},
   };
@@ -168,6 +173,7 @@ inline std::vector<NamedMutator> job_mutators() {
       {"stop_timeout_ms", false, [](JobDesc& j) { j.policy.stop_timeout_ms = 0; }},
       {"ready_fd", false, [](JobDesc& j) { j.policy.ready_fd = 3; }},
       {"ready_timeout_ms", false, [](JobDesc& j) { j.policy.ready_timeout_ms = 1; }},
+      {"operators", false, [](JobDesc& j) { j.operators = {"@ops"}; }},
       {"disabled", false, [](JobDesc& j) { j.disabled = true; }},
       {"pos.line", true, [](JobDesc& j) { j.pos.line = 0x80000001; }},
       {"pos.col", true, [](JobDesc& j) { j.pos.col = 2; }},
@@ -199,7 +205,7 @@ inline bool eq(const JobDesc& a, const JobDesc& b) {
          a.has_nice == b.has_nice && a.nice == b.nice && a.cpus == b.cpus &&
          a.bounce_seconds == b.bounce_seconds && a.depends == b.depends && a.order == b.order &&
          a.wait == b.wait && a.wait_ready == b.wait_ready && a.once == b.once &&
-         a.disabled == b.disabled && eq(a.policy, b.policy) && eq(a.pos, b.pos) &&
+         a.disabled == b.disabled && eq(a.policy, b.policy) && a.operators == b.operators && eq(a.pos, b.pos) &&
          eq(a.cmd_pos, b.cmd_pos) && eq(a.dir_pos, b.dir_pos) && eq(a.user_pos, b.user_pos);
 }
 
@@ -234,8 +240,13 @@ inline bool eq(const MsgTxnKeep& a, const MsgTxnKeep& b) { return eq_list(a.jobs
 inline bool eq(const MsgTxnAdd& a, const MsgTxnAdd& b) { return eq_list(a.jobs, b.jobs); }
 inline bool eq(const MsgTxnChange& a, const MsgTxnChange& b) { return eq_list(a.jobs, b.jobs); }
 inline bool eq(const MsgTxnRemove& a, const MsgTxnRemove& b) { return a.name == b.name; }
+inline bool eq(const Principals& a, const Principals& b) { return a.everyone == b.everyone && a.names == b.names; }
+inline bool eq(const ControlConfig& a, const ControlConfig& b) {
+  return a.enabled == b.enabled && a.socket == b.socket && eq(a.status, b.status) && eq(a.operate, b.operate);
+}
 inline bool eq(const MsgTxnGlobals& a, const MsgTxnGlobals& b) {
-  return eq(a.globals.report_to, b.globals.report_to) && eq(a.globals.listen_on, b.globals.listen_on);
+  return eq(a.globals.report_to, b.globals.report_to) && eq(a.globals.listen_on, b.globals.listen_on) &&
+         eq(a.globals.control, b.globals.control);
 }
 inline bool eq(const MsgTxnEnd& a, const MsgTxnEnd& b) { return a.warnings == b.warnings; }
 inline bool eq(const MsgParseFailed& a, const MsgParseFailed& b) {
