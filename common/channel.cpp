@@ -86,17 +86,28 @@ Status send_message(int sock, const Message& m, int attach_fd) {
   return {};
 }
 
-RecvResult recv_message(int sock, bool accept_fd, int flags) {
-  // One byte more than any legal record, so an oversized one is always
-  // seen: it either fills the buffer (n > kMessageBytes) or is cut
-  // (MSG_TRUNC).  Not value-initialised: zeroing 64 KiB per record adds up
-  // when the monitor drains a large table.
-  constexpr size_t kBufBytes = limits::kMessageBytes + 1;
-  const auto buf = std::make_unique_for_overwrite<std::byte[]>(kBufBytes);
+namespace {
 
+// What one recvmsg delivered: a record's size, the fds that came with it
+// (already owned), or why it is Bad.
+struct Delivery {
+  RecvStatus status = RecvStatus::Bad;
+  size_t size = 0;
+  unique_fd fd;
+  std::string why;
+  int err = 0;
+};
+
+Delivery refused(const char* why) {
+  Delivery d;
+  d.why = why;
+  return d;
+}
+
+Delivery receive(int sock, std::span<std::byte> buf, bool accept_fd, int flags) {
   iovec iov{};
-  iov.iov_base = buf.get();
-  iov.iov_len = kBufBytes;
+  iov.iov_base = buf.data();
+  iov.iov_len = buf.size();
   alignas(cmsghdr) unsigned char cbuf[CMSG_SPACE(kFdsNoticed * sizeof(int))];
   msghdr msg{};
   msg.msg_iov = &iov;
@@ -109,39 +120,85 @@ RecvResult recv_message(int sock, bool accept_fd, int flags) {
   std::vector<unique_fd> fds;   // closes them all on every Bad return below
   fds.reserve(kFdsNoticed);
 
+  Delivery d;
   const IoResult r = sys_recvmsg(sock, msg, flags | MSG_CMSG_CLOEXEC);
   if (!r.ok()) {
     if (r.err == EAGAIN || r.err == EWOULDBLOCK) {
-      RecvResult wb;
-      wb.status = RecvStatus::WouldBlock;
-      return wb;
+      d.status = RecvStatus::WouldBlock;
+      return d;
     }
-    return bad(std::string("recvmsg: ") + std::strerror(r.err), r.err);
+    d.why = std::string("recvmsg: ") + std::strerror(r.err);
+    d.err = r.err;
+    return d;
   }
 
   bool foreign_cmsg = false;
   collect_fds(msg, fds, foreign_cmsg);
 
-  if (msg.msg_flags & MSG_TRUNC) return bad("oversized record");
-  if (msg.msg_flags & MSG_CTRUNC) return bad("control data truncated");
-  if (foreign_cmsg) return bad("unexpected control message");
+  if (msg.msg_flags & MSG_TRUNC) return refused("oversized record");
+  if (msg.msg_flags & MSG_CTRUNC) return refused("control data truncated");
+  if (foreign_cmsg) return refused("unexpected control message");
   if (r.bytes == 0 && fds.empty()) {
-    RecvResult closed;
-    closed.status = RecvStatus::Closed;
-    return closed;
+    d.status = RecvStatus::Closed;
+    return d;
   }
-  if (!fds.empty() && !accept_fd) return bad("unexpected file descriptor");
-  if (fds.size() > 1) return bad("more than one file descriptor");
-  if (r.bytes > limits::kMessageBytes) return bad("oversized record");
+  if (!fds.empty() && !accept_fd) return refused("unexpected file descriptor");
+  if (fds.size() > 1) return refused("more than one file descriptor");
+  if (r.bytes > limits::kMessageBytes) return refused("oversized record");
+  d.status = RecvStatus::Message;
+  d.size = r.bytes;
+  if (!fds.empty()) d.fd = std::move(fds.front());
+  return d;
+}
 
-  Result<Message> decoded = decode_message(std::span<const std::byte>(buf.get(), r.bytes));
+}  // namespace
+
+RecvResult recv_message(int sock, bool accept_fd, int flags) {
+  // One byte more than any legal record, so an oversized one is always
+  // seen: it either fills the buffer (n > kMessageBytes) or is cut
+  // (MSG_TRUNC).  Not value-initialised: zeroing 64 KiB per record adds up
+  // when the monitor drains a large table.
+  constexpr size_t kBufBytes = limits::kMessageBytes + 1;
+  const auto buf = std::make_unique_for_overwrite<std::byte[]>(kBufBytes);
+  Delivery d = receive(sock, std::span<std::byte>(buf.get(), kBufBytes), accept_fd, flags);
+  if (d.status != RecvStatus::Message) {
+    RecvResult out;
+    out.status = d.status;
+    out.why = std::move(d.why);
+    out.err = d.err;
+    return out;
+  }
+  Result<Message> decoded = decode_message(std::span<const std::byte>(buf.get(), d.size));
   if (!decoded) return bad(decoded.error().what);
 
   RecvResult ok;
   ok.status = RecvStatus::Message;
-  ok.received.emplace(Received{std::move(decoded).value(), unique_fd()});
-  if (!fds.empty()) ok.received->fd = std::move(fds.front());
+  ok.received.emplace(Received{std::move(decoded).value(), std::move(d.fd)});
   return ok;
+}
+
+RawRecord recv_record(int sock, std::span<std::byte> buf, int flags) {
+  Delivery d = receive(sock, buf, false, flags);
+  RawRecord out;
+  out.status = d.status;
+  out.size = d.size;
+  out.why = std::move(d.why);
+  out.err = d.err;
+  return out;
+}
+
+Status send_record(int sock, std::span<const std::byte> record, int flags) {
+  if (record.size() > limits::kMessageBytes) return Error{EMSGSIZE, "send record"};
+  iovec iov{};
+  iov.iov_base = const_cast<std::byte*>(record.data());   // sendmsg does not write through it
+  iov.iov_len = record.size();
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  const IoResult r = sys_sendmsg(sock, msg, MSG_NOSIGNAL | flags);
+  if (!r.ok()) return Error{r.err, "send record"};
+  if (r.bytes != record.size()) return Error{0, "short send on a record channel"};
+  return {};
 }
 
 }  // namespace pmtr

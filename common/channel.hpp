@@ -8,6 +8,7 @@
 #include <sys/socket.h>   // MSG_DONTWAIT for recv_message's flags
 
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -56,5 +57,21 @@ struct RecvResult {
 // accept_fd false, a record carrying any fd is Bad (and the fds closed).
 // flags: 0 or MSG_DONTWAIT.  Never throws for anything the peer sends.
 [[nodiscard]] RecvResult recv_message(int sock, bool accept_fd, int flags = 0);
+
+// The layer below both: one record's bytes, undecoded, for channels with a
+// codec of their own (the control socket).  No fd is ever accepted: any
+// that comes is closed and the record is Bad.  `buf` must hold
+// limits::kMessageBytes + 1 bytes (so an oversized record is seen).
+struct RawRecord {
+  RecvStatus status = RecvStatus::Bad;
+  size_t size = 0;     // bytes of the record in buf, when status == Message
+  std::string why;     // set when status == Bad
+  int err = 0;
+};
+[[nodiscard]] RawRecord recv_record(int sock, std::span<std::byte> buf, int flags);
+// One record, sent whole (SOCK_SEQPACKET) with MSG_NOSIGNAL and `flags`
+// (MSG_DONTWAIT for a peer that must not block us: EAGAIN is an Error
+// with err == EAGAIN).
+[[nodiscard]] Status send_record(int sock, std::span<const std::byte> record, int flags);
 
 }  // namespace pmtr
