@@ -54,6 +54,9 @@ bool Bench::init(std::string* why) {
     *why = "cannot create a temporary directory under /tmp";
     return false;
   }
+  // Every pmtr started here listens in our directory, never on the
+  // system's /run/pmtr/control (a running pmtr there would refuse ours).
+  setenv("PMTR_CONTROL_SOCKET", tmp_.file("control").c_str(), 1);
   for (const auto& bin : {pmtr_bin(), s_.build + "/pmtr-parser", floor_bin()}) {
     if (access(bin.c_str(), X_OK) != 0) {
       *why = bin + " is missing: run `make bench` (or make BUILD=" + s_.build + " all " + s_.build +

@@ -26,6 +26,13 @@ Status EventLoop::add(int fd, Handler handler) {
   return {};
 }
 
+void EventLoop::want_writable(int fd, bool on) noexcept {
+  epoll_event ev{};
+  ev.events = EPOLLIN | (on ? EPOLLOUT : 0u);
+  ev.data.fd = fd;
+  epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, fd, &ev);
+}
+
 void EventLoop::remove(int fd) noexcept {
   epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
   handlers_.erase(fd);

@@ -21,6 +21,9 @@ class EventLoop {
   // The fd stays owned by the caller; remove() it before closing it.
   [[nodiscard]] Status add(int fd, Handler handler);
   void remove(int fd) noexcept;
+  // Also (or no longer) wake the handler when the fd is writable: a
+  // client that has not read its reply yet.
+  void want_writable(int fd, bool on) noexcept;
   // Waits (timeout_ms < 0: forever) and runs the handlers of ready fds.
   [[nodiscard]] Status run_once(int timeout_ms);
 

@@ -17,6 +17,7 @@ void Job::set_definition(JobDesc desc) {
   policy = desc.policy;
   definition = job_definition_key(desc);
   definition.shrink_to_fit();
+  operators = std::move(desc.operators);
   depends = std::move(desc.depends);
 }
 

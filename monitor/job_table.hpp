@@ -6,7 +6,6 @@
 #include <sys/types.h>
 
 #include <cstdint>
-#include <ctime>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,6 +40,7 @@ struct Job {
   bool once = false;
   bool disabled = false;
   LifecyclePolicy policy;
+  std::vector<std::string> operators;   // who else may operate it (control_access.hpp)
 
   // Where the job is in its lifecycle; written by Supervisor::fire alone.
   JobState state = JobState::Absent;
@@ -71,7 +71,7 @@ struct Job {
   uint32_t backoff_ms = 0;            // delay after the next quick exit
   std::vector<TimePoint> quick_exits; // recent quick exits, for `give up after`
   int last_status = -1;               // wait status of the last exit, -1 before any
-  time_t last_exit_at = 0;            // wall clock of the last exit
+  uint64_t last_exit_ms = 0;          // wall clock of the last exit (Unix ms)
 
   std::vector<uint64_t> depend_hashes;
 

@@ -58,12 +58,21 @@ int Monitor::run(const MonitorOptions& opts, StartupNotifier notify, void* notif
   (void)loop_.add(timer_.fd(), [this](uint32_t) { on_timer(); });
   (void)loop_.add(watch_.fd(), [this](uint32_t) { on_inotify(); });
 
+  control_.start_reload = [this] {
+    // The parse that answers it: the next one sent (a parse in flight
+    // may have read the file before the change the client wants seen).
+    const uint32_t wanted = generation_ + 1;
+    request_parse();
+    return wanted;
+  };
   start_parser();
   request_parse();
   while (!exit_now_) {
     rearm_timer();
     if (auto s = loop_.run_once(-1); !s) fatalx("%s", s.error().message().c_str());
+    control_.check_waits();
   }
+  control_.stop();
   return exit_status_;
 }
 
@@ -88,7 +97,8 @@ void Monitor::request_parse() {
   reparse_pending_ = false;
   auto cfg = open_config(opts_.config_path, OwnershipRule::Enforce);
   if (!cfg) {
-    log_warnx("%s; configuration unchanged", cfg.error().message().c_str());
+    log_warnx("%s%s", cfg.error().message().c_str(), started_ ? "; configuration unchanged" : "");
+    control_.parse_refused(cfg.error().message());
     startup_done(false);
     return;
   }
@@ -123,16 +133,30 @@ void Monitor::on_parser_readable() {
       case TransactionAssembler::Outcome::Diagnostic: {
         const MsgDiag& d = assembler_.last_diag();
         log_warnx("%s", format_diagnostic(opts_.config_path, d.severity, d.line, d.col, d.text).c_str());
+        control_.parse_diag(generation_, d);
         break;
       }
       case TransactionAssembler::Outcome::Complete: {
         parse_outstanding_ = false;
         parser_backoff_ = kParserBackoffMin;
         Transaction txn = assembler_.take();
+        if (!configure_control(txn.globals.control)) {
+          control_.parse_done(generation_, false);
+          startup_done(false);
+          parse_settled();
+          break;
+        }
+        const ControlConfig control = txn.globals.control;
         log_debug("applying configuration: %zu kept, %zu added, %zu changed, %zu removed",
                   txn.kept.size(), txn.added.size(), txn.changed.size(), txn.removed.size());
         supervisor_.apply(std::move(txn), Clock::now());
+        std::vector<std::string> operators;
+        supervisor_.table().for_each([&](const Job& j) { operators.insert(operators.end(), j.operators.begin(), j.operators.end()); });
+        std::sort(operators.begin(), operators.end());
+        operators.erase(std::unique(operators.begin(), operators.end()), operators.end());
+        access_.configure(control, operators);
         sync_depends_watches();
+        control_.parse_done(generation_, true);
         startup_done(true);
         parse_settled();
         break;
@@ -140,8 +164,9 @@ void Monitor::on_parser_readable() {
       case TransactionAssembler::Outcome::Failed: {
         parse_outstanding_ = false;
         parser_backoff_ = kParserBackoffMin;
-        log_warnx("%s: parse failed (%u errors); configuration unchanged", opts_.config_path.c_str(),
-                  assembler_.failure().errors);
+        log_warnx("%s: parse failed (%u errors)%s", opts_.config_path.c_str(), assembler_.failure().errors,
+                  started_ ? "; configuration unchanged" : "");
+        control_.parse_done(generation_, false);
         startup_done(false);
         parse_settled();
         break;
@@ -256,6 +281,7 @@ void Monitor::on_timer() {
   }
   if (parse_outstanding_ && parse_deadline_ <= now) parser_failed("no answer within 10 s");
   supervisor_.on_timer(now);
+  control_.on_timer(now);
   if (orphan_kill_at_ <= now) {
     kill(-1, SIGKILL);
     orphan_kill_at_ = kNever;
@@ -263,8 +289,31 @@ void Monitor::on_timer() {
   exit_if_shutdown_complete();
 }
 
+bool Monitor::configure_control(const ControlConfig& c) {
+  const std::string path = control_socket_path(c);
+  if (path == control_socket_.path()) return true;
+  if (path.empty()) {
+    control_.stop();
+    control_socket_.close();
+    if (c.enabled)
+      log_warnx("no control socket: set XDG_RUNTIME_DIR or PMTR_CONTROL_SOCKET, or 'control socket PATH'");
+    return true;
+  }
+  ControlSocket next;
+  if (auto s = next.open(path); !s) {
+    log_warnx("control socket: %s%s", s.error().message().c_str(), started_ ? "; keeping the current one" : "");
+    return started_;
+  }
+  control_.stop();
+  control_socket_ = std::move(next);
+  control_.serve(control_socket_.fd());
+  log_debug("control socket %s", path.c_str());
+  return true;
+}
+
 void Monitor::rearm_timer() {
   TimePoint next = supervisor_.next_deadline();
+  next = std::min(next, control_.next_deadline());
   if (parse_outstanding_) next = std::min(next, parse_deadline_);
   if (!supervisor_.shutting_down()) next = std::min(next, parser_restart_at_);
   next = std::min(next, orphan_kill_at_);

@@ -9,6 +9,9 @@
 #include "common/unique_fd.hpp"
 #include "monitor/clock.hpp"
 #include "monitor/config_watch.hpp"
+#include "monitor/control_access.hpp"
+#include "monitor/control_server.hpp"
+#include "monitor/control_socket.hpp"
 #include "monitor/event_loop.hpp"
 #include "monitor/job_launcher.hpp"
 #include "monitor/parser_link.hpp"
@@ -36,7 +39,7 @@ inline constexpr Duration kParserBackoffMax = 60s;
 
 class Monitor {
  public:
-  Monitor() : supervisor_(loop_, launcher_) {}
+  Monitor() : supervisor_(loop_, launcher_), control_(loop_, supervisor_, access_) {}
   // Returns the process exit status.
   int run(const MonitorOptions& opts, StartupNotifier notify, void* notify_arg);
 
@@ -53,6 +56,10 @@ class Monitor {
   void rearm_timer();
   void sync_depends_watches();
   void startup_done(bool ok);
+  // Opens (or moves, or closes) the control socket a new configuration
+  // asks for.  False when it cannot be had at startup: pmtr then refuses
+  // to start (another pmtr holds it).
+  bool configure_control(const ControlConfig& c);
   void exit_if_shutdown_complete();
 
   MonitorOptions opts_;
@@ -62,6 +69,9 @@ class Monitor {
   ConfigWatch watch_;
   ProcessLauncher launcher_;
   Supervisor supervisor_;
+  ControlAccess access_;
+  ControlSocket control_socket_;
+  ControlServer control_;
   ParserLink parser_;
   ParserIdentity parser_id_;
   TransactionAssembler assembler_{[this](std::string_view n) { return supervisor_.table().is_defined(n); }, 0};

@@ -7,10 +7,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 
 #include "common/log.hpp"
 #include "monitor/event_loop.hpp"
+#include "monitor/job_status.hpp"
 #include "monitor/restart_policy.hpp"
 
 namespace pmtr {
@@ -33,6 +33,15 @@ std::string signal_text(int sig) {
 }
 
 // "exec /usr/bin/wbe: No such file or directory", "chdir: Permission denied".
+// Equal but for who may operate them: nothing about the process changes.
+bool only_operators_differ(const Job& job, const JobDesc& next) {
+  Result<JobDesc> now = job.descriptor();
+  if (!now) return false;
+  JobDesc same = next;
+  same.operators = now->operators;
+  return same_definition(*now, same);
+}
+
 std::string describe_failure(const Job& job, const SpawnFailure& f) {
   std::string what = spawn_step_name(f.step);
   if (f.step == SpawnStep::Exec) {
@@ -208,6 +217,10 @@ void Supervisor::apply(Transaction txn, TimePoint now) {
     Job* job = table_.find(ij.job.name);
     if (job == nullptr) continue;
     job->index = ij.index;
+    if (!job->pending && only_operators_differ(*job, ij.job)) {
+      job->set_definition(std::move(ij.job));   // no event: what runs is the same
+      continue;
+    }
     if (is_up(job->state)) log_info("job %s changed, restarting", job->name.c_str());
     define(*job, std::move(ij.job), false, now);
   }
@@ -278,7 +291,7 @@ bool Supervisor::on_child_exit(pid_t pid, int wait_status, TimePoint now) {
   read_spawn_reports();   // a failing child's record precedes its exit
   table_.set_pid(*job, -1);
   job->last_status = wait_status;
-  job->last_exit_at = ::time(nullptr);
+  job->last_exit_ms = unix_now_ms();
   deliver_exit(*job, pid, wait_status, now);
   start_eligible(now);
   return true;
@@ -473,6 +486,13 @@ bool Supervisor::operate(std::string_view name, JobEvent op, TimePoint now) {
   if (job == nullptr || !table_.is_defined(name)) return false;
   fire(*job, op, now);
   start_eligible(now);
+  return true;
+}
+
+bool Supervisor::signal(std::string_view name, int sig) noexcept {
+  Job* job = table_.find(name);
+  if (job == nullptr || job->pid <= 0) return false;
+  launcher_.signal_group(job->pid, sig);
   return true;
 }
 

@@ -48,6 +48,9 @@ class Supervisor {
   // An operator's start, stop or restart of a job (OperatorStart,
   // OperatorStop, OperatorRestart).  False when no such job is defined.
   bool operate(std::string_view name, JobEvent op, TimePoint now);
+  // An operator's signal to a job's process group.  False when the job
+  // has no process.
+  bool signal(std::string_view name, int sig) noexcept;
   // The readiness pipe of the job with this pid is readable (or closed).
   void on_ready_readable(pid_t pid, TimePoint now);
 

@@ -66,4 +66,20 @@ Result<UserInfo> lookup_user(const std::string& name) {
   return u;
 }
 
+Result<gid_t> lookup_group(const std::string& name) {
+  std::vector<char> buf(1024);
+  group gr{};
+  group* found = nullptr;
+  for (;;) {
+    const int rc = getgrnam_r(name.c_str(), &gr, buf.data(), buf.size(), &found);
+    if (rc == ERANGE && buf.size() < kMaxPasswdBuffer) {
+      buf.resize(buf.size() * 2);
+      continue;
+    }
+    if (found != nullptr) return found->gr_gid;
+    if (means_not_found(rc)) return Error{0, "group '" + name + "' does not exist"};
+    return Error{rc, "look up group '" + name + "'"};
+  }
+}
+
 }  // namespace pmtr

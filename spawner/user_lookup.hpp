@@ -26,4 +26,7 @@ struct UserInfo {
 // of a failing lookup (NSS unreachable, ...).
 [[nodiscard]] Result<UserInfo> lookup_user(const std::string& name);
 
+// A group's id by name (getgrnam_r).  Errors as for lookup_user.
+[[nodiscard]] Result<gid_t> lookup_group(const std::string& name);
+
 }  // namespace pmtr

@@ -180,6 +180,7 @@ pid_t find_descendant(pid_t root, const std::string& cmdline) {
 
 Pmtr::Pmtr(const std::string& config, const std::vector<std::string>& extra) {
   log_path_ = config + ".log";
+  control_path_ = config + ".ctl";
   std::vector<std::string> argv{pmtr_bin(), "-F", "-v", "-c", config};
   argv.insert(argv.end(), extra.begin(), extra.end());
   launch(argv, nullptr);
@@ -188,24 +189,29 @@ Pmtr::Pmtr(const std::string& config, const std::vector<std::string>& extra) {
 Pmtr::Pmtr(const std::string& config, const std::vector<std::string>& extra,
            const std::vector<std::string>& env_add) {
   log_path_ = config + ".log";
+  control_path_ = config + ".ctl";
   std::vector<std::string> argv{pmtr_bin(), "-F", "-v", "-c", config};
   argv.insert(argv.end(), extra.begin(), extra.end());
   launch(argv, &env_add);
 }
 
-void Pmtr::launch(const std::vector<std::string>& argv, const std::vector<std::string>* env_add) {
+void Pmtr::launch(const std::vector<std::string>& argv, const std::vector<std::string>* env_add_in) {
+  // Each pmtr gets a control socket of its own beside its config (tests
+  // run side by side), unless the test chose one.
+  std::vector<std::string> env_add = env_add_in != nullptr ? *env_add_in : std::vector<std::string>{};
+  bool chose = false;
+  for (const auto& e : env_add) chose = chose || e.rfind("PMTR_CONTROL_SOCKET=", 0) == 0;
+  if (!chose) env_add.push_back("PMTR_CONTROL_SOCKET=" + control_socket());
   // The environment is assembled before fork: the child only execs.
   std::vector<std::string> env;
-  if (env_add != nullptr) {
-    for (char** e = environ; *e != nullptr; ++e) {
-      const std::string entry(*e);
-      const std::string name = entry.substr(0, entry.find('='));
-      bool replaced = false;
-      for (const auto& add : *env_add) replaced = replaced || add.substr(0, add.find('=')) == name;
-      if (!replaced) env.push_back(entry);
-    }
-    env.insert(env.end(), env_add->begin(), env_add->end());
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry(*e);
+    const std::string name = entry.substr(0, entry.find('='));
+    bool replaced = false;
+    for (const auto& add : env_add) replaced = replaced || add.substr(0, add.find('=')) == name;
+    if (!replaced) env.push_back(entry);
   }
+  env.insert(env.end(), env_add.begin(), env_add.end());
   std::vector<char*> envp;
   for (auto& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);
@@ -223,10 +229,7 @@ void Pmtr::launch(const std::vector<std::string>& argv, const std::vector<std::s
     // Our own process group, so a terminal ^C aimed at the test runner is
     // not what stops it: tests stop it themselves.
     setpgid(0, 0);
-    if (env_add != nullptr)
-      execve(args[0], args.data(), envp.data());
-    else
-      execv(args[0], args.data());
+    execve(args[0], args.data(), envp.data());
     _exit(127);
   }
 }

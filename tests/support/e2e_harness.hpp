@@ -88,11 +88,14 @@ class Pmtr {
   // Every "started job NAME [PID]" line in log order, as (name, pid).
   [[nodiscard]] std::vector<std::pair<std::string, pid_t>> started_jobs() const;
   [[nodiscard]] bool exited() const { return exited_; }
+  // The control socket it listens on (unless the test chose another).
+  [[nodiscard]] const std::string& control_socket() const { return control_path_; }
 
  private:
-  void launch(const std::vector<std::string>& argv, const std::vector<std::string>* env_add);
+  void launch(const std::vector<std::string>& argv, const std::vector<std::string>* env_add_in);
 
   std::string log_path_;
+  std::string control_path_;
   pid_t pid_ = -1;
   bool exited_ = false;
   int status_ = 0;
