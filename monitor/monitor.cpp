@@ -50,7 +50,7 @@ int Monitor::run(const MonitorOptions& opts, StartupNotifier notify, void* notif
   if (!id) fatalx("%s", id.error().message().c_str());
   parser_id_ = *id;
   if (!parser_id_.warning.empty()) log_warnx("%s", parser_id_.warning.c_str());
-  supervisor_.hash_file = hash_file_content;
+  supervisor_.hash_file = [this](const std::string& path) { return depends_hasher_.hash(path); };
   if (auto s = supervisor_.init(); !s) fatalx("%s", s.error().message().c_str());
 
   (void)loop_.add(signal_fd_.get(), [this](uint32_t) { on_signal(); });
@@ -130,7 +130,9 @@ void Monitor::on_parser_readable() {
         Transaction txn = assembler_.take();
         log_debug("applying configuration: %zu kept, %zu added, %zu changed, %zu removed",
                   txn.kept.size(), txn.added.size(), txn.changed.size(), txn.removed.size());
+        depends_hasher_.begin_batch();
         supervisor_.apply(std::move(txn), Clock::now());
+        depends_hasher_.end_batch();
         sync_depends_watches();
         startup_done(true);
         parse_settled();
@@ -238,8 +240,10 @@ void Monitor::exit_if_shutdown_complete() {
 void Monitor::on_inotify() {
   ConfigWatch::Changes changes = watch_.read_events();
   const TimePoint now = Clock::now();
+  depends_hasher_.begin_batch();
   for (const auto& path : changes.depends)
-    supervisor_.restart_dependents(path, hash_file_content(path), now);
+    supervisor_.restart_dependents(path, depends_hasher_.hash(path), now);
+  depends_hasher_.end_batch();
   if (changes.config) {
     log_info("rescanning job configuration");
     request_parse();
@@ -270,7 +274,11 @@ void Monitor::rearm_timer() {
   timer_.arm(next);
 }
 
-void Monitor::sync_depends_watches() { watch_.watch_depends(supervisor_.depends_paths()); }
+void Monitor::sync_depends_watches() {
+  const std::vector<std::string> paths = supervisor_.depends_paths();
+  watch_.watch_depends(paths);
+  depends_hasher_.retain(paths);
+}
 
 void Monitor::startup_done(bool ok) {
   if (started_) return;

@@ -10,6 +10,7 @@
 #include "monitor/clock.hpp"
 #include "monitor/config_watch.hpp"
 #include "monitor/event_loop.hpp"
+#include "monitor/file_hash.hpp"
 #include "monitor/parser_link.hpp"
 #include "monitor/supervisor.hpp"
 #include "monitor/transaction.hpp"
@@ -57,6 +58,7 @@ class Monitor {
   unique_fd signal_fd_;
   ConfigWatch watch_;
   Supervisor supervisor_;
+  DependsHasher depends_hasher_;
   ParserLink parser_;
   ParserIdentity parser_id_;
   TransactionAssembler assembler_{[this](std::string_view n) { return supervisor_.table().is_defined(n); }, 0};
