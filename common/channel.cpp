@@ -139,6 +139,7 @@ RecvResult recv_message(int sock, bool accept_fd, int flags) {
 
   RecvResult ok;
   ok.status = RecvStatus::Message;
+  ok.bytes = r.bytes;
   ok.received.emplace(Received{std::move(decoded).value(), unique_fd()});
   if (!fds.empty()) ok.received->fd = std::move(fds.front());
   return ok;

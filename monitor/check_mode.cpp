@@ -99,7 +99,7 @@ class CheckSession {
     if (auto s = link_.spawn(*id, ParseMode::Check, path_, {}, true); !s) return fail(s.error().message());
     if (auto s = link_.request_parse(1, cfg->fd.get()); !s) return fail(s.error().message());
     cfg->fd.reset();
-    assembler_.expect(1, 0);
+    assembler_.expect(1, 0, transaction_byte_cap(cfg->size, 0));
     const int rc = receive_loop();
     link_.close();
     int st;
@@ -127,7 +127,7 @@ class CheckSession {
         case RecvStatus::Bad: return fail("malformed message from parser: " + r.why);
         case RecvStatus::Message: break;
       }
-      switch (assembler_.feed(std::move(r.received->message))) {
+      switch (assembler_.feed(std::move(r.received->message), r.bytes)) {
         case TransactionAssembler::Outcome::Continue:
           break;
         case TransactionAssembler::Outcome::Diagnostic: {

@@ -34,6 +34,7 @@ Result<OpenedConfig> open_config(const std::string& path, OwnershipRule rule) {
     out.warning = problem;
   }
   out.fd = std::move(fd);
+  out.size = static_cast<uint64_t>(st.st_size);
   return out;
 }
 

@@ -92,7 +92,8 @@ void Monitor::request_parse() {
     return;
   }
   ++generation_;
-  assembler_.expect(generation_, supervisor_.table().defined_count());
+  const size_t jobs = supervisor_.table().defined_count();
+  assembler_.expect(generation_, jobs, transaction_byte_cap(cfg->size, jobs));
   if (auto s = parser_.request_parse(generation_, cfg->fd.get()); !s) {
     parser_failed("cannot send it a parse request: " + s.error().message());
     return;
@@ -102,7 +103,15 @@ void Monitor::request_parse() {
 }
 
 void Monitor::on_parser_readable() {
-  for (;;) {
+  // A bounded slice per turn: a parser that keeps its socket full must not
+  // keep signals and timers waiting (epoll is level-triggered: the rest is
+  // read on the next turns).  The deadline is checked here too, since the
+  // timer's turn may not come while records keep arriving.
+  for (int i = 0; i < kParserRecordsPerTurn; ++i) {
+    if (parse_outstanding_ && Clock::now() >= parse_deadline_) {
+      parser_failed("no answer within 10 s");
+      return;
+    }
     RecvResult r = parser_.receive();
     switch (r.status) {
       case RecvStatus::WouldBlock:
@@ -116,7 +125,7 @@ void Monitor::on_parser_readable() {
       case RecvStatus::Message:
         break;
     }
-    switch (assembler_.feed(std::move(r.received->message))) {
+    switch (assembler_.feed(std::move(r.received->message), r.bytes)) {
       case TransactionAssembler::Outcome::Continue:
         break;
       case TransactionAssembler::Outcome::Diagnostic: {

@@ -30,6 +30,9 @@ using StartupNotifier = void (*)(bool ok, void* arg);
 inline constexpr Duration kParseTimeout = 10s;       // a parse taking longer is a hang
 inline constexpr Duration kParserBackoffMin = 100ms;
 inline constexpr Duration kParserBackoffMax = 60s;
+// Records read from the parser per turn of the event loop: at most 1 MiB,
+// a few milliseconds of decoding.
+inline constexpr int kParserRecordsPerTurn = 16;
 
 class Monitor {
  public:

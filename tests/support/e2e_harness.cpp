@@ -193,6 +193,14 @@ Pmtr::Pmtr(const std::string& config, const std::vector<std::string>& extra,
   launch(argv, &env_add);
 }
 
+Pmtr::Pmtr(const std::string& binary, const std::string& config, const std::vector<std::string>& extra,
+           const std::vector<std::string>& env_add) {
+  log_path_ = config + ".log";
+  std::vector<std::string> argv{binary, "-F", "-v", "-c", config};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  launch(argv, &env_add);
+}
+
 void Pmtr::launch(const std::vector<std::string>& argv, const std::vector<std::string>* env_add) {
   // The environment is assembled before fork: the child only execs.
   std::vector<std::string> env;

@@ -1,0 +1,60 @@
+// What a parser taken over can and cannot do to the monitor (issue 11,
+// findings 2, 3 and 5), with a substitute parser (tests/tools/fake_parser.cpp)
+// in place of the real one.
+#include <signal.h>
+
+#include <cstdlib>
+#include <sstream>
+
+#include "tests/support/e2e_harness.hpp"
+#include "tests/support/skip.hpp"
+#include "tests/support/substitute_parser.hpp"
+
+// CppUTest last: its leak-detection macros redefine `new`.
+#include <CppUTest/TestHarness.h>
+
+using namespace pmtr::test;
+
+namespace {
+
+// VmHWM (peak resident set) in KiB.
+long peak_rss_kib(pid_t pid) { return std::atol(proc_status_field(pid, "VmHWM").c_str()); }
+
+}  // namespace
+
+TEST_GROUP(ParserFlood) {
+  SubstituteParser sub;
+  TempDir dir;
+  std::string conf;
+  void setup() override {
+    conf = dir.file("pmtr.conf");
+    write_file(conf, "# the substitute parser reads nothing\n");
+  }
+};
+
+// 64 KiB records of jobs as fast as the socket takes them: before the cap
+// the monitor kept every one (1.2 GB in 3 s).  Now the answer to a parse of
+// this small config may take about 1 MiB; the flood is a violation at once,
+// the monitor stays small, its job untouched, and the next parser works.
+TEST(ParserFlood, FloodIsCutAtTheByteCapAndTheMonitorStaysSmall) {
+  CHECK(sub.ok());
+  sub.mode("serve a /bin/sleep 1301");
+  Pmtr pmtr(sub.pmtr(), conf, {}, {});
+  const pid_t a = pmtr.wait_job("a", 5000ms);
+  CHECK(a > 0);
+  const long before = peak_rss_kib(pmtr.pid());
+  CHECK(before > 0);
+
+  sub.mode("flood");
+  pmtr.signal(SIGHUP);
+  CHECK(pmtr.wait_log("protocol violation: answer larger than", 5000ms));
+  const long after = peak_rss_kib(pmtr.pid());
+  CHECK_TEXT(after - before < 32 * 1024,
+             ("peak RSS grew from " + std::to_string(before) + " to " + std::to_string(after) + " KiB").c_str());
+
+  sub.mode("serve a /bin/sleep 1301");
+  CHECK(pmtr.wait_log("applying configuration", 5000ms, 2));   // the next parser's parse
+  CHECK_EQUAL(a, pmtr.job_pid("a"));
+  CHECK(process_alive(a));
+  CHECK(pmtr.stop(5000ms) != -1);
+}
