@@ -183,7 +183,7 @@ void Monitor::parser_failed(const std::string& why) {
   // The new parser re-reads the config: a change may have died with this one.
   reparse_pending_ = true;
   parser_restart_at_ = Clock::now() + parser_backoff_;
-  parser_backoff_ = std::min<Duration>(parser_backoff_ * 2, kParserBackoffMax);
+  parser_backoff_ = next_parser_backoff(parser_backoff_);
 }
 
 void Monitor::on_signal() {

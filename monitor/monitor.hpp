@@ -3,6 +3,7 @@
 // table through the Supervisor.  It never parses config text.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -30,6 +31,8 @@ using StartupNotifier = void (*)(bool ok, void* arg);
 inline constexpr Duration kParseTimeout = 10s;       // a parse taking longer is a hang
 inline constexpr Duration kParserBackoffMin = 100ms;
 inline constexpr Duration kParserBackoffMax = 60s;
+// The delay before the next parser after one more failure in a row.
+constexpr Duration next_parser_backoff(Duration d) noexcept { return std::min<Duration>(d * 2, kParserBackoffMax); }
 // Records read from the parser per turn of the event loop: at most 1 MiB,
 // a few milliseconds of decoding.
 inline constexpr int kParserRecordsPerTurn = 16;

@@ -82,9 +82,12 @@ Status ParserLink::spawn(const ParserIdentity& id, ParseMode mode, const std::st
   if (!pair) return pair.error();
   unique_fd mine = std::move(pair->first);
   unique_fd theirs = std::move(pair->second);
-  // A parser that stops reading must not block the monitor: sends time out.
-  timeval tv{5, 0};
-  setsockopt(mine.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  // A parser that stops reading must not block the monitor for long: a
+  // send that cannot complete within 5 s fails (EAGAIN) and the parser is
+  // treated as failed.  Without the timeout there is no parser.
+  const timeval tv{kParserSendTimeoutSeconds, 0};
+  if (setsockopt(mine.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0)
+    return Error::from_errno("setsockopt SO_SNDTIMEO");
 
   // Everything the child needs is built before fork.
   const std::string path = parser_program_path();

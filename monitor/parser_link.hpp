@@ -17,6 +17,9 @@
 
 namespace pmtr {
 
+// How long a send to the parser may block before the parser counts as hung.
+inline constexpr int kParserSendTimeoutSeconds = 5;
+
 struct ParserIdentity {
   uid_t uid = 0;
   gid_t gid = 0;

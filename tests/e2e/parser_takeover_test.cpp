@@ -58,3 +58,27 @@ TEST(ParserFlood, FloodIsCutAtTheByteCapAndTheMonitorStaysSmall) {
   CHECK(process_alive(a));
   CHECK(pmtr.stop(5000ms) != -1);
 }
+
+TEST_GROUP(ParserTakeover) {
+  SubstituteParser sub;
+  TempDir dir;
+  std::string conf;
+  void setup() override { conf = dir.file("pmtr.conf"); }
+};
+
+// The limit SECURITY.md states: job descriptors carry root's authority, so
+// a parser taken over can run a command the config never names, as root.
+// What the sandbox protects is the machine from the parser, not the jobs.
+TEST(ParserTakeover, SubstituteParserCanRunAJobTheConfigDoesNotList) {
+  PMTR_REQUIRE_ROOT();
+  CHECK(sub.ok());
+  write_file(conf, "job {\n  name listed\n  cmd /bin/sleep 1302\n}\n");
+  sub.mode("serve unlisted /bin/sleep 1303");
+  Pmtr pmtr(sub.pmtr(), conf, {}, {});
+  const pid_t p = pmtr.wait_job("unlisted", 5000ms);
+  CHECK(p > 0);
+  CHECK(poll_until([&] { return proc_cmdline(p) == "/bin/sleep 1303"; }, 5000ms));
+  STRCMP_EQUAL("0\t0\t0\t0", proc_status_field(p, "Uid").c_str());
+  CHECK_EQUAL(0, pmtr.count_log("started job listed"));
+  CHECK(pmtr.stop(5000ms) != -1);
+}

@@ -7,6 +7,8 @@
 //
 //   serve [NAME ARG0 ARGS...]  a valid transaction whose config is exactly
 //                              job NAME running ARG0 ARGS (none: no job)
+//   serve-big N                the same with N disabled jobs of 4 KiB each
+//                              (a table too big for the socket buffer)
 //   malformed                  a record that does not decode
 //   die                        exit 3 without answering
 //   flood                      a transaction announcing 200,000 jobs, then
@@ -14,6 +16,8 @@
 //                              takes them (for at most 20 s)
 //   forge                      a transaction removing a job whose name holds
 //                              a newline and a forged log line
+//   deaf                       (read at startup) never read the channel
+//                              (for 30 s), so the monitor's sends block
 //
 // If `fake-parser.stderr` exists beside it, its bytes are written to fd 2
 // at startup (what a parser could print on the monitor's stderr).
@@ -24,6 +28,7 @@
 
 #include <chrono>
 #include <climits>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -103,7 +108,15 @@ class Fake {
   // Keeps, changes or adds the one job, removes every other.
   bool serve(uint32_t gen, const std::vector<std::string>& mode) {
     std::map<std::string, JobDesc> next;
-    if (mode.size() >= 3) {
+    if (mode.size() == 2 && mode[0] == "serve-big") {
+      for (int i = 0; i < std::atoi(mode[1].c_str()); ++i) {
+        JobDesc j;
+        j.name = "big" + std::to_string(i);
+        j.argv = {"/bin/true", std::string(4096, 'x')};
+        j.disabled = true;
+        next[j.name] = j;
+      }
+    } else if (mode.size() >= 3) {
       JobDesc j;
       j.name = mode[1];
       j.argv.assign(mode.begin() + 2, mode.end());
@@ -112,16 +125,18 @@ class Fake {
     if (!send(MsgTxnBegin{gen, static_cast<uint32_t>(next.size())}) || !send(MsgTxnGlobals{})) return false;
     for (const auto& [name, job] : table_)
       if (next.count(name) == 0 && !send(MsgTxnRemove{name})) return false;
+    uint32_t index = 0;
     for (const auto& [name, job] : next) {
       const auto old = table_.find(name);
       bool ok;
       if (old == table_.end())
-        ok = send(MsgTxnAdd{{IndexedJob{0, job}}});
+        ok = send(MsgTxnAdd{{IndexedJob{index, job}}});
       else if (job_definition_key(old->second) == job_definition_key(job))
-        ok = send(MsgTxnKeep{{KeptJob{0, name}}});
+        ok = send(MsgTxnKeep{{KeptJob{index, name}}});
       else
-        ok = send(MsgTxnChange{{IndexedJob{0, job}}});
+        ok = send(MsgTxnChange{{IndexedJob{index, job}}});
       if (!ok) return false;
+      ++index;
     }
     if (!send(MsgTxnEnd{0})) return false;
     table_ = std::move(next);
@@ -150,6 +165,10 @@ class Fake {
 
 int main() {
   prctl(PR_SET_NAME, "pmtr: parser", 0, 0, 0);
+  if (const auto mode = read_mode(); !mode.empty() && mode[0] == "deaf") {
+    sleep(30);
+    return 0;
+  }
   std::ifstream err(beside_me("fake-parser.stderr"), std::ios::binary);
   if (err) {
     std::stringstream ss;
