@@ -75,7 +75,28 @@ void Monitor::start_parser() {
     return;
   }
   (void)loop_.add(parser_.fd(), [this](uint32_t) { on_parser_readable(); });
+  forward_parser_stderr();
   log_debug("started parser [%d]", static_cast<int>(parser_.pid()));
+}
+
+void Monitor::forward_parser_stderr() {
+  unique_fd fd = parser_.take_stderr();
+  if (!fd) return;
+  if (parser_stderr_.open()) {   // what the last parser left, then its pipe goes
+    on_parser_stderr();
+    if (parser_stderr_.open()) loop_.remove(parser_stderr_.fd());
+  }
+  parser_stderr_.reset(std::move(fd), "parser [" + std::to_string(parser_.pid()) + "] stderr");
+  (void)loop_.add(parser_stderr_.fd(), [this](uint32_t) { on_parser_stderr(); });
+}
+
+void Monitor::on_parser_stderr() {
+  const bool more = parser_stderr_.pump([this](const std::string& line) {
+    log_warnx("%s: %s", parser_stderr_.tag().c_str(), line.c_str());
+  });
+  if (more) return;
+  loop_.remove(parser_stderr_.fd());
+  parser_stderr_.reset(unique_fd(), {});
 }
 
 void Monitor::request_parse() {
@@ -87,7 +108,7 @@ void Monitor::request_parse() {
   reparse_pending_ = false;
   auto cfg = open_config(opts_.config_path, OwnershipRule::Enforce);
   if (!cfg) {
-    log_warnx("%s; configuration unchanged", cfg.error().message().c_str());
+    log_warnx("%s; configuration unchanged", escape_for_log(cfg.error().message()).c_str());
     startup_done(false);
     return;
   }
@@ -172,8 +193,9 @@ void Monitor::parse_settled() {
 void Monitor::parser_failed(const std::string& why) {
   // Never touches a running job: only the parser and its half-sent
   // transaction are discarded.
+  // `why` may quote what the parser sent (a job name): escaped.
   log_crit("parser [%d]: %s; killing it, new parser in %lld ms", static_cast<int>(parser_.pid()),
-           why.c_str(),
+           escape_for_log(why).c_str(),
            static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(parser_backoff_).count()));
   if (parser_.alive()) loop_.remove(parser_.fd());
   parser_.kill_now();

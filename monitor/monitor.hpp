@@ -12,6 +12,7 @@
 #include "monitor/config_watch.hpp"
 #include "monitor/event_loop.hpp"
 #include "monitor/file_hash.hpp"
+#include "monitor/line_forwarder.hpp"
 #include "monitor/parser_link.hpp"
 #include "monitor/supervisor.hpp"
 #include "monitor/transaction.hpp"
@@ -47,6 +48,8 @@ class Monitor {
   void on_signal();
   void on_inotify();
   void on_parser_readable();
+  void on_parser_stderr();
+  void forward_parser_stderr();
   void on_timer();
   void reap_children();
   void request_parse();
@@ -66,6 +69,7 @@ class Monitor {
   Supervisor supervisor_;
   DependsHasher depends_hasher_;
   ParserLink parser_;
+  LineForwarder parser_stderr_;   // foreground only
   ParserIdentity parser_id_;
   TransactionAssembler assembler_{[this](std::string_view n) { return supervisor_.table().is_defined(n); }, 0};
 

@@ -106,6 +106,13 @@ Status ParserLink::spawn(const ParserIdentity& id, ParseMode mode, const std::st
 
   unique_fd devnull(::open("/dev/null", O_RDWR | O_CLOEXEC));
   if (!devnull) return Error::from_errno("open /dev/null");
+  unique_fd err_read, err_write;
+  if (keep_stderr) {
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) return Error::from_errno("pipe for the parser's stderr");
+    err_read.reset(p[0]);
+    err_write.reset(p[1]);
+  }
 
   const pid_t pid = fork();
   if (pid < 0) return Error::from_errno("fork parser");
@@ -114,7 +121,7 @@ Status ParserLink::spawn(const ParserIdentity& id, ParseMode mode, const std::st
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     if (dup2(devnull.get(), 0) != 0 || dup2(devnull.get(), 1) != 1) _exit(127);
-    if (!keep_stderr && dup2(devnull.get(), 2) != 2) _exit(127);
+    if (dup2(keep_stderr ? err_write.get() : devnull.get(), 2) != 2) _exit(127);
     if (theirs.get() == kChannelFd) {
       if (fcntl(kChannelFd, F_SETFD, 0) != 0) _exit(127);
     } else if (dup2(theirs.get(), kChannelFd) != kChannelFd) {
@@ -126,6 +133,8 @@ Status ParserLink::spawn(const ParserIdentity& id, ParseMode mode, const std::st
   }
   pid_ = pid;
   theirs.reset();
+  err_write.reset();   // EOF on err_read once the parser is gone
+  stderr_ = std::move(err_read);
   sock_ = std::move(mine);
 
   if (auto s = send_message(sock_.get(), MsgHello{mode, config_name}); !s) return s;

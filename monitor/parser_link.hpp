@@ -34,9 +34,11 @@ struct ParserIdentity {
 
 class ParserLink {
  public:
-  // keep_stderr: the parser writes last-resort errors (and sanitizer
-  // reports) to our stderr; otherwise 0-2 are /dev/null, so a daemon's
-  // parser never holds its caller's terminal or pipe.
+  // keep_stderr: the parser's fd 2 is a pipe whose read end take_stderr()
+  // hands over, for its last-resort errors (and sanitizer reports) to be
+  // forwarded escaped (LineForwarder); never our own stderr, which a
+  // parser taken over could write anything to.  Otherwise 0-2 are
+  // /dev/null, so a daemon's parser never holds its caller's terminal.
   [[nodiscard]] Status spawn(const ParserIdentity& id, ParseMode mode, const std::string& config_name,
                              const std::vector<JobDesc>& table, bool keep_stderr);
   [[nodiscard]] Status request_parse(uint32_t generation, int config_fd);
@@ -46,12 +48,16 @@ class ParserLink {
   // Closing the channel tells the parser to exit.
   void close() noexcept;
 
+  // The read end of the last spawned parser's stderr pipe (once).
+  [[nodiscard]] unique_fd take_stderr() noexcept { return std::move(stderr_); }
+
   [[nodiscard]] bool alive() const noexcept { return sock_.valid(); }
   [[nodiscard]] pid_t pid() const noexcept { return pid_; }
   [[nodiscard]] int fd() const noexcept { return sock_.get(); }
 
  private:
   unique_fd sock_;
+  unique_fd stderr_;
   pid_t pid_ = -1;
 };
 
