@@ -1,5 +1,6 @@
 // The pidfile end to end: in a world-writable directory a user could plant
-// it (pmtr wrote into the user's file) (issue 11, finding 6).
+// it (pmtr wrote into the user's file) (issue 11, finding 6); and starting
+// pmtr again right after a failed start found it still locked (issue 12).
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -24,7 +25,42 @@ const char* kJob = "job {\n  name a\n  cmd /bin/sleep 1331\n}\n";
 
 bool contains(const std::string& s, const std::string& needle) { return s.find(needle) != std::string::npos; }
 
+// True when nobody holds a lock on the file at `path` (or it is gone).
+bool lockable(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return true;
+  const bool ok = flock(fd, LOCK_EX | LOCK_NB) == 0;
+  ::close(fd);
+  return ok;
+}
+
 }  // namespace
+
+TEST_GROUP(PidfileRestart) {
+  TempDir dir;
+  std::string conf, pidfile;
+  void setup() override {
+    conf = dir.file("pmtr.conf");
+    pidfile = dir.file("pmtr.pid");
+    write_file(conf, "job {\n  nmae a\n}\n");   // fails to parse
+  }
+};
+
+// `pmtr` (daemon mode) returns 1 for a config that does not parse; the
+// moment it has returned, the pidfile is free, and the next start says
+// why it failed, never that the pidfile is held.  The failed daemon used
+// to report first and give the pidfile up on its way out.
+TEST(PidfileRestart, FailedStartReleasesThePidfileBeforeReturning) {
+  for (int i = 0; i < 20; ++i) {
+    std::string out;
+    CHECK_EQUAL(1, run_command({pmtr_bin(), "-c", conf, "-p", pidfile}, &out));
+    CHECK_TEXT(lockable(pidfile), ("run " + std::to_string(i) + ": pidfile still locked").c_str());
+    CHECK_TEXT(contains(out, "parse failed"), out.c_str());
+    CHECK_TEXT(!contains(out, "is held by a running pmtr"), out.c_str());
+  }
+  // No failed daemon lingers on it.
+  CHECK(poll_until([&] { return access(pidfile.c_str(), F_OK) != 0; }, 2000ms));
+}
 
 TEST_GROUP(PidfileShared) {
   TestUser user{"pid"};
