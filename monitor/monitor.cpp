@@ -50,6 +50,8 @@ int Monitor::run(const MonitorOptions& opts, StartupNotifier notify, void* notif
   if (!id) fatalx("%s", id.error().message().c_str());
   parser_id_ = *id;
   if (!parser_id_.warning.empty()) log_warnx("%s", parser_id_.warning.c_str());
+  // Without a parser to trust there is nothing to retry: say so and stop.
+  if (auto program = open_parser_program(); !program) fatalx("%s", program.error().message().c_str());
   supervisor_.hash_file = [this](const std::string& path) { return depends_hasher_.hash(path); };
   if (auto s = supervisor_.init(); !s) fatalx("%s", s.error().message().c_str());
 

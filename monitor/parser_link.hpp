@@ -28,9 +28,26 @@ struct ParserIdentity {
 
 // `pmtr` when root (falling back to `nobody`), our own ids otherwise.
 [[nodiscard]] Result<ParserIdentity> resolve_parser_identity();
-// The pmtr-parser binary: next to our own executable (a build tree), else
-// the installed libexec path.
-[[nodiscard]] std::string parser_program_path();
+
+// The pmtr-parser program, opened (O_PATH) and checked, to be exec'd by fd:
+// what was checked is what runs, whatever happens to the name meanwhile.
+struct ParserProgram {
+  unique_fd fd;
+  std::string path;      // for messages
+  std::string warning;   // a sibling that exists but was not trusted
+};
+// A pmtr-parser is trusted when it is a regular executable file, and it
+// and its directory are owned by root (or by the uid pmtr runs as) and not
+// writable by group or others: nobody else could have put it there.  The
+// one beside our own executable (a build tree: `make test` runs
+// build/pmtr with build/pmtr-parser) is used if it is trusted; otherwise,
+// with a warning if it exists, the installed one in libexec_dir, which
+// must be trusted.
+[[nodiscard]] Result<ParserProgram> open_parser_program(const std::string& self_dir,
+                                                        const std::string& libexec_dir);
+// The same for this process: the directory of /proc/self/exe and the
+// LIBEXECDIR pmtr was built with.
+[[nodiscard]] Result<ParserProgram> open_parser_program();
 
 class ParserLink {
  public:
@@ -59,6 +76,7 @@ class ParserLink {
   unique_fd sock_;
   unique_fd stderr_;
   pid_t pid_ = -1;
+  std::string last_program_warning_;
 };
 
 }  // namespace pmtr
