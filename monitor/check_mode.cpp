@@ -1,7 +1,6 @@
 #include "monitor/check_mode.hpp"
 
 #include <poll.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,6 +17,7 @@
 #include "monitor/line_forwarder.hpp"
 #include "monitor/parser_link.hpp"
 #include "monitor/transaction.hpp"
+#include "spawner/user_lookup.hpp"
 
 namespace pmtr {
 namespace {
@@ -49,8 +49,10 @@ class HostFacts {
   }
   const std::string& user(const std::string& name) {
     return memo(users_, name, [](const std::string& u) -> std::string {
-      if (getpwnam(u.c_str()) == nullptr) return "user '" + u + "' does not exist on this host";
-      return {};
+      const auto found = lookup_passwd(u);
+      if (found) return {};
+      if (found.error().err == 0) return "user '" + u + "' does not exist on this host";
+      return found.error().message();
     });
   }
 

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <linux/close_range.h>
-#include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
@@ -12,36 +11,16 @@
 #include <climits>
 #include <cstdio>
 #include <cstring>
-#include <optional>
 
 #include "common/limits.hpp"
 #include "common/log.hpp"
+#include "spawner/user_lookup.hpp"
 
 namespace pmtr {
 namespace {
 
 constexpr int kChannelFd = 3;
 constexpr int kProgramFd = 4;   // only between fork and exec
-
-// System users live in /etc/passwd: read it directly first, so a monitor
-// whose jobs name no user never loads NSS modules (libnss_systemd and its
-// libraries cost more memory than the rest of the monitor).  NSS is the
-// fallback for a site that keeps even system users elsewhere.
-std::optional<std::pair<uid_t, gid_t>> lookup_system_user(const char* name) {
-  if (FILE* f = std::fopen("/etc/passwd", "re")) {
-    std::optional<std::pair<uid_t, gid_t>> found;
-    while (const passwd* pw = fgetpwent(f)) {
-      if (std::strcmp(pw->pw_name, name) == 0) {
-        found = std::make_pair(pw->pw_uid, pw->pw_gid);
-        break;
-      }
-    }
-    std::fclose(f);
-    if (found) return found;
-  }
-  if (const passwd* pw = getpwnam(name)) return std::make_pair(pw->pw_uid, pw->pw_gid);
-  return std::nullopt;
-}
 
 }  // namespace
 
@@ -53,11 +32,11 @@ Result<ParserIdentity> resolve_parser_identity() {
     return id;
   }
   if (const auto pmtr = lookup_system_user("pmtr")) {
-    id.uid = pmtr->first;
-    id.gid = pmtr->second;
+    id.uid = pmtr->uid;
+    id.gid = pmtr->gid;
   } else if (const auto nobody = lookup_system_user("nobody")) {
-    id.uid = nobody->first;
-    id.gid = nobody->second;
+    id.uid = nobody->uid;
+    id.gid = nobody->gid;
     id.warning = "no 'pmtr' user; the parser runs as 'nobody' (make install creates 'pmtr')";
   } else {
     return Error{0, "neither a 'pmtr' nor a 'nobody' user exists to run the parser"};
