@@ -37,7 +37,10 @@ Result<ParserIdentity> resolve_parser_identity() {
   } else if (const auto nobody = lookup_system_user("nobody")) {
     id.uid = nobody->uid;
     id.gid = nobody->gid;
-    id.warning = "no 'pmtr' user; the parser runs as 'nobody' (make install creates 'pmtr')";
+    id.warning =
+        "no 'pmtr' user: the parser runs as 'nobody', so any other process running as 'nobody' can stop "
+        "or kill it and hold up every reload (make install and the Debian package create 'pmtr': "
+        "adduser --system --group --no-create-home pmtr)";
   } else {
     return Error{0, "neither a 'pmtr' nor a 'nobody' user exists to run the parser"};
   }

@@ -3,6 +3,7 @@
 // and writable by nobody else; otherwise, with a warning, the installed
 // one, which must pass the same test.
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -126,4 +127,22 @@ TEST(ParserProgram, AnUntrustedInstalledOneIsAnError) {
   r = open_parser_program(self, libexec);
   CHECK_FALSE(r.ok());
   CHECK(contains(r.error().message(), "no pmtr-parser to trust: " + libexec + "/pmtr-parser"));
+}
+
+TEST_GROUP(ParserIdentity){};
+
+// Without the `pmtr` system user the parser shares `nobody` with other
+// daemons, which can then signal it: the warning says so and how to fix it
+// (issue 11, finding 8).
+TEST(ParserIdentity, FallingBackToNobodySaysWhyItMatters) {
+  PMTR_REQUIRE_ROOT();
+  if (getpwnam("pmtr") != nullptr) PMTR_SKIP("this machine has a pmtr user");
+  if (getpwnam("nobody") == nullptr) PMTR_SKIP("this machine has no nobody user");
+  const auto id = resolve_parser_identity();
+  CHECK(id.ok());
+  CHECK_EQUAL(getpwnam("nobody")->pw_uid, id->uid);
+  CHECK_TEXT(contains(id->warning, "the parser runs as 'nobody', so any other process running as 'nobody' can stop "
+                                   "or kill it"),
+             id->warning.c_str());
+  CHECK(contains(id->warning, "adduser --system --group --no-create-home pmtr"));
 }
