@@ -133,6 +133,15 @@ $(BUILD)/tests/$(1)_tests: $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard tests/$(
 endef
 $(foreach s,$(TEST_SUITES),$(eval $(call suite_rule,$(s))))
 
+# A substitute pmtr-parser for the end-to-end tests (tests/tools/fake_parser.cpp):
+# what a parser taken over could send.  Never installed.
+FAKE_PARSER := $(BUILD)/tests/fake-parser
+$(FAKE_PARSER): $(BUILD)/obj/tests/tools/fake_parser.o $(LIB_common)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(LIB_common)
+$(BUILD)/tests/e2e_tests: | $(FAKE_PARSER)
+
 $(BUILD)/bench/%: $(BUILD)/obj/bench/%_main.o $(patsubst %.cpp,$(BUILD)/obj/%.o,$(filter-out %_main.cpp,$(wildcard bench/*.cpp))) $(LIBS_ALL)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LINK    $@")
@@ -174,7 +183,7 @@ $(FUZZ_BUILD)/%: $(FUZZ_BUILD)/obj/tests/fuzz/%.o $(FUZZ_OBJS)
 fuzz-build: $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 
 test: check-deps
-	@$(MAKE) --no-print-directory all $(TEST_BINS) $(BENCH_BINS)
+	@$(MAKE) --no-print-directory all $(TEST_BINS) $(FAKE_PARSER) $(BENCH_BINS)
 	@if command -v $(FUZZ_CXX) >/dev/null; then $(MAKE) --no-print-directory fuzz-build; fi
 	@BUILD=$(BUILD) FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) SANITIZE=$(SANITIZE) \
 	  ./tests/run_all.sh

@@ -173,6 +173,7 @@ RecvResult recv_message(int sock, bool accept_fd, int flags) {
 
   RecvResult ok;
   ok.status = RecvStatus::Message;
+  ok.bytes = d.size;
   ok.received.emplace(Received{std::move(decoded).value(), std::move(d.fd)});
   return ok;
 }

@@ -52,6 +52,7 @@ struct RecvResult {
   std::optional<Received> received;   // set when status == Message
   std::string why;                    // set when status == Bad
   int err = 0;                        // errno when recvmsg itself failed
+  size_t bytes = 0;                   // the record's size when status == Message
 };
 // accept_fd: one fd may come with this record (kept in Received::fd); with
 // accept_fd false, a record carrying any fd is Bad (and the fds closed).

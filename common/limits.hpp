@@ -27,6 +27,13 @@ inline constexpr size_t kJobs = 200000;             // jobs per config
 inline constexpr size_t kDiagnostics = 1000;
 inline constexpr size_t kDiagnosticBytes = 512;     // one diagnostic's text
 inline constexpr size_t kMessageBytes = 65536;      // one channel record
+// Every record of one parse (diagnostics and the transaction), on the
+// wire: the monitor's memory for a transaction grows with it.  The densest
+// legal config (jobs of 256 one-letter arguments) encodes to 2.63 bytes
+// per byte of text, so 3 x kConfigBytes holds any config with room to
+// spare.  The monitor also caps each parse by the size of the config it
+// handed over (transaction_byte_cap in monitor/transaction.hpp).
+inline constexpr size_t kTransactionBytes = 3 * kConfigBytes;
 inline constexpr size_t kJobEncodedBytes = 60000;   // a job must fit one record
 inline constexpr uint32_t kBounceSecondsMax = 366u * 24 * 3600;
 // Durations of the lifecycle options (backoff, stable after, give up

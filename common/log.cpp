@@ -16,19 +16,55 @@ const char* g_ident = "pmtr";
 LogTarget g_target = LogTarget::Stderr;
 int g_verbosity = 0;
 
+// The last line of defence against forged log lines: a record is one line
+// whatever reached the format.  Control bytes (newline, ESC, ...) and the
+// C1 controls as UTF-8 (C2 80..C2 9F, which some terminals obey) become
+// \xNN.  Strings from other processes are escaped where they are logged
+// (escape_for_log, which also escapes the rest of non-ASCII); this catches
+// what was missed.  Our own messages contain none of these bytes.
+void neutralise_controls(const char* in, char* out, size_t out_size) noexcept {
+  static const char hex[] = "0123456789abcdef";
+  size_t o = 0;
+  auto put_escaped = [&](unsigned char u) {
+    out[o++] = '\\';
+    out[o++] = 'x';
+    out[o++] = hex[u >> 4];
+    out[o++] = hex[u & 0xf];
+  };
+  for (size_t i = 0; in[i] != '\0'; ++i) {
+    const auto u = static_cast<unsigned char>(in[i]);
+    const auto next = static_cast<unsigned char>(in[i + 1]);   // '\0' at the end
+    const bool c1 = u == 0xc2 && next >= 0x80 && next <= 0x9f;
+    const size_t need = c1 ? 8 : (u < 0x20 || u == 0x7f) ? 4 : 1;
+    if (o + need >= out_size) break;
+    if (c1) {
+      put_escaped(u);
+      put_escaped(next);
+      ++i;
+    } else if (need == 4) {
+      put_escaped(u);
+    } else {
+      out[o++] = in[i];
+    }
+  }
+  out[o] = '\0';
+}
+
 void vlog(int priority, bool with_errno, const char* fmt, va_list ap) noexcept {
   const int saved_errno = errno;
-  char msg[1024];
-  std::vsnprintf(msg, sizeof msg, fmt, ap);
+  char raw[1024];
+  std::vsnprintf(raw, sizeof raw, fmt, ap);
   if (with_errno) {
-    const size_t len = std::strlen(msg);
-    std::snprintf(msg + len, sizeof msg - len, ": %s", std::strerror(saved_errno));
+    const size_t len = std::strlen(raw);
+    std::snprintf(raw + len, sizeof raw - len, ": %s", std::strerror(saved_errno));
   }
+  char msg[1100];
+  neutralise_controls(raw, msg, sizeof msg);
   if (g_target != LogTarget::Stderr) syslog(priority, "%s", msg);
   if (g_target != LogTarget::Syslog) {
     // One write per line so lines from the monitor and jobs sharing the
     // terminal never interleave mid-line.
-    char line[1100];
+    char line[1200];
     const int n = std::snprintf(line, sizeof line, "%s: %s\n", g_ident, msg);
     if (n > 0) {
       const size_t len = static_cast<size_t>(n) < sizeof line ? static_cast<size_t>(n) : sizeof line - 1;

@@ -1,12 +1,12 @@
 #include "monitor/check_mode.hpp"
 
 #include <poll.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -14,8 +14,10 @@
 
 #include "common/diagnostic.hpp"
 #include "monitor/config_file.hpp"
+#include "monitor/line_forwarder.hpp"
 #include "monitor/parser_link.hpp"
 #include "monitor/transaction.hpp"
+#include "spawner/user_lookup.hpp"
 
 namespace pmtr {
 namespace {
@@ -47,8 +49,10 @@ class HostFacts {
   }
   const std::string& user(const std::string& name) {
     return memo(users_, name, [](const std::string& u) -> std::string {
-      if (getpwnam(u.c_str()) == nullptr) return "user '" + u + "' does not exist on this host";
-      return {};
+      const auto found = lookup_passwd(u);
+      if (found) return {};
+      if (found.error().err == 0) return "user '" + u + "' does not exist on this host";
+      return found.error().message();
     });
   }
 
@@ -97,29 +101,50 @@ class CheckSession {
     auto id = resolve_parser_identity();
     if (!id) return fail(id.error().message());
     if (auto s = link_.spawn(*id, ParseMode::Check, path_, {}, true); !s) return fail(s.error().message());
+    parser_stderr_.reset(link_.take_stderr(), "parser stderr");
     if (auto s = link_.request_parse(1, cfg->fd.get()); !s) return fail(s.error().message());
     cfg->fd.reset();
-    assembler_.expect(1, 0);
+    assembler_.expect(1, 0, transaction_byte_cap(cfg->size, 0));
     const int rc = receive_loop();
     link_.close();
     int st;
     while (waitpid(link_.pid(), &st, 0) < 0 && errno == EINTR) {}
+    // The parser is gone: what it wrote last is all in the pipe.
+    while (forward_stderr()) {}
     return rc;
   }
 
  private:
   int fail(const std::string& why) {
-    std::fprintf(stderr, "pmtr: %s: check failed: %s\n", path_.c_str(), why.c_str());
+    // `why` may quote what the parser sent.
+    std::fprintf(stderr, "pmtr: %s: check failed: %s\n", path_.c_str(), escape_for_log(why).c_str());
     if (link_.pid() > 0) link_.kill_now();
     return 1;
   }
 
+  // The parser's stderr, escaped line by line, on ours.  False at its end.
+  bool forward_stderr() {
+    if (!parser_stderr_.open()) return false;
+    if (parser_stderr_.pump([](const std::string& line) { std::fprintf(stderr, "pmtr: parser stderr: %s\n", line.c_str()); }))
+      return true;
+    parser_stderr_.reset(unique_fd(), {});
+    return false;
+  }
+
   int receive_loop() {
+    // One deadline for the whole answer, not one per record: a parser
+    // sending a record every few seconds must not keep -t running.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kAnswerTimeoutMs);
     for (;;) {
-      pollfd p{link_.fd(), POLLIN, 0};
-      const int n = poll(&p, 1, kAnswerTimeoutMs);
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+      if (left <= 0) return fail("parser did not answer within 10 s");
+      pollfd p[2] = {{link_.fd(), POLLIN, 0}, {parser_stderr_.fd(), POLLIN, 0}};   // -1: ignored
+      const int n = poll(p, 2, static_cast<int>(left));
       if (n < 0 && errno == EINTR) continue;
       if (n == 0) return fail("parser did not answer within 10 s");
+      if (p[1].revents != 0) forward_stderr();
+      if (p[0].revents == 0) continue;
       RecvResult r = link_.receive();
       switch (r.status) {
         case RecvStatus::WouldBlock: continue;
@@ -127,7 +152,7 @@ class CheckSession {
         case RecvStatus::Bad: return fail("malformed message from parser: " + r.why);
         case RecvStatus::Message: break;
       }
-      switch (assembler_.feed(std::move(r.received->message))) {
+      switch (assembler_.feed(std::move(r.received->message), r.bytes)) {
         case TransactionAssembler::Outcome::Continue:
           break;
         case TransactionAssembler::Outcome::Diagnostic: {
@@ -152,6 +177,7 @@ class CheckSession {
 
   std::string path_;
   ParserLink link_;
+  LineForwarder parser_stderr_;
   TransactionAssembler assembler_{[](std::string_view) { return false; }, 0};
 };
 

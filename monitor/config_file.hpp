@@ -3,6 +3,7 @@
 // someone other than root can write is a root shell for them.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "common/result.hpp"
@@ -18,6 +19,7 @@ enum class OwnershipRule {
 
 struct OpenedConfig {
   unique_fd fd;
+  uint64_t size = 0;     // at the time it was opened
   std::string warning;   // set under Warn when the rule is broken
 };
 

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <climits>
 
+#include "common/diagnostic.hpp"
 #include "common/log.hpp"
 
 namespace pmtr {
@@ -61,7 +62,7 @@ void ConfigWatch::watch_depends(const std::vector<std::string>& paths) {
     if (wd_by_dir_.count(d) != 0) continue;
     const int wd = inotify_add_watch(fd_.get(), d.c_str(), kMask);
     if (wd < 0) {
-      log_warn("cannot watch %s for depends changes", d.c_str());
+      log_warn("cannot watch %s for depends changes", escape_for_log(d).c_str());
       continue;
     }
     wd_by_dir_[d] = wd;

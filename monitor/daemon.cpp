@@ -2,12 +2,16 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
+
+#include "common/syscalls.hpp"
 
 namespace pmtr {
 
@@ -48,9 +52,42 @@ void daemon_ready(int notify_fd, bool ok) noexcept {
   }
 }
 
+namespace {
+
+// Why the pidfile we opened is not ours to write, or "".
+std::string pidfile_problem(const struct stat& st) {
+  const uid_t me = geteuid();
+  if (!S_ISREG(st.st_mode)) return "not a regular file";
+  if (st.st_uid != me)
+    return "owned by uid " + std::to_string(st.st_uid) + ", not " + (me == 0 ? "root" : "uid " + std::to_string(me));
+  if (st.st_nlink != 1) return "it has " + std::to_string(st.st_nlink) + " hard links";
+  if (st.st_mode & (S_IWGRP | S_IWOTH)) return "writable by group or others";
+  return {};
+}
+
+}  // namespace
+
 Status PidFile::create(const std::string& path) {
-  unique_fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644));
+  // O_NOFOLLOW: a symlink planted at the path is refused (ELOOP), never
+  // followed; O_NONBLOCK: a FIFO cannot hang us before the check.
+  constexpr int kFlags = O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK;
+  unique_fd fd(retry_eintr([&] { return ::open(path.c_str(), kFlags | O_CREAT, 0644); }));
+  if (!fd && errno == EACCES) {
+    // fs.protected_regular and protected_symlinks refuse someone else's
+    // file or symlink in a sticky directory: look again without O_CREAT,
+    // only to say what is there.
+    const int saved = errno;
+    fd.reset(retry_eintr([&] { return ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK); }));
+    if (!fd && errno != ELOOP) errno = saved;
+  }
+  if (!fd && errno == ELOOP)
+    return Error{ELOOP, "refusing pidfile " + path + ": a symlink (never followed; remove it)"};
   if (!fd) return Error::from_errno("pidfile " + path);
+  struct stat st {};
+  if (fstat(fd.get(), &st) != 0) return Error::from_errno("pidfile " + path);
+  if (const std::string p = pidfile_problem(st); !p.empty())
+    return Error{0, "refusing pidfile " + path + ": " + p +
+                        " (remove it, or keep pidfiles in a directory only root can write, such as /run)"};
   if (flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
     char buf[32] = {};
     const ssize_t n = pread(fd.get(), buf, sizeof buf - 1, 0);
@@ -63,11 +100,18 @@ Status PidFile::create(const std::string& path) {
     return Error::from_errno("write pidfile " + path);
   path_ = path;
   fd_ = std::move(fd);
+  dev_ = st.st_dev;
+  ino_ = st.st_ino;
   return {};
 }
 
-PidFile::~PidFile() {
-  if (fd_) unlink(path_.c_str());
+void PidFile::release() noexcept {
+  if (!fd_) return;
+  // Unlink only the file we checked and locked: if the name now points
+  // elsewhere, that is not ours to remove.
+  struct stat st {};
+  if (lstat(path_.c_str(), &st) == 0 && st.st_dev == dev_ && st.st_ino == ino_) unlink(path_.c_str());
+  fd_.reset();   // the lock goes with the last fd
 }
 
 }  // namespace pmtr

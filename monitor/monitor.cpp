@@ -50,7 +50,9 @@ int Monitor::run(const MonitorOptions& opts, StartupNotifier notify, void* notif
   if (!id) fatalx("%s", id.error().message().c_str());
   parser_id_ = *id;
   if (!parser_id_.warning.empty()) log_warnx("%s", parser_id_.warning.c_str());
-  supervisor_.hash_file = hash_file_content;
+  // Without a parser to trust there is nothing to retry: say so and stop.
+  if (auto program = open_parser_program(); !program) fatalx("%s", program.error().message().c_str());
+  supervisor_.hash_file = [this](const std::string& path) { return depends_hasher_.hash(path); };
   if (auto s = launcher_.init(); !s) fatalx("%s", s.error().message().c_str());
   if (auto s = supervisor_.init(); !s) fatalx("%s", s.error().message().c_str());
 
@@ -85,7 +87,28 @@ void Monitor::start_parser() {
     return;
   }
   (void)loop_.add(parser_.fd(), [this](uint32_t) { on_parser_readable(); });
+  forward_parser_stderr();
   log_debug("started parser [%d]", static_cast<int>(parser_.pid()));
+}
+
+void Monitor::forward_parser_stderr() {
+  unique_fd fd = parser_.take_stderr();
+  if (!fd) return;
+  if (parser_stderr_.open()) {   // what the last parser left, then its pipe goes
+    on_parser_stderr();
+    if (parser_stderr_.open()) loop_.remove(parser_stderr_.fd());
+  }
+  parser_stderr_.reset(std::move(fd), "parser [" + std::to_string(parser_.pid()) + "] stderr");
+  (void)loop_.add(parser_stderr_.fd(), [this](uint32_t) { on_parser_stderr(); });
+}
+
+void Monitor::on_parser_stderr() {
+  const bool more = parser_stderr_.pump([this](const std::string& line) {
+    log_warnx("%s: %s", parser_stderr_.tag().c_str(), line.c_str());
+  });
+  if (more) return;
+  loop_.remove(parser_stderr_.fd());
+  parser_stderr_.reset(unique_fd(), {});
 }
 
 void Monitor::request_parse() {
@@ -97,13 +120,14 @@ void Monitor::request_parse() {
   reparse_pending_ = false;
   auto cfg = open_config(opts_.config_path, OwnershipRule::Enforce);
   if (!cfg) {
-    log_warnx("%s%s", cfg.error().message().c_str(), started_ ? "; configuration unchanged" : "");
+    log_warnx("%s%s", escape_for_log(cfg.error().message()).c_str(), started_ ? "; configuration unchanged" : "");
     control_.parse_refused(cfg.error().message());
     startup_done(false);
     return;
   }
   ++generation_;
-  assembler_.expect(generation_, supervisor_.table().defined_count());
+  const size_t jobs = supervisor_.table().defined_count();
+  assembler_.expect(generation_, jobs, transaction_byte_cap(cfg->size, jobs));
   if (auto s = parser_.request_parse(generation_, cfg->fd.get()); !s) {
     parser_failed("cannot send it a parse request: " + s.error().message());
     return;
@@ -113,7 +137,15 @@ void Monitor::request_parse() {
 }
 
 void Monitor::on_parser_readable() {
-  for (;;) {
+  // A bounded slice per turn: a parser that keeps its socket full must not
+  // keep signals and timers waiting (epoll is level-triggered: the rest is
+  // read on the next turns).  The deadline is checked here too, since the
+  // timer's turn may not come while records keep arriving.
+  for (int i = 0; i < kParserRecordsPerTurn; ++i) {
+    if (parse_outstanding_ && Clock::now() >= parse_deadline_) {
+      parser_failed("no answer within 10 s");
+      return;
+    }
     RecvResult r = parser_.receive();
     switch (r.status) {
       case RecvStatus::WouldBlock:
@@ -127,7 +159,7 @@ void Monitor::on_parser_readable() {
       case RecvStatus::Message:
         break;
     }
-    switch (assembler_.feed(std::move(r.received->message))) {
+    switch (assembler_.feed(std::move(r.received->message), r.bytes)) {
       case TransactionAssembler::Outcome::Continue:
         break;
       case TransactionAssembler::Outcome::Diagnostic: {
@@ -149,12 +181,14 @@ void Monitor::on_parser_readable() {
         const ControlConfig control = txn.globals.control;
         log_debug("applying configuration: %zu kept, %zu added, %zu changed, %zu removed",
                   txn.kept.size(), txn.added.size(), txn.changed.size(), txn.removed.size());
+        depends_hasher_.begin_batch();
         supervisor_.apply(std::move(txn), Clock::now());
         std::vector<std::string> operators;
         supervisor_.table().for_each([&](const Job& j) { operators.insert(operators.end(), j.operators.begin(), j.operators.end()); });
         std::sort(operators.begin(), operators.end());
         operators.erase(std::unique(operators.begin(), operators.end()), operators.end());
         access_.configure(control, operators);
+        depends_hasher_.end_batch();
         sync_depends_watches();
         control_.parse_done(generation_, true);
         startup_done(true);
@@ -187,8 +221,9 @@ void Monitor::parse_settled() {
 void Monitor::parser_failed(const std::string& why) {
   // Never touches a running job: only the parser and its half-sent
   // transaction are discarded.
+  // `why` may quote what the parser sent (a job name): escaped.
   log_crit("parser [%d]: %s; killing it, new parser in %lld ms", static_cast<int>(parser_.pid()),
-           why.c_str(),
+           escape_for_log(why).c_str(),
            static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(parser_backoff_).count()));
   if (parser_.alive()) loop_.remove(parser_.fd());
   parser_.kill_now();
@@ -198,7 +233,7 @@ void Monitor::parser_failed(const std::string& why) {
   // The new parser re-reads the config: a change may have died with this one.
   reparse_pending_ = true;
   parser_restart_at_ = Clock::now() + parser_backoff_;
-  parser_backoff_ = std::min<Duration>(parser_backoff_ * 2, kParserBackoffMax);
+  parser_backoff_ = next_parser_backoff(parser_backoff_);
 }
 
 void Monitor::on_signal() {
@@ -264,8 +299,10 @@ void Monitor::exit_if_shutdown_complete() {
 void Monitor::on_inotify() {
   ConfigWatch::Changes changes = watch_.read_events();
   const TimePoint now = Clock::now();
+  depends_hasher_.begin_batch();
   for (const auto& path : changes.depends)
-    supervisor_.restart_dependents(path, hash_file_content(path), now);
+    supervisor_.restart_dependents(path, depends_hasher_.hash(path), now);
+  depends_hasher_.end_batch();
   if (changes.config) {
     log_info("rescanning job configuration");
     request_parse();
@@ -320,7 +357,11 @@ void Monitor::rearm_timer() {
   timer_.arm(next);
 }
 
-void Monitor::sync_depends_watches() { watch_.watch_depends(supervisor_.depends_paths()); }
+void Monitor::sync_depends_watches() {
+  const std::vector<std::string> paths = supervisor_.depends_paths();
+  watch_.watch_depends(paths);
+  depends_hasher_.retain(paths);
+}
 
 void Monitor::startup_done(bool ok) {
   if (started_) return;

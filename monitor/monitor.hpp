@@ -3,6 +3,7 @@
 // table through the Supervisor.  It never parses config text.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -13,7 +14,9 @@
 #include "monitor/control_server.hpp"
 #include "monitor/control_socket.hpp"
 #include "monitor/event_loop.hpp"
+#include "monitor/file_hash.hpp"
 #include "monitor/job_launcher.hpp"
+#include "monitor/line_forwarder.hpp"
 #include "monitor/parser_link.hpp"
 #include "monitor/supervisor.hpp"
 #include "monitor/transaction.hpp"
@@ -36,6 +39,11 @@ inline constexpr Duration kParseTimeout = 10s;       // a parse taking longer is
 inline constexpr Duration kOrphanGrace = 10s;
 inline constexpr Duration kParserBackoffMin = 100ms;
 inline constexpr Duration kParserBackoffMax = 60s;
+// The delay before the next parser after one more failure in a row.
+constexpr Duration next_parser_backoff(Duration d) noexcept { return std::min<Duration>(d * 2, kParserBackoffMax); }
+// Records read from the parser per turn of the event loop: at most 1 MiB,
+// a few milliseconds of decoding.
+inline constexpr int kParserRecordsPerTurn = 16;
 
 class Monitor {
  public:
@@ -47,6 +55,8 @@ class Monitor {
   void on_signal();
   void on_inotify();
   void on_parser_readable();
+  void on_parser_stderr();
+  void forward_parser_stderr();
   void on_timer();
   void reap_children();
   void request_parse();
@@ -72,7 +82,9 @@ class Monitor {
   ControlAccess access_;
   ControlSocket control_socket_;
   ControlServer control_;
+  DependsHasher depends_hasher_;
   ParserLink parser_;
+  LineForwarder parser_stderr_;   // foreground only
   ParserIdentity parser_id_;
   TransactionAssembler assembler_{[this](std::string_view n) { return supervisor_.table().is_defined(n); }, 0};
 

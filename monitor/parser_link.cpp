@@ -2,8 +2,8 @@
 
 #include <fcntl.h>
 #include <linux/close_range.h>
-#include <pwd.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -11,34 +11,16 @@
 #include <climits>
 #include <cstdio>
 #include <cstring>
-#include <optional>
 
 #include "common/limits.hpp"
+#include "common/log.hpp"
+#include "spawner/user_lookup.hpp"
 
 namespace pmtr {
 namespace {
 
 constexpr int kChannelFd = 3;
-
-// System users live in /etc/passwd: read it directly first, so a monitor
-// whose jobs name no user never loads NSS modules (libnss_systemd and its
-// libraries cost more memory than the rest of the monitor).  NSS is the
-// fallback for a site that keeps even system users elsewhere.
-std::optional<std::pair<uid_t, gid_t>> lookup_system_user(const char* name) {
-  if (FILE* f = std::fopen("/etc/passwd", "re")) {
-    std::optional<std::pair<uid_t, gid_t>> found;
-    while (const passwd* pw = fgetpwent(f)) {
-      if (std::strcmp(pw->pw_name, name) == 0) {
-        found = std::make_pair(pw->pw_uid, pw->pw_gid);
-        break;
-      }
-    }
-    std::fclose(f);
-    if (found) return found;
-  }
-  if (const passwd* pw = getpwnam(name)) return std::make_pair(pw->pw_uid, pw->pw_gid);
-  return std::nullopt;
-}
+constexpr int kProgramFd = 4;   // only between fork and exec
 
 }  // namespace
 
@@ -50,12 +32,15 @@ Result<ParserIdentity> resolve_parser_identity() {
     return id;
   }
   if (const auto pmtr = lookup_system_user("pmtr")) {
-    id.uid = pmtr->first;
-    id.gid = pmtr->second;
+    id.uid = pmtr->uid;
+    id.gid = pmtr->gid;
   } else if (const auto nobody = lookup_system_user("nobody")) {
-    id.uid = nobody->first;
-    id.gid = nobody->second;
-    id.warning = "no 'pmtr' user; the parser runs as 'nobody' (make install creates 'pmtr')";
+    id.uid = nobody->uid;
+    id.gid = nobody->gid;
+    id.warning =
+        "no 'pmtr' user: the parser runs as 'nobody', so any other process running as 'nobody' can stop "
+        "or kill it and hold up every reload (make install and the Debian package create 'pmtr': "
+        "adduser --system --group --no-create-home pmtr)";
   } else {
     return Error{0, "neither a 'pmtr' nor a 'nobody' user exists to run the parser"};
   }
@@ -63,17 +48,80 @@ Result<ParserIdentity> resolve_parser_identity() {
   return id;
 }
 
-std::string parser_program_path() {
+namespace {
+
+std::string owner_mode_problem(const std::string& what, const struct stat& st, uid_t me) {
+  if (st.st_uid != 0 && st.st_uid != me)
+    return what + " is owned by uid " + std::to_string(st.st_uid) +
+           (me == 0 ? ", not root" : ", not root or uid " + std::to_string(me));
+  if (st.st_mode & (S_IWGRP | S_IWOTH)) return what + " is writable by group or others";
+  return {};
+}
+
+// The candidate dir/pmtr-parser, or why it is not to be trusted.  *missing
+// is set when there is no such file (not a reason to warn).
+Result<unique_fd> open_trusted(const std::string& dir, bool* missing) {
+  *missing = false;
+  const uid_t me = geteuid();
+  const std::string path = dir + "/pmtr-parser";
+  unique_fd dfd(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!dfd) {
+    *missing = errno == ENOENT || errno == ENOTDIR;
+    return Error::from_errno(dir);
+  }
+  struct stat st {};
+  if (fstat(dfd.get(), &st) != 0) return Error::from_errno(dir);
+  if (std::string p = owner_mode_problem("directory " + dir, st, me); !p.empty()) return Error{0, p};
+  unique_fd fd(::openat(dfd.get(), "pmtr-parser", O_PATH | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd) {
+    *missing = errno == ENOENT;
+    return Error::from_errno(path);
+  }
+  if (fstat(fd.get(), &st) != 0) return Error::from_errno(path);
+  if (S_ISLNK(st.st_mode)) return Error{0, path + " is a symlink"};
+  if (!S_ISREG(st.st_mode) || (st.st_mode & 0111) == 0) return Error{0, path + " is not an executable file"};
+  if (std::string p = owner_mode_problem(path, st, me); !p.empty()) return Error{0, p};
+  // Well above 0-4, so that the child can put it at fd 4 after the channel.
+  unique_fd high(fcntl(fd.get(), F_DUPFD_CLOEXEC, 10));
+  if (!high) return Error::from_errno(path);
+  return high;
+}
+
+}  // namespace
+
+Result<ParserProgram> open_parser_program(const std::string& self_dir, const std::string& libexec_dir) {
+  ParserProgram out;
+  if (!self_dir.empty()) {
+    bool missing = false;
+    auto sibling = open_trusted(self_dir, &missing);
+    if (sibling) {
+      out.fd = std::move(*sibling);
+      out.path = self_dir + "/pmtr-parser";
+      return out;
+    }
+    if (!missing) out.warning = "not running " + self_dir + "/pmtr-parser: " + sibling.error().message();
+  }
+  bool missing = false;
+  auto installed = open_trusted(libexec_dir, &missing);
+  if (!installed)
+    return Error{0, "no pmtr-parser to trust: " + (out.warning.empty() ? "" : out.warning + "; ") +
+                        installed.error().message()};
+  out.fd = std::move(*installed);
+  out.path = libexec_dir + "/pmtr-parser";
+  return out;
+}
+
+Result<ParserProgram> open_parser_program() {
   char self[PATH_MAX];
   const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  std::string dir;
   if (n > 0) {
     self[n] = '\0';
-    std::string dir(self);
-    dir.resize(dir.rfind('/') + 1);
-    std::string sibling = dir + "pmtr-parser";
-    if (access(sibling.c_str(), X_OK) == 0) return sibling;
+    dir = self;
+    dir.resize(dir.rfind('/'));
+    if (dir.empty()) dir = "/";
   }
-  return std::string(PMTR_LIBEXECDIR) + "/pmtr-parser";
+  return open_parser_program(dir, PMTR_LIBEXECDIR);
 }
 
 Status ParserLink::spawn(const ParserIdentity& id, ParseMode mode, const std::string& config_name,
@@ -82,12 +130,21 @@ Status ParserLink::spawn(const ParserIdentity& id, ParseMode mode, const std::st
   if (!pair) return pair.error();
   unique_fd mine = std::move(pair->first);
   unique_fd theirs = std::move(pair->second);
-  // A parser that stops reading must not block the monitor: sends time out.
-  timeval tv{5, 0};
-  setsockopt(mine.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  // A parser that stops reading must not block the monitor for long: a
+  // send that cannot complete within 5 s fails (EAGAIN) and the parser is
+  // treated as failed.  Without the timeout there is no parser.
+  const timeval tv{kParserSendTimeoutSeconds, 0};
+  if (setsockopt(mine.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0)
+    return Error::from_errno("setsockopt SO_SNDTIMEO");
 
   // Everything the child needs is built before fork.
-  const std::string path = parser_program_path();
+  auto program = open_parser_program();
+  if (!program) return program.error();
+  if (!program->warning.empty() && program->warning != last_program_warning_) {
+    log_warnx("%s", program->warning.c_str());   // once, not at every restart
+    last_program_warning_ = program->warning;
+  }
+  const int exe = program->fd.get();
   char uid_s[16], gid_s[16];
   std::snprintf(uid_s, sizeof uid_s, "%u", static_cast<unsigned>(id.uid));
   std::snprintf(gid_s, sizeof gid_s, "%u", static_cast<unsigned>(id.gid));
@@ -103,6 +160,13 @@ Status ParserLink::spawn(const ParserIdentity& id, ParseMode mode, const std::st
 
   unique_fd devnull(::open("/dev/null", O_RDWR | O_CLOEXEC));
   if (!devnull) return Error::from_errno("open /dev/null");
+  unique_fd err_read, err_write;
+  if (keep_stderr) {
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) return Error::from_errno("pipe for the parser's stderr");
+    err_read.reset(p[0]);
+    err_write.reset(p[1]);
+  }
 
   const pid_t pid = fork();
   if (pid < 0) return Error::from_errno("fork parser");
@@ -111,18 +175,23 @@ Status ParserLink::spawn(const ParserIdentity& id, ParseMode mode, const std::st
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     if (dup2(devnull.get(), 0) != 0 || dup2(devnull.get(), 1) != 1) _exit(127);
-    if (!keep_stderr && dup2(devnull.get(), 2) != 2) _exit(127);
+    if (dup2(keep_stderr ? err_write.get() : devnull.get(), 2) != 2) _exit(127);
     if (theirs.get() == kChannelFd) {
       if (fcntl(kChannelFd, F_SETFD, 0) != 0) _exit(127);
     } else if (dup2(theirs.get(), kChannelFd) != kChannelFd) {
       _exit(127);
     }
-    syscall(SYS_close_range, kChannelFd + 1, ~0U, 0);
-    execve(path.c_str(), argv, envp);
+    // The checked program at fd 4 (close-on-exec: the parser never sees
+    // it), exec'd by fd, not by name.
+    if (dup3(exe, kProgramFd, O_CLOEXEC) != kProgramFd) _exit(127);
+    syscall(SYS_close_range, kProgramFd + 1, ~0U, 0);
+    syscall(SYS_execveat, kProgramFd, "", argv, envp, AT_EMPTY_PATH);
     _exit(127);
   }
   pid_ = pid;
   theirs.reset();
+  err_write.reset();   // EOF on err_read once the parser is gone
+  stderr_ = std::move(err_read);
   sock_ = std::move(mine);
 
   if (auto s = send_message(sock_.get(), MsgHello{mode, config_name}); !s) return s;

@@ -17,6 +17,9 @@
 
 namespace pmtr {
 
+// How long a send to the parser may block before the parser counts as hung.
+inline constexpr int kParserSendTimeoutSeconds = 5;
+
 struct ParserIdentity {
   uid_t uid = 0;
   gid_t gid = 0;
@@ -25,15 +28,34 @@ struct ParserIdentity {
 
 // `pmtr` when root (falling back to `nobody`), our own ids otherwise.
 [[nodiscard]] Result<ParserIdentity> resolve_parser_identity();
-// The pmtr-parser binary: next to our own executable (a build tree), else
-// the installed libexec path.
-[[nodiscard]] std::string parser_program_path();
+
+// The pmtr-parser program, opened (O_PATH) and checked, to be exec'd by fd:
+// what was checked is what runs, whatever happens to the name meanwhile.
+struct ParserProgram {
+  unique_fd fd;
+  std::string path;      // for messages
+  std::string warning;   // a sibling that exists but was not trusted
+};
+// A pmtr-parser is trusted when it is a regular executable file, and it
+// and its directory are owned by root (or by the uid pmtr runs as) and not
+// writable by group or others: nobody else could have put it there.  The
+// one beside our own executable (a build tree: `make test` runs
+// build/pmtr with build/pmtr-parser) is used if it is trusted; otherwise,
+// with a warning if it exists, the installed one in libexec_dir, which
+// must be trusted.
+[[nodiscard]] Result<ParserProgram> open_parser_program(const std::string& self_dir,
+                                                        const std::string& libexec_dir);
+// The same for this process: the directory of /proc/self/exe and the
+// LIBEXECDIR pmtr was built with.
+[[nodiscard]] Result<ParserProgram> open_parser_program();
 
 class ParserLink {
  public:
-  // keep_stderr: the parser writes last-resort errors (and sanitizer
-  // reports) to our stderr; otherwise 0-2 are /dev/null, so a daemon's
-  // parser never holds its caller's terminal or pipe.
+  // keep_stderr: the parser's fd 2 is a pipe whose read end take_stderr()
+  // hands over, for its last-resort errors (and sanitizer reports) to be
+  // forwarded escaped (LineForwarder); never our own stderr, which a
+  // parser taken over could write anything to.  Otherwise 0-2 are
+  // /dev/null, so a daemon's parser never holds its caller's terminal.
   [[nodiscard]] Status spawn(const ParserIdentity& id, ParseMode mode, const std::string& config_name,
                              const std::vector<JobDesc>& table, bool keep_stderr);
   [[nodiscard]] Status request_parse(uint32_t generation, int config_fd);
@@ -43,13 +65,18 @@ class ParserLink {
   // Closing the channel tells the parser to exit.
   void close() noexcept;
 
+  // The read end of the last spawned parser's stderr pipe (once).
+  [[nodiscard]] unique_fd take_stderr() noexcept { return std::move(stderr_); }
+
   [[nodiscard]] bool alive() const noexcept { return sock_.valid(); }
   [[nodiscard]] pid_t pid() const noexcept { return pid_; }
   [[nodiscard]] int fd() const noexcept { return sock_.get(); }
 
  private:
   unique_fd sock_;
+  unique_fd stderr_;
   pid_t pid_ = -1;
+  std::string last_program_warning_;
 };
 
 }  // namespace pmtr

@@ -39,7 +39,10 @@ std::string absolute(const std::string& path) {
 
 int g_notify_fd = -1;
 
-void on_startup(bool ok, void*) {
+void on_startup(bool ok, void* pidfile) {
+  // A failed start gives its pidfile up before anyone hears of the
+  // failure: whoever starts pmtr again at once must find it free.
+  if (!ok && pidfile != nullptr) static_cast<pmtr::PidFile*>(pidfile)->release();
   if (g_notify_fd >= 0) {
     pmtr::daemon_ready(g_notify_fd, ok);
     ::close(g_notify_fd);
@@ -92,7 +95,9 @@ int main(int argc, char** argv) {
   pmtr::log_init("pmtr", pmtr::LogTarget::Both, verbosity);
   if (!foreground) pmtr::log_set_verbosity(verbosity);
 
-  pmtr::PidFile pid;
+  // Static: exit() from a fatal error destroys it (lock released, file
+  // removed) before the kernel closes the pipe our waiting parent reads.
+  static pmtr::PidFile pid;
   if (!pidfile.empty()) {
     if (auto s = pid.create(absolute(pidfile)); !s) {
       pmtr::log_warnx("%s", s.error().message().c_str());
@@ -105,5 +110,5 @@ int main(int argc, char** argv) {
   opts.verbosity = verbosity;
   opts.foreground = foreground;
   pmtr::Monitor monitor;
-  return monitor.run(opts, on_startup, nullptr);
+  return monitor.run(opts, on_startup, &pid);
 }

@@ -1,5 +1,6 @@
 #include "monitor/transaction.hpp"
 
+#include <algorithm>
 #include <unordered_set>
 
 #include "common/job_check.hpp"
@@ -25,10 +26,17 @@ const A::Rule A::kRules[] = {
     {S::InTxn, T::TxnEnd, &A::on_end},
 };
 
-void A::expect(uint32_t generation, size_t current_count) noexcept {
+size_t transaction_byte_cap(uint64_t config_bytes, size_t current_jobs) noexcept {
+  const uint64_t text = std::min<uint64_t>(config_bytes, limits::kConfigBytes);
+  const uint64_t cap = 10 * text + 80 * static_cast<uint64_t>(current_jobs) + (uint64_t{1} << 20);
+  return static_cast<size_t>(std::min<uint64_t>(cap, limits::kTransactionBytes));
+}
+
+void A::expect(uint32_t generation, size_t current_count, size_t byte_cap) noexcept {
   reset();
   generation_ = generation;
   current_count_ = current_count;
+  byte_cap_ = std::min(byte_cap, limits::kTransactionBytes);
   state_ = S::Awaiting;
 }
 
@@ -37,6 +45,7 @@ void A::reset() noexcept {
   diags_ = 0;
   have_globals_ = false;
   entries_ = 0;
+  bytes_ = 0;
   txn_ = Transaction{};
 }
 
@@ -46,7 +55,12 @@ A::Outcome A::violation(std::string why) noexcept {
   return Outcome::Violation;
 }
 
-A::Outcome A::feed(Message m) noexcept {
+A::Outcome A::feed(Message m, size_t record_bytes) noexcept {
+  // Counted before the state check: a record is already in memory, and a
+  // violation frees whatever the transaction held.
+  bytes_ += record_bytes;
+  if (state_ != S::Idle && bytes_ > byte_cap_)
+    return violation("answer larger than " + std::to_string(byte_cap_) + " bytes");
   const MsgType type = message_type(m);
   for (const Rule& r : kRules)
     if (r.state == state_ && r.type == type) return (this->*r.handler)(m);

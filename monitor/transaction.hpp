@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/job.hpp"
+#include "common/limits.hpp"
 #include "common/messages.hpp"
 
 namespace pmtr {
@@ -28,6 +29,17 @@ struct Transaction {
   std::vector<std::string> removed;
   uint32_t warnings = 0;
 };
+
+// The most the parser's answer to one parse may take on the wire, given
+// the size of the config it was handed and the number of jobs it may
+// remove.  A job's encoding is at most 7 times its text (the smallest job
+// block, the four lines `job{`, `name a`, `cmd /`, `}`: 20 bytes of text,
+// 133 on the wire), 10 leaves room; a removal is one record of at most 70 bytes per current job;
+// diagnostics take at most 1001 x 527 bytes.  Never above
+// limits::kTransactionBytes.  A config that grows between the monitor's
+// fstat and the parser's read can exceed it: that parse is then a
+// violation and the next parser reads the file again.
+[[nodiscard]] size_t transaction_byte_cap(uint64_t config_bytes, size_t current_jobs) noexcept;
 
 class TransactionAssembler {
  public:
@@ -45,9 +57,13 @@ class TransactionAssembler {
   TransactionAssembler(HasJob has_job, size_t current_count) noexcept
       : has_job_(std::move(has_job)), current_count_(current_count) {}
 
-  // A Parse request with this generation was sent.
-  void expect(uint32_t generation, size_t current_count) noexcept;
-  [[nodiscard]] Outcome feed(Message m) noexcept;
+  // A Parse request with this generation was sent.  byte_cap bounds the
+  // records of its answer (transaction_byte_cap()).
+  void expect(uint32_t generation, size_t current_count,
+              size_t byte_cap = limits::kTransactionBytes) noexcept;
+  // record_bytes: the size of the record m was decoded from; counted
+  // against the byte cap before anything of m is kept.
+  [[nodiscard]] Outcome feed(Message m, size_t record_bytes) noexcept;
 
   [[nodiscard]] State state() const noexcept { return state_; }
   [[nodiscard]] const std::string& why() const noexcept { return why_; }
@@ -85,6 +101,8 @@ class TransactionAssembler {
   size_t diags_ = 0;
   bool have_globals_ = false;
   size_t entries_ = 0;
+  size_t byte_cap_ = limits::kTransactionBytes;
+  size_t bytes_ = 0;   // records fed since expect()
   Transaction txn_;
   MsgDiag diag_;
   MsgParseFailed failed_;

@@ -103,7 +103,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     off += len;
     if (!decoded.ok()) continue;
 
-    switch (a.feed(std::move(*decoded))) {
+    switch (a.feed(std::move(*decoded), len)) {
       case Outcome::Continue:
         REQUIRE(a.state() == TransactionAssembler::State::InTxn);
         break;

@@ -107,7 +107,10 @@ TEST_GROUP(Transaction) {
   std::set<std::string> current{"keep", "chg", "gone"};
   TransactionAssembler a{[this](std::string_view n) { return current.count(std::string(n)) != 0; }, 0};
 
-  Outcome feed(Message m) { return a.feed(std::move(m)); }
+  Outcome feed(Message m) {
+    const size_t bytes = encode_message(m).size();
+    return a.feed(std::move(m), bytes);
+  }
 
   // Awaiting generation `gen`, then TxnBegin announcing `count` jobs.
   void begin(uint32_t count, uint32_t gen = 7) {
@@ -261,9 +264,9 @@ TEST(Transaction, EveryMessageOutsideItsStateIsAViolation) {
       const MsgType type = message_type(m);
       TransactionAssembler fresh([this](std::string_view n) { return current.count(std::string(n)) != 0; }, 0);
       if (s != State::Idle) fresh.expect(gen, current.size());
-      if (s == State::InTxn) CHECK_OUTCOME(Outcome::Continue, fresh.feed(MsgTxnBegin{gen, 1}));
+      if (s == State::InTxn) CHECK_OUTCOME(Outcome::Continue, fresh.feed(MsgTxnBegin{gen, 1}, 10));
       CHECK_STATE(s, fresh.state());
-      const Outcome o = fresh.feed(m);
+      const Outcome o = fresh.feed(m, encode(m).size());
       const std::string where = std::string(state_name(s)) + " / " + message_type_name(type);
       if (allowed(s, type)) {
         CHECK_TEXT(o != Outcome::Violation || !contains(fresh.why(), "unexpected"),

@@ -195,6 +195,15 @@ Pmtr::Pmtr(const std::string& config, const std::vector<std::string>& extra,
   launch(argv, &env_add);
 }
 
+Pmtr::Pmtr(const std::string& binary, const std::string& config, const std::vector<std::string>& extra,
+           const std::vector<std::string>& env_add) {
+  log_path_ = config + ".log";
+  control_path_ = config + ".ctl";
+  std::vector<std::string> argv{binary, "-F", "-v", "-c", config};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  launch(argv, &env_add);
+}
+
 void Pmtr::launch(const std::vector<std::string>& argv, const std::vector<std::string>* env_add_in) {
   // Each pmtr gets a control socket of its own beside its config (tests
   // run side by side), unless the test chose one.

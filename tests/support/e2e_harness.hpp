@@ -62,6 +62,10 @@ class Pmtr {
   // environment pmtr inherits from the test.
   Pmtr(const std::string& config, const std::vector<std::string>& extra,
        const std::vector<std::string>& env_add);
+  // The same, running `binary` instead of the build's pmtr (a copy of it
+  // beside a substitute parser, tests/support/substitute_parser.hpp).
+  Pmtr(const std::string& binary, const std::string& config, const std::vector<std::string>& extra,
+       const std::vector<std::string>& env_add);
   ~Pmtr();   // kills whatever is left of its tree, by pid
   Pmtr(const Pmtr&) = delete;
   Pmtr& operator=(const Pmtr&) = delete;

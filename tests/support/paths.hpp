@@ -13,5 +13,6 @@ inline std::string build_dir() {
 }
 inline std::string pmtr_bin() { return build_dir() + "/pmtr"; }
 inline std::string parser_bin() { return build_dir() + "/pmtr-parser"; }
+inline std::string fake_parser_bin() { return build_dir() + "/tests/fake-parser"; }
 
 }  // namespace pmtr::test

@@ -2,22 +2,24 @@
 
 #include <grp.h>
 #include <pwd.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include "tests/support/e2e_harness.hpp"
 
 namespace pmtr::test {
 
-TestUser::TestUser(const std::string& tag, const std::vector<std::string>& extra_groups) {
-  const std::string suffix = "-" + std::to_string(getpid());
-  name_ = "pmtr-t-" + tag + suffix;
-  std::string out;
+TestUser::TestUser(const std::string& tag, const std::vector<std::string>& extra_groups)
+    : name_("pmtr-t-" + tag + std::to_string(getpid())) {
+  if (geteuid() != 0) {
+    error_ = "not root";
+    return;
+  }
   for (const auto& g : extra_groups) {
-    const std::string full = "pmtr-t-" + g + suffix;
-    if (run_command({"/usr/sbin/groupadd", full}, &out) != 0) {
-      error_ = "groupadd " + full + ": " + out;
-      return;
-    }
+    const std::string full = "pmtr-t-" + g + std::to_string(getpid());
+    if (run_command({"/usr/sbin/groupadd", full}, &error_) != 0) return;
     groups_.push_back(full);
     if (const struct group* gr = getgrnam(full.c_str())) gids_.push_back(gr->gr_gid);
   }
@@ -28,28 +30,34 @@ TestUser::TestUser(const std::string& tag, const std::vector<std::string>& extra
     argv.insert(argv.end(), {"-G", list});
   }
   argv.push_back(name_);
-  if (run_command(argv, &out) != 0) {
-    error_ = "useradd " + name_ + ": " + out;
-    return;
+  created_ = run_command(argv, &error_) == 0 && gids_.size() == groups_.size();
+  if (!created_) return;
+  if (const passwd* pw = getpwnam(name_.c_str())) {
+    uid_ = pw->pw_uid;
+    gid_ = pw->pw_gid;
   }
-  made_user_ = true;
-  const passwd* pw = getpwnam(name_.c_str());
-  if (pw == nullptr) {
-    error_ = "getpwnam " + name_;
-    return;
-  }
-  uid_ = pw->pw_uid;
-  gid_ = pw->pw_gid;
-  ok_ = gids_.size() == groups_.size();
 }
 
 TestUser::~TestUser() {
   std::string out;
-  if (made_user_) {
-    run_command({"/usr/sbin/userdel", name_}, &out);
-    run_command({"/usr/sbin/groupdel", name_}, &out);   // the private group, if userdel kept it
-  }
+  if (getpwnam(name_.c_str()) != nullptr) run_command({"/usr/sbin/userdel", name_}, &out);
+  // useradd -U made a group of the same name; userdel removes it unless
+  // someone else joined it.
+  if (getgrnam(name_.c_str()) != nullptr) run_command({"/usr/sbin/groupdel", name_}, &out);
   for (const auto& g : groups_) run_command({"/usr/sbin/groupdel", g}, &out);
+}
+
+int TestUser::run_as(const std::function<int()>& f) const {
+  if (!created_ || uid_ == 0) return -1;
+  const pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    if (setgroups(0, nullptr) != 0 || setgid(gid_) != 0 || setuid(uid_) != 0) _exit(126);
+    _exit(f());
+  }
+  int st = 0;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 }  // namespace pmtr::test
