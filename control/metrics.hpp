@@ -22,10 +22,11 @@
 #include <string_view>
 
 #include "control/status_report.hpp"
+#include "control/text.hpp"
 
 namespace pmtr::ctl {
 
-void format_metrics(const StatusReport& r, std::string& out);
+void format_metrics(const StatusReport& r, OutBuffer& out);
 
 // A label value between its quotes, escaped as the format requires.
 void append_label_value(std::string& out, std::string_view v);

@@ -53,6 +53,7 @@ class Output {
     return true;
   }
   void err_line(const std::string& line) const { (void)write_all(io_.err, line + "\n"); }
+  [[nodiscard]] int out_fd() const { return io_.out; }
 
  private:
   Io io_;
@@ -133,17 +134,17 @@ int run_status(const Output& o, const Command& c, const std::string& socket) {
     return refused(o, c, socket, a);
   }
   const StatusReport& r = sink.report;
-  std::string text;
+  OutBuffer out(o.out_fd());
   if (c.verb == Verb::Metrics) {
-    format_metrics(r, text);
+    format_metrics(r, out);
   } else {
     switch (c.format) {
-      case StatusFormat::Table: format_status_table(r, text); break;
-      case StatusFormat::Json: format_status_json(r, text); break;
-      case StatusFormat::Names: format_status_names(r, text); break;
+      case StatusFormat::Table: format_status_table(r, out); break;
+      case StatusFormat::Json: format_status_json(r, out); break;
+      case StatusFormat::Names: format_status_names(r, out); break;
     }
   }
-  if (!o.out(text)) return static_cast<int>(Exit::Failed);
+  if (const int e = out.finish(); e != 0) return o.error(std::string("write error: ") + std::strerror(e), Exit::Failed);
   if (c.verb == Verb::Status && !c.names.empty() &&
       std::any_of(r.jobs.begin(), r.jobs.end(), [](const JobStatus& j) { return !is_up(j.state); }))
     return static_cast<int>(Exit::NotUp);

@@ -66,21 +66,21 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-void format_status_json(const StatusReport& r, std::string& out) {
+void format_status_json(const StatusReport& r, OutBuffer& out) {
+  std::string& s = out.text();
   if (r.jobs.empty()) {
-    out += "[]\n";
+    s += "[]\n";
     return;
   }
-  // About 200 bytes per object: one allocation for the whole array.
-  out.reserve(out.size() + r.jobs.size() * 200 + 4);
-  out += "[\n";
+  s += "[\n";
   bool first = true;
   for (const JobStatus& j : r.jobs) {
-    if (!first) out += ",\n";
+    if (!first) s += ",\n";
     first = false;
-    append_job(out, j, r.now_ms);
+    append_job(s, j, r.now_ms);
+    out.row_done();
   }
-  out += "\n]\n";
+  s += "\n]\n";
 }
 
 }  // namespace pmtr::ctl

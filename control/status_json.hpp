@@ -16,10 +16,11 @@
 #include <string_view>
 
 #include "control/status_report.hpp"
+#include "control/text.hpp"
 
 namespace pmtr::ctl {
 
-void format_status_json(const StatusReport& r, std::string& out);
+void format_status_json(const StatusReport& r, OutBuffer& out);
 
 // `s` as a JSON string, quotes included: ", \ and control bytes escaped.
 void append_json_string(std::string& out, std::string_view s);

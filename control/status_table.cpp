@@ -9,8 +9,6 @@
 namespace pmtr::ctl {
 namespace {
 
-constexpr size_t kGap = 2;
-constexpr std::string_view kGapText = "  ";
 
 // Every cell of a row but the name, formatted into strings reused across
 // rows (their capacity stays, so no row allocates).
@@ -30,6 +28,7 @@ struct RowCells {
 struct Widths {
   size_t name = 4, state = 5, pid = 3, uptime = 6, restarts = 8, last_exit = 9, next = 10;
   bool show_next = false;
+  size_t gap = 2;   // spaces between columns
 };
 
 Widths measure(const StatusReport& r, RowCells& cells) {
@@ -52,9 +51,18 @@ Widths measure(const StatusReport& r, RowCells& cells) {
   return w;
 }
 
-void fit_name_column(Widths& w, size_t width) {
-  size_t rest = w.state + w.pid + w.uptime + w.restarts + w.last_exit + 5 * kGap;
-  if (w.show_next) rest += kGap + w.next;
+// Two spaces between columns when whole names fit in `width` that way,
+// else one; then the name column takes what is left, at least
+// kMinNameWidth (only a row of extreme cells goes past `width`).
+void fit_columns(Widths& w, size_t width) {
+  const size_t cells = w.state + w.pid + w.uptime + w.restarts + w.last_exit + (w.show_next ? w.next : 0);
+  const size_t gaps = w.show_next ? 6 : 5;
+  if (w.name + cells + 2 * gaps <= width) {
+    w.gap = 2;
+    return;
+  }
+  w.gap = 1;
+  const size_t rest = cells + gaps;
   const size_t room = width > rest ? width - rest : 0;
   w.name = std::min(w.name, std::max(room, kMinNameWidth));
 }
@@ -64,20 +72,21 @@ void emit_row(std::string& out, const Widths& w, std::string_view name, std::str
               std::string_view pid, std::string_view uptime, std::string_view restarts,
               std::string_view last_exit, std::string_view next) {
   const size_t row_start = out.size();
+  const std::string_view gap = std::string_view("  ").substr(0, w.gap);
   append_fitted_name(out, name, w.name);
   out.append(w.name - std::min(w.name, name.size()), ' ');
-  out += kGapText;
+  out += gap;
   append_left(out, state, w.state);
-  out += kGapText;
+  out += gap;
   append_right(out, pid, w.pid);
-  out += kGapText;
+  out += gap;
   append_left(out, uptime, w.uptime);
-  out += kGapText;
+  out += gap;
   append_right(out, restarts, w.restarts);
-  out += kGapText;
+  out += gap;
   if (w.show_next) {
     append_left(out, last_exit, w.last_exit);
-    out += kGapText;
+    out += gap;
     out += next;
   } else {
     out += last_exit;
@@ -101,28 +110,24 @@ void append_fitted_name(std::string& out, std::string_view name, size_t width) {
   out += name.substr(name.size() - tail);
 }
 
-void format_status_table(const StatusReport& r, std::string& out, size_t width) {
+void format_status_table(const StatusReport& r, OutBuffer& out, size_t width) {
   RowCells cells;
   Widths w = measure(r, cells);
-  fit_name_column(w, width);
-  // Rows are at most `width` wide in the usual case; reserving for that
-  // makes the whole table one allocation.
-  out.reserve(out.size() + (r.jobs.size() + 1) * (std::max(width, size_t{40}) + 1));
-  emit_row(out, w, "NAME", "STATE", "PID", "UPTIME", "RESTARTS", "LAST EXIT", "NEXT START");
+  fit_columns(w, width);
+  emit_row(out.text(), w, "NAME", "STATE", "PID", "UPTIME", "RESTARTS", "LAST EXIT", "NEXT START");
   for (const JobStatus& j : r.jobs) {
     cells.fill(j, r.now_ms);
-    emit_row(out, w, j.name, public_state_name(j.state), cells.pid, cells.uptime, cells.restarts,
+    emit_row(out.text(), w, j.name, public_state_name(j.state), cells.pid, cells.uptime, cells.restarts,
              cells.last_exit, cells.next);
+    out.row_done();
   }
 }
 
-void format_status_names(const StatusReport& r, std::string& out) {
-  size_t bytes = 0;
-  for (const JobStatus& j : r.jobs) bytes += j.name.size() + 1;
-  out.reserve(out.size() + bytes);
+void format_status_names(const StatusReport& r, OutBuffer& out) {
   for (const JobStatus& j : r.jobs) {
-    out += j.name;
-    out += '\n';
+    out.text() += j.name;
+    out.text() += '\n';
+    out.row_done();
   }
 }
 

@@ -51,4 +51,14 @@ int write_all(int fd, std::string_view data) noexcept {
   return 0;
 }
 
+void OutBuffer::flush() noexcept {
+  if (err_ == 0) err_ = write_all(fd_, buf_);
+  buf_.clear();
+}
+
+int OutBuffer::finish() noexcept {
+  if (fd_ >= 0) flush();
+  return err_;
+}
+
 }  // namespace pmtr::ctl
