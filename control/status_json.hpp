@@ -2,7 +2,7 @@
 // per line (so `grep` still works on it):
 //
 //   [
-//   {"name":"web","state":"running","pid":1234,"uptime_s":273600,"restarts":0,"last_exit":null,"next_start_s":null,"backoff_ms":0},
+//   {"name":"web","state":"running","pid":1234,"uptime_s":273900,"restarts":0,"last_exit":null,"next_start_s":null,"backoff_ms":0},
 //   {"name":"worker","state":"delayed","pid":null,"uptime_s":null,"restarts":7,"last_exit":{"code":1,"at":1700000000},"next_start_s":8,"backoff_ms":10000}
 //   ]
 //

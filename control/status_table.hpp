@@ -1,8 +1,8 @@
 // `pmtrctl status`: the table people read.
 //
-//   NAME       STATE     PID  UPTIME  RESTARTS  LAST EXIT                 NEXT START
-//   web        running  1234  3d 4h          0  -
-//   worker     delayed     -  -              7  exited 1 (2 s ago)        in 8 s
+//   NAME    STATE      PID  UPTIME  RESTARTS  LAST EXIT                 NEXT START
+//   web     running   1234  3d 4h          0  -
+//   worker  delayed      -  -              7  exited 1 (2 s ago)        in 8 s
 //
 // Columns are as wide as their widest cell (at least the header); NEXT
 // START appears only when some job is delayed.  Two spaces separate the
