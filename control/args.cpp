@@ -209,7 +209,8 @@ class Parser {
   std::string bad_signal(std::string_view s) const {
     bool numeric = !s.empty();
     for (const char ch : s) numeric = numeric && ch >= '0' && ch <= '9';
-    if (numeric) return "signal: " + std::string(s) + " is out of range (1.." + std::to_string(limits::kSignalMax) + ")";
+    if (numeric)
+      return "signal: " + std::string(s) + " is out of range (1.." + std::to_string(limits::kSignalMax) + ")";
     std::string upper(s);
     for (char& ch : upper)
       if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');

@@ -7,7 +7,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <type_traits>
 
 #include "common/channel.hpp"
 #include "common/limits.hpp"
@@ -78,7 +77,8 @@ unique_fd connect_to(const std::string& path, int timeout_ms, Answer& failure) {
     if (tv.tv_sec == 0 && tv.tv_usec == 0) tv.tv_usec = 1000;   // 0 would mean "no limit"
     (void)::setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   }
-  const int rc = retry_eintr([&] { return ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr); });
+  const auto* sa = reinterpret_cast<const sockaddr*>(&addr);
+  const int rc = retry_eintr([&] { return ::connect(fd.get(), sa, sizeof addr); });
   if (rc == 0) return fd;
   const int err = errno;
   if (err == EACCES || err == EPERM) {
@@ -92,8 +92,57 @@ unique_fd connect_to(const std::string& path, int timeout_ms, Answer& failure) {
   return {};
 }
 
-// Which records may come next (see client.hpp).
-enum class Phase { Start, InStatus };
+// Follows the protocol's order of reply records (client.hpp) and hands
+// each to the sink; true from a call when the exchange is over, with
+// `done` holding the answer (the final record, or a record out of place).
+class ReplyOrder {
+ public:
+  ReplyOrder(bool status_request, ReplySink& sink) : status_request_(status_request), sink_(sink) {}
+
+  bool operator()(CtlStatusBegin& m) {
+    if (!status_request_ || in_status_) return malformed("an unexpected StatusBegin");
+    in_status_ = true;
+    expected_ = m.count;
+    sink_.begin(m);
+    return false;
+  }
+  bool operator()(CtlStatusJobs& m) {
+    if (!in_status_) return malformed("job records without a StatusBegin");
+    received_ += m.jobs.size();
+    if (received_ > expected_) return malformed("more job records than announced");
+    sink_.jobs(std::move(m.jobs));
+    return false;
+  }
+  bool operator()(CtlStatusEnd&) {
+    if (!in_status_) return malformed("a StatusEnd without a StatusBegin");
+    if (received_ != expected_) return malformed("fewer job records than announced");
+    done.kind = AnswerKind::StatusEnd;
+    return true;
+  }
+  bool operator()(CtlDiag& m) {
+    if (status_request_) return malformed("a diagnostic in a status reply");
+    sink_.diag(m);
+    return false;
+  }
+  bool operator()(CtlOutcome& m) {
+    done.kind = AnswerKind::Outcome;
+    done.outcome = std::move(m);
+    return true;
+  }
+
+  Answer done;
+
+ private:
+  bool malformed(const char* why) {
+    done = fail(AnswerKind::Malformed, 0, why);
+    return true;
+  }
+
+  bool status_request_;
+  ReplySink& sink_;
+  bool in_status_ = false;
+  uint64_t expected_ = 0, received_ = 0;
+};
 
 }  // namespace
 
@@ -106,21 +155,23 @@ Answer exchange(const std::string& socket_path, const CtlRequest& request, const
   const std::vector<std::byte> bytes = encode_ctl_request(request);
   if (Status s = send_record(fd.get(), bytes, 0); !s) {
     const int err = s.error().err;
-    if (err == EAGAIN) return fail(AnswerKind::NoAnswer, ETIMEDOUT, "the request was not taken within " + seconds_text(timeouts.connect_ms));
-    if (err == EPIPE || err == ECONNRESET) return fail(AnswerKind::NoAnswer, err, "closed the connection before the request");
+    if (err == EAGAIN)
+      return fail(AnswerKind::NoAnswer, ETIMEDOUT,
+                  "the request was not taken within " + seconds_text(timeouts.connect_ms));
+    if (err == EPIPE || err == ECONNRESET)
+      return fail(AnswerKind::NoAnswer, err, "the connection closed before the request was sent");
     return fail(AnswerKind::NoAnswer, err, s.error().what);
   }
 
-  const bool status_request = std::holds_alternative<CtlStatusRequest>(request);
+  ReplyOrder order(std::holds_alternative<CtlStatusRequest>(request), sink);
   std::vector<std::byte> buf(limits::kMessageBytes + 1);
-  Phase phase = Phase::Start;
-  uint64_t expected = 0, received = 0;
   bool any = false;
   for (;;) {
     const int wait_ms = any ? timeouts.next_reply_ms : timeouts.first_reply_ms;
-    if (!wait_readable(fd.get(), wait_ms))
-      return fail(AnswerKind::NoAnswer, ETIMEDOUT,
-                  std::string(any ? "the reply stopped for " : "no reply within ") + seconds_text(wait_ms));
+    if (!wait_readable(fd.get(), wait_ms)) {
+      const char* what = any ? "the reply stopped for " : "no reply within ";
+      return fail(AnswerKind::NoAnswer, ETIMEDOUT, what + seconds_text(wait_ms));
+    }
     RawRecord rec = recv_record(fd.get(), buf, MSG_DONTWAIT);
     switch (rec.status) {
       case RecvStatus::Message: break;
@@ -136,42 +187,7 @@ Answer exchange(const std::string& socket_path, const CtlRequest& request, const
     any = true;
     Result<CtlReply> reply = decode_ctl_reply(std::span<const std::byte>(buf.data(), rec.size));
     if (!reply) return fail(AnswerKind::Malformed, 0, reply.error().what);
-
-    // The visitor returns true when the exchange is over (`done` filled).
-    Answer done;
-    const bool over = std::visit(
-        [&](auto& m) -> bool {
-          using T = std::decay_t<decltype(m)>;
-          if constexpr (std::is_same_v<T, CtlStatusBegin>) {
-            if (!status_request || phase != Phase::Start) return done = fail(AnswerKind::Malformed, 0, "an unexpected StatusBegin"), true;
-            phase = Phase::InStatus;
-            expected = m.count;
-            sink.begin(m);
-            return false;
-          } else if constexpr (std::is_same_v<T, CtlStatusJobs>) {
-            if (phase != Phase::InStatus) return done = fail(AnswerKind::Malformed, 0, "job records without a StatusBegin"), true;
-            received += m.jobs.size();
-            if (received > expected) return done = fail(AnswerKind::Malformed, 0, "more job records than announced"), true;
-            sink.jobs(std::move(m.jobs));
-            return false;
-          } else if constexpr (std::is_same_v<T, CtlStatusEnd>) {
-            if (phase != Phase::InStatus) return done = fail(AnswerKind::Malformed, 0, "a StatusEnd without a StatusBegin"), true;
-            if (received != expected) return done = fail(AnswerKind::Malformed, 0, "fewer job records than announced"), true;
-            done.kind = AnswerKind::StatusEnd;
-            return true;
-          } else if constexpr (std::is_same_v<T, CtlDiag>) {
-            if (status_request) return done = fail(AnswerKind::Malformed, 0, "a diagnostic in a status reply"), true;
-            sink.diag(m);
-            return false;
-          } else {
-            static_assert(std::is_same_v<T, CtlOutcome>);
-            done.kind = AnswerKind::Outcome;
-            done.outcome = std::move(m);
-            return true;
-          }
-        },
-        reply.value());
-    if (over) return done;
+    if (std::visit(order, reply.value())) return std::move(order.done);
   }
 }
 
