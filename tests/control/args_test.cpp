@@ -208,18 +208,3 @@ TEST(Args, HelpAndVersion) {
   CHECK(parse({"-V"}).action == ArgsAction::Version);
   CHECK(parse({"status", "-V"}).action == ArgsAction::Version);
 }
-
-TEST(Args, RequestsCarryWhatWasParsed) {
-  const CtlRequest r = make_request(parsed_ok({"wait", "ready", "a", "b", "--timeout", "3s"}));
-  const auto* w = std::get_if<CtlWait>(&r);
-  CHECK(w != nullptr);
-  CHECK(w->target == WaitTarget::Ready);
-  CHECK_EQUAL(3000u, w->timeout_ms);
-  STRCMP_EQUAL("a,b,", joined(w->names).c_str());
-  const CtlRequest m = make_request(parsed_ok({"metrics"}));
-  CHECK(std::get_if<CtlStatusRequest>(&m) != nullptr && std::get<CtlStatusRequest>(m).names.empty());
-  const CtlRequest s = make_request(parsed_ok({"signal", "USR1", "x"}));
-  CHECK_EQUAL(10, std::get<CtlSignal>(s).signal);
-  const CtlRequest o = make_request(parsed_ok({"restart", "x"}));
-  CHECK(std::get<CtlOperate>(o).op == CtlType::Restart);
-}
