@@ -6,9 +6,10 @@
 # Everything comes from the environment (the Makefile passes it):
 #   PREFIX      /usr/local
 #   SBINDIR     $PREFIX/sbin                pmtr
-#   BINDIR      $PREFIX/bin                 pmtrctl (when it is built)
+#   BINDIR      $PREFIX/bin                 pmtrctl
 #   LIBEXECDIR  $PREFIX/libexec             pmtr/pmtr-parser, pmtr/pmtr-ctl
-#   MANDIR      $PREFIX/share/man           man8/pmtr.8, man5/pmtr.conf.5
+#   MANDIR      $PREFIX/share/man           man8/pmtr.8, man8/pmtrctl.8, man5/pmtr.conf.5
+#   BASHCOMPLETIONDIR  $PREFIX/share/bash-completion/completions   pmtrctl
 #   SYSCONFDIR  /etc                        pmtr.conf, init.d/pmtr
 #   SYSTEMDUNITDIR  see unit_dir below      pmtr.service
 #   DESTDIR     empty                       staging root (packaging); any
@@ -34,6 +35,9 @@ SBINDIR=${SBINDIR:-$PREFIX/sbin}
 BINDIR=${BINDIR:-$PREFIX/bin}
 LIBEXECDIR=${LIBEXECDIR:-$PREFIX/libexec}
 MANDIR=${MANDIR:-$PREFIX/share/man}
+# bash-completion looks there for /usr, and in $XDG_DATA_DIRS (which holds
+# /usr/local/share by default) for /usr/local.
+BASHCOMPLETIONDIR=${BASHCOMPLETIONDIR:-$PREFIX/share/bash-completion/completions}
 SYSCONFDIR=${SYSCONFDIR:-/etc}
 DESTDIR=${DESTDIR:-}
 INIT=${INIT:-auto}
@@ -199,10 +203,12 @@ do_install() {
 
   [ -x "$BUILD/pmtr" ] || die "$BUILD/pmtr not built (run make)"
   [ -x "$BUILD/pmtr-parser" ] || die "$BUILD/pmtr-parser not built (run make)"
+  [ -x "$BUILD/pmtrctl" ] || die "$BUILD/pmtrctl not built (run make)"
 
   # Refuse before writing anything, not half-way.
-  for dst in "$SBINDIR/pmtr" "$LIBEXECDIR/pmtr/pmtr-parser" "$MANDIR/man8/pmtr.8" \
-    "$MANDIR/man5/pmtr.conf.5" $(init_files "$init" | cut -d' ' -f3); do
+  for dst in "$SBINDIR/pmtr" "$LIBEXECDIR/pmtr/pmtr-parser" "$BINDIR/pmtrctl" "$MANDIR/man8/pmtr.8" \
+    "$MANDIR/man8/pmtrctl.8" "$MANDIR/man5/pmtr.conf.5" "$BASHCOMPLETIONDIR/pmtrctl" \
+    $(init_files "$init" | cut -d' ' -f3); do
     check_not_packaged "$dst"
   done
 
@@ -210,9 +216,11 @@ do_install() {
   put 0755 "$BUILD/pmtr" "$SBINDIR/pmtr"
   put 0755 "$BUILD/pmtr-parser" "$LIBEXECDIR/pmtr/pmtr-parser"
   [ -x "$BUILD/pmtr-ctl" ] && put 0755 "$BUILD/pmtr-ctl" "$LIBEXECDIR/pmtr/pmtr-ctl"
-  [ -x "$BUILD/pmtrctl" ] && put 0755 "$BUILD/pmtrctl" "$BINDIR/pmtrctl"
+  put 0755 "$BUILD/pmtrctl" "$BINDIR/pmtrctl"
   put 0644 "$top/docs/pmtr.8" "$MANDIR/man8/pmtr.8"
+  put 0644 "$top/docs/pmtrctl.8" "$MANDIR/man8/pmtrctl.8"
   put 0644 "$top/docs/pmtr.conf.5" "$MANDIR/man5/pmtr.conf.5"
+  put 0644 "$here/pmtrctl.bash-completion" "$BASHCOMPLETIONDIR/pmtrctl"
 
   # "template mode destination", or nothing for INIT=none.
   # shellcheck disable=SC2046
@@ -298,7 +306,9 @@ do_uninstall() {
   remove "$BINDIR/pmtrctl"
   rmdir "$DESTDIR$LIBEXECDIR/pmtr" 2>/dev/null || true
   remove "$MANDIR/man8/pmtr.8"
+  remove "$MANDIR/man8/pmtrctl.8"
   remove "$MANDIR/man5/pmtr.conf.5"
+  remove "$BASHCOMPLETIONDIR/pmtrctl"
   # sysv and openrc share $SYSCONFDIR/init.d/pmtr: each path is handled once.
   seen=
   for i in $inits; do

@@ -7,9 +7,9 @@
 #include <cstring>
 
 #include "common/diagnostic.hpp"
+#include "common/did_you_mean.hpp"
 #include "common/limits.hpp"
 #include "parser/diag_sink.hpp"
-#include "parser/did_you_mean.hpp"
 #include "parser/duplicate_names.hpp"
 #include "parser/job_options.hpp"
 #include "parser/job_state.hpp"

@@ -291,15 +291,17 @@ std::vector<Want> common_files(const std::string& prefix) {
   std::vector<Want> w{
       {p + "/sbin/pmtr", 0755, read_file(build_path() + "/pmtr")},
       {p + "/libexec/pmtr/pmtr-parser", 0755, read_file(build_path() + "/pmtr-parser")},
+      {p + "/bin/pmtrctl", 0755, read_file(build_path() + "/pmtrctl")},
       {p + "/share/man/man8/pmtr.8", 0644, read_file(source_dir() + "/docs/pmtr.8")},
+      {p + "/share/man/man8/pmtrctl.8", 0644, read_file(source_dir() + "/docs/pmtrctl.8")},
       {p + "/share/man/man5/pmtr.conf.5", 0644, read_file(source_dir() + "/docs/pmtr.conf.5")},
+      {p + "/share/bash-completion/completions/pmtrctl", 0644,
+       read_file(source_dir() + "/init/pmtrctl.bash-completion")},
       {"etc/pmtr.conf", 0600, read_file(source_dir() + "/init/pmtr.conf.example")},
   };
-  // Installed once they are built (pmtr-ctl and pmtrctl do not exist yet).
+  // Installed once it is built (pmtr-ctl does not exist yet).
   if (access((build_path() + "/pmtr-ctl").c_str(), X_OK) == 0)
     w.push_back({p + "/libexec/pmtr/pmtr-ctl", 0755, read_file(build_path() + "/pmtr-ctl")});
-  if (access((build_path() + "/pmtrctl").c_str(), X_OK) == 0)
-    w.push_back({p + "/bin/pmtrctl", 0755, read_file(build_path() + "/pmtrctl")});
   return w;
 }
 
@@ -314,7 +316,7 @@ TEST_GROUP(Install) {
 TEST(Install, ManPagesPassMandocLint) {
   const std::string mandoc = tool("mandoc");
   if (mandoc.empty()) PMTR_SKIP("mandoc is not installed (apt-get install mandoc)");
-  for (const char* page : {"docs/pmtr.8", "docs/pmtr.conf.5"}) {
+  for (const char* page : {"docs/pmtr.8", "docs/pmtrctl.8", "docs/pmtr.conf.5"}) {
     std::string out;
     const int rc = run_command({mandoc, "-T", "lint", "-W", "warning", source_dir() + "/" + page}, &out);
     CHECK_EQUAL_TEXT(0, rc, page);
@@ -353,6 +355,28 @@ TEST(Install, ManPagesDocumentEveryOptionAndSection) {
     CHECK_TEXT(contains(p5, std::string("       ") + global + " udp://"), global);
 }
 
+// pmtrctl(8) is where users learn the commands, the JSON fields and the
+// metric names (control/): each one has an item of its own.
+TEST(Install, PmtrctlManPageDocumentsEveryCommandFieldAndMetric) {
+  const std::string mandoc = tool("mandoc");
+  if (mandoc.empty()) PMTR_SKIP("mandoc is not installed (apt-get install mandoc)");
+  std::string out;
+  CHECK_EQUAL(0, run_command({mandoc, "-T", "ascii", source_dir() + "/docs/pmtrctl.8"}, &out));
+  const std::string p8 = plain(out);
+  for (const char* section : {"NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "OPTIONS", "STATUS TABLE",
+                              "JSON OUTPUT", "METRICS", "AUTHORISATION", "ENVIRONMENT", "FILES", "EXIT STATUS",
+                              "EXAMPLES"})
+    CHECK_TEXT(has_line_starting(p8, section), section);
+  for (const char* item : {"status", "start job", "stop job", "restart job", "signal sig", "reload", "wait",
+                           "metrics", "help", "-s socket,", "-h,", "-V,", "--json", "--names", "--timeout",
+                           "name", "state", "pid", "uptime_s", "restarts", "last_exit", "next_start_s", "backoff_ms",
+                           "pmtr_job_up", "pmtr_job_state", "pmtr_job_restarts_total", "pmtr_job_start_time_seconds",
+                           "pmtr_job_last_exit_code", "pmtr_job_last_exit_signal", "pmtr_job_last_exit_time_seconds",
+                           "pmtr_job_backoff_seconds", "pmtr_job_next_start_time_seconds", "PMTR_CONTROL_SOCKET",
+                           "0", "1", "2", "3", "4", "5", "6"})
+    CHECK_TEXT(has_line_starting(p8, std::string("       ") + item), item);
+}
+
 TEST(Install, InitScriptsPassShellcheck) {
   const std::string shellcheck = tool("shellcheck");
   if (shellcheck.empty()) PMTR_SKIP("shellcheck is not installed (apt-get install shellcheck)");
@@ -361,6 +385,9 @@ TEST(Install, InitScriptsPassShellcheck) {
     const int rc = run_command({shellcheck, "-s", "sh", source_dir() + "/" + script}, &out);
     CHECK_EQUAL_TEXT(0, rc, (std::string(script) + ":\n" + out).c_str());
   }
+  std::string out;
+  const std::string completion = source_dir() + "/init/pmtrctl.bash-completion";
+  CHECK_EQUAL_TEXT(0, run_command({shellcheck, "-s", "bash", completion}, &out), out.c_str());
 }
 
 TEST(Install, ShippedExampleConfigIsValid) {
@@ -494,7 +521,10 @@ namespace {
 
 const char* const kLiveFiles[] = {
     "/usr/local/sbin/pmtr",          "/usr/local/libexec/pmtr/pmtr-parser",
+    "/usr/local/bin/pmtrctl",
     "/usr/local/share/man/man8/pmtr.8", "/usr/local/share/man/man5/pmtr.conf.5",
+    "/usr/local/share/man/man8/pmtrctl.8",
+    "/usr/local/share/bash-completion/completions/pmtrctl",
     "/etc/init.d/pmtr",              "/etc/pmtr.conf",
     "/run/pmtr.pid",
 };
@@ -502,7 +532,8 @@ const char* const kLiveFiles[] = {
 // (deepest first).
 const char* const kLiveDirs[] = {
     "/usr/local/libexec/pmtr", "/usr/local/libexec", "/usr/local/share/man/man8",
-    "/usr/local/share/man/man5", "/usr/local/share/man", "/usr/local/share", "/usr/local/sbin",
+    "/usr/local/share/man/man5", "/usr/local/share/man", "/usr/local/share/bash-completion/completions",
+    "/usr/local/share/bash-completion", "/usr/local/share", "/usr/local/sbin", "/usr/local/bin",
 };
 
 // Records what the machine had before a test that installs for real, and
@@ -600,6 +631,8 @@ TEST(SystemInstall, LiveInstallSysvScriptAndStartStopDaemon) {
   if (!guard.user_existed()) CHECK_TEXT(contains(out, "creating system user pmtr"), out.c_str());
   for (const auto& [path, mode] : std::vector<std::pair<std::string, mode_t>>{
            {"/usr/local/sbin/pmtr", 0755}, {"/usr/local/libexec/pmtr/pmtr-parser", 0755},
+           {"/usr/local/bin/pmtrctl", 0755}, {"/usr/local/share/man/man8/pmtrctl.8", 0644},
+           {"/usr/local/share/bash-completion/completions/pmtrctl", 0644},
            {"/usr/local/share/man/man8/pmtr.8", 0644}, {"/usr/local/share/man/man5/pmtr.conf.5", 0644},
            {"/etc/init.d/pmtr", 0755}, {"/etc/pmtr.conf", 0600}})
     CHECK_EQUAL_TEXT(static_cast<unsigned>(mode), static_cast<unsigned>(mode_of(path)), path.c_str());
@@ -777,7 +810,9 @@ TEST(SystemInstall, DebPackageInstallsAndRemoves) {
   for (const char* entry : {"-rwxr-xr-x root/root", "./usr/sbin/pmtr\n", "./usr/libexec/pmtr/pmtr-parser\n",
                             "-rw------- root/root", "./etc/pmtr.conf\n", "./etc/init.d/pmtr\n",
                             "./lib/systemd/system/pmtr.service\n", "./usr/share/man/man8/pmtr.8.gz\n",
-                            "./usr/share/man/man5/pmtr.conf.5.gz\n"})
+                            "./usr/share/man/man5/pmtr.conf.5.gz\n", "./usr/bin/pmtrctl\n",
+                            "./usr/share/man/man8/pmtrctl.8.gz\n",
+                            "./usr/share/bash-completion/completions/pmtrctl\n"})
     CHECK_TEXT(contains(out, entry), entry);
   out.clear();
   CHECK_EQUAL(0, run_command({tool("dpkg-deb"), "-f", deb, "Depends"}, &out));

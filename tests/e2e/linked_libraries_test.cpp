@@ -1,4 +1,4 @@
-// Which shared libraries the two programs map.  Each one costs resident
+// Which shared libraries the programs map.  Each one costs resident
 // memory for as long as pmtr runs (docs/benchmarks.md, scenario 5): libm
 // alone would add some 400 KiB to the monitor.  libstdc++, libseccomp and
 // libcap-ng are linked statically on purpose (Makefile); only glibc stays
@@ -58,6 +58,14 @@ TEST(LinkedLibraries, MonitorMapsOnlyGlibc) {
 TEST(LinkedLibraries, ParserMapsOnlyGlibc) {
   if (sanitized()) PMTR_SKIP("sanitizer builds link their runtimes");
   const auto libs = needed_libraries(pmtr::test::parser_bin());
+  CHECK_FALSE(libs.empty());
+  for (const auto& l : libs) CHECK_TRUE_TEXT(is_glibc(l), l.c_str());
+}
+
+// pmtrctl too: static libstdc++ keeps its start (and `status`) fast.
+TEST(LinkedLibraries, PmtrctlMapsOnlyGlibc) {
+  if (sanitized()) PMTR_SKIP("sanitizer builds link their runtimes");
+  const auto libs = needed_libraries(pmtr::test::build_dir() + "/pmtrctl");
   CHECK_FALSE(libs.empty());
   for (const auto& l : libs) CHECK_TRUE_TEXT(is_glibc(l), l.c_str());
 }

@@ -1,5 +1,5 @@
-// parser/did_you_mean.{hpp,cpp}: edit distance and typo hints.
-#include "parser/did_you_mean.hpp"
+// common/did_you_mean.{hpp,cpp}: edit distance and typo hints.
+#include "common/did_you_mean.hpp"
 
 #include <CppUTest/TestHarness.h>
 

@@ -1,4 +1,4 @@
-#include "parser/did_you_mean.hpp"
+#include "common/did_you_mean.hpp"
 
 #include <algorithm>
 #include <array>

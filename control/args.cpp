@@ -1,0 +1,251 @@
+#include "control/args.hpp"
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "common/did_you_mean.hpp"
+#include "common/job_check.hpp"
+#include "common/limits.hpp"
+#include "control/duration.hpp"
+#include "control/help.hpp"
+#include "control/signal_names.hpp"
+
+namespace pmtr::ctl {
+namespace {
+
+struct NamedVerb {
+  std::string_view name;
+  Verb verb;
+};
+constexpr NamedVerb kVerbs[] = {
+    {"status", Verb::Status}, {"start", Verb::Start},   {"stop", Verb::Stop},       {"restart", Verb::Restart},
+    {"signal", Verb::Signal}, {"reload", Verb::Reload}, {"wait", Verb::Wait},       {"metrics", Verb::Metrics},
+};
+constexpr std::string_view kCommandWords[] = {"status", "start",  "stop",    "restart", "signal",
+                                              "reload", "wait",   "metrics", "help"};
+constexpr std::string_view kGlobalOptions[] = {"--help", "--socket", "--version"};
+constexpr std::string_view kStatusOptions[] = {"--help", "--socket", "--version", "--json", "--names"};
+constexpr std::string_view kWaitOptions[] = {"--help", "--socket", "--version", "--timeout"};
+constexpr std::string_view kWaitTargets[] = {"up", "ready", "down"};
+
+std::optional<Verb> find_verb(std::string_view w) {
+  for (const auto& v : kVerbs)
+    if (v.name == w) return v.verb;
+  return std::nullopt;
+}
+
+// " (did you mean 'X'?)" or nothing.
+std::string hint(std::string_view word, std::span<const std::string_view> candidates) {
+  const std::string_view best = conf::did_you_mean(word, candidates);
+  if (best.empty()) return {};
+  return " (did you mean '" + std::string(best) + "'?)";
+}
+
+std::span<const std::string_view> options_of(std::optional<Verb> v) {
+  if (v == Verb::Status) return kStatusOptions;
+  if (v == Verb::Wait) return kWaitOptions;
+  return kGlobalOptions;
+}
+
+class Parser {
+ public:
+  Parser(std::span<const char* const> args, std::string_view default_socket)
+      : args_(args), default_socket_(default_socket) {}
+
+  ParsedArgs run() {
+    for (i_ = 0; i_ < args_.size(); ++i_) {
+      const std::string_view a = args_[i_];
+      if (!only_positional_ && a == "--") {
+        only_positional_ = true;
+      } else if (!only_positional_ && a.size() > 1 && a[0] == '-') {
+        if (!option(a)) return std::move(out_);
+        if (out_.action == ArgsAction::Version) return std::move(out_);
+      } else if (!verb_ && !help_command_) {
+        if (a == "help") {
+          help_command_ = true;
+        } else if (const auto v = find_verb(a)) {
+          verb_ = v;
+        } else {
+          return usage("unknown command '" + std::string(a) + "'" + hint(a, kCommandWords), overall_usage());
+        }
+      } else {
+        positionals_.push_back(a);
+      }
+    }
+    if (help_command_ || help_) return help();
+    if (!verb_) return usage("a command is needed", overall_usage());
+    out_.command.verb = *verb_;
+    if (!operands()) return std::move(out_);
+    out_.action = ArgsAction::Run;
+    return std::move(out_);
+  }
+
+ private:
+  // False when the option was a usage error (out_ holds it).
+  bool option(std::string_view a) {
+    if (a == "-h" || a == "--help") return help_ = true;
+    if (a == "-V" || a == "--version") {
+      out_.action = ArgsAction::Version;
+      return true;
+    }
+    if (a == "-s" || a == "--socket") return socket(value(a));
+    if (a.starts_with("--socket=")) return socket(a.substr(9));
+    if (a.starts_with("-s") && !a.starts_with("--")) return socket(a.substr(2));
+    if (verb_ == Verb::Status && (a == "--json" || a == "--names")) {
+      const StatusFormat f = a == "--json" ? StatusFormat::Json : StatusFormat::Names;
+      if (out_.command.format != StatusFormat::Table && out_.command.format != f)
+        return fail("status: --json and --names exclude each other");
+      out_.command.format = f;
+      return true;
+    }
+    if (verb_ == Verb::Wait && a == "--timeout") return timeout(value(a));
+    if (verb_ == Verb::Wait && a.starts_with("--timeout=")) return timeout(a.substr(10));
+    std::string msg = verb_ ? std::string(verb_name(*verb_)) + ": " : std::string();
+    msg += "unknown option '" + std::string(a) + "'";
+    // Hints compare the option without its value ("--timout=3s").
+    msg += hint(a.substr(0, a.find('=')), options_of(verb_));
+    return fail(msg);
+  }
+
+  // The argument after an option, or nullopt (and a usage error) at the end.
+  std::optional<std::string_view> value(std::string_view opt) {
+    if (i_ + 1 >= args_.size()) {
+      const char* what = opt == "--timeout" ? "a DURATION" : "a SOCKET";
+      fail("option " + std::string(opt) + " needs " + what);
+      return std::nullopt;
+    }
+    return std::string_view(args_[++i_]);
+  }
+
+  bool socket(std::optional<std::string_view> v) {
+    if (!v) return false;
+    if (v->empty()) return fail("option -s needs a SOCKET");
+    if (v->size() > limits::kSocketPathBytes)
+      return fail("socket path too long (at most " + std::to_string(limits::kSocketPathBytes) + " bytes)");
+    out_.command.socket = *v;
+    return true;
+  }
+
+  bool timeout(std::optional<std::string_view> v) {
+    if (!v) return false;
+    const DurationResult d = parse_duration(*v);
+    if (!d.error.empty()) return fail("wait: --timeout: " + d.error);
+    out_.command.timeout_ms = static_cast<uint32_t>(d.ms);
+    out_.command.timeout_text = *v;
+    return true;
+  }
+
+  ParsedArgs help() {
+    out_.action = ArgsAction::Help;
+    if (help_command_) {
+      if (positionals_.size() > 1) return usage("help takes one command", overall_usage());
+      if (positionals_.empty()) {
+        out_.text = overall_help(default_socket_);
+        return std::move(out_);
+      }
+      const auto v = find_verb(positionals_[0]);
+      if (!v)
+        return usage("no command '" + std::string(positionals_[0]) + "'" + hint(positionals_[0], kCommandWords),
+                     overall_usage());
+      out_.text = command_help(*v);
+    } else {
+      out_.text = verb_ ? std::string(command_help(*verb_)) : overall_help(default_socket_);
+    }
+    return std::move(out_);
+  }
+
+  // The operands of out_.command.verb; false on a usage error.
+  bool operands() {
+    Command& c = out_.command;
+    const char* verb = verb_name(c.verb);
+    std::span<const std::string_view> rest = positionals_;
+    switch (c.verb) {
+      case Verb::Status:
+        break;
+      case Verb::Start:
+      case Verb::Stop:
+      case Verb::Restart:
+        if (rest.empty()) return fail(std::string(verb) + ": name at least one job");
+        break;
+      case Verb::Signal: {
+        if (rest.empty()) return fail("signal: name a signal and at least one job");
+        c.signal = parse_signal(rest[0]);
+        if (c.signal == 0) return fail(bad_signal(rest[0]));
+        rest = rest.subspan(1);
+        if (rest.empty()) return fail("signal: name at least one job");
+        break;
+      }
+      case Verb::Reload:
+      case Verb::Metrics:
+        if (!rest.empty()) return fail(std::string(verb) + " takes no arguments (got '" + std::string(rest[0]) + "')");
+        break;
+      case Verb::Wait: {
+        if (rest.empty()) return fail("wait: name a state (up, ready or down) and at least one job");
+        if (rest[0] == "up") c.target = WaitTarget::Up;
+        else if (rest[0] == "ready") c.target = WaitTarget::Ready;
+        else if (rest[0] == "down") c.target = WaitTarget::Down;
+        else
+          return fail("wait: '" + std::string(rest[0]) + "' is not a state to wait for (up, ready or down)" +
+                      hint(rest[0], kWaitTargets));
+        rest = rest.subspan(1);
+        if (rest.empty()) return fail("wait: name at least one job");
+        break;
+      }
+    }
+    for (const std::string_view n : rest) {
+      if (!valid_job_name(n))
+        return fail(std::string(verb) + ": '" + std::string(n) +
+                    "' is not a job name (1 to 64 printable characters, no spaces)");
+      c.names.emplace_back(n);
+    }
+    // A request is one record: the names must fit it.
+    if (c.names.size() > kCtlNames || encode_ctl_request(make_request(c)).size() > limits::kMessageBytes)
+      return fail(std::string(verb) + ": too many job names for one request (" + std::to_string(c.names.size()) +
+                  ")");
+    return true;
+  }
+
+  std::string bad_signal(std::string_view s) const {
+    bool numeric = !s.empty();
+    for (const char ch : s) numeric = numeric && ch >= '0' && ch <= '9';
+    if (numeric)
+      return "signal: " + std::string(s) + " is out of range (1.." + std::to_string(limits::kSignalMax) + ")";
+    std::string upper(s);
+    for (char& ch : upper)
+      if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+    const std::string_view bare = std::string_view(upper).starts_with("SIG") ? std::string_view(upper).substr(3)
+                                                                             : std::string_view(upper);
+    return "signal: unknown signal '" + std::string(s) + "'" + hint(bare, classic_signal_names());
+  }
+
+  bool fail(const std::string& msg) {
+    out_ = usage(msg, verb_ ? command_usage(*verb_) : overall_usage());
+    return false;
+  }
+
+  ParsedArgs usage(const std::string& msg, const char* usage_line) {
+    ParsedArgs p;
+    p.action = ArgsAction::Usage;
+    p.text = "pmtrctl: " + msg + "\n" + usage_line;
+    return p;
+  }
+
+  std::span<const char* const> args_;
+  std::string_view default_socket_;
+  size_t i_ = 0;
+  bool only_positional_ = false;
+  bool help_ = false;
+  bool help_command_ = false;
+  std::optional<Verb> verb_;
+  std::vector<std::string_view> positionals_;
+  ParsedArgs out_;
+};
+
+}  // namespace
+
+ParsedArgs parse_args(std::span<const char* const> args, std::string_view default_socket) {
+  return Parser(args, default_socket).run();
+}
+
+}  // namespace pmtr::ctl

@@ -1,0 +1,34 @@
+#include "control/command.hpp"
+
+namespace pmtr::ctl {
+
+const char* verb_name(Verb v) noexcept {
+  switch (v) {
+    case Verb::Status: return "status";
+    case Verb::Start: return "start";
+    case Verb::Stop: return "stop";
+    case Verb::Restart: return "restart";
+    case Verb::Signal: return "signal";
+    case Verb::Reload: return "reload";
+    case Verb::Wait: return "wait";
+    case Verb::Metrics: return "metrics";
+  }
+  return "?";
+}
+
+CtlRequest make_request(const Command& c) {
+  switch (c.verb) {
+    case Verb::Status: return CtlStatusRequest{c.names};
+    // metrics reads every job's status and formats it here.
+    case Verb::Metrics: return CtlStatusRequest{};
+    case Verb::Start: return CtlOperate{CtlType::Start, c.names};
+    case Verb::Stop: return CtlOperate{CtlType::Stop, c.names};
+    case Verb::Restart: return CtlOperate{CtlType::Restart, c.names};
+    case Verb::Signal: return CtlSignal{c.signal, c.names};
+    case Verb::Reload: return CtlReload{};
+    case Verb::Wait: return CtlWait{c.target, c.timeout_ms, c.names};
+  }
+  return CtlReload{};
+}
+
+}  // namespace pmtr::ctl

@@ -1,0 +1,105 @@
+#include "control/help.hpp"
+
+namespace pmtr::ctl {
+
+const char* overall_usage() noexcept { return "usage: pmtrctl [-s SOCKET] COMMAND [ARG...]  (pmtrctl --help)\n"; }
+
+std::string overall_help(std::string_view default_socket) {
+  std::string s =
+      "usage: pmtrctl [-s SOCKET] COMMAND [ARG...]\n"
+      "\n"
+      "Commands:\n"
+      "  status [JOB...] [--json|--names]   jobs: state, pid, uptime, last exit\n"
+      "  start JOB...                       start jobs (also ones stopped by 'stop')\n"
+      "  stop JOB...                        stop jobs; they stay stopped across reloads\n"
+      "  restart JOB...                     stop jobs, then start them\n"
+      "  signal SIG JOB...                  send a signal (TERM, HUP, 9, ...) to jobs\n"
+      "  reload                             re-read the config now\n"
+      "  wait up|ready|down JOB... [--timeout DURATION]\n"
+      "                                     until every job is up, ready or down\n"
+      "  metrics                            every job's status, Prometheus text format\n"
+      "  help [COMMAND]                     this text, or a command's\n"
+      "\n"
+      "Options (anywhere on the line; '--' ends them):\n"
+      "  -s, --socket SOCKET  pmtr's control socket (here: ";
+  s += default_socket;
+  s += ")\n"
+       "  -h, --help           help; after a command, that command's\n"
+       "  -V, --version        pmtrctl's version\n"
+       "\n"
+       "Exit status: 0 done, 1 failed (wait timed out, reload rejected, job not\n"
+       "running), 2 usage, 3 a named job is not up (status), 4 unknown job,\n"
+       "5 permission denied, 6 no pmtr answers on the socket.\n"
+       "The socket defaults to $PMTR_CONTROL_SOCKET, else /run/pmtr/control for root\n"
+       "and $XDG_RUNTIME_DIR/pmtr/control for other users.  See pmtrctl(8).\n";
+  return s;
+}
+
+const char* command_usage(Verb v) noexcept {
+  switch (v) {
+    case Verb::Status: return "usage: pmtrctl [-s SOCKET] status [JOB...] [--json|--names]\n";
+    case Verb::Start: return "usage: pmtrctl [-s SOCKET] start JOB...\n";
+    case Verb::Stop: return "usage: pmtrctl [-s SOCKET] stop JOB...\n";
+    case Verb::Restart: return "usage: pmtrctl [-s SOCKET] restart JOB...\n";
+    case Verb::Signal: return "usage: pmtrctl [-s SOCKET] signal SIG JOB...\n";
+    case Verb::Reload: return "usage: pmtrctl [-s SOCKET] reload\n";
+    case Verb::Wait: return "usage: pmtrctl [-s SOCKET] wait up|ready|down JOB... [--timeout DURATION]\n";
+    case Verb::Metrics: return "usage: pmtrctl [-s SOCKET] metrics\n";
+  }
+  return "";
+}
+
+const char* command_help(Verb v) noexcept {
+  switch (v) {
+    case Verb::Status:
+      return "usage: pmtrctl [-s SOCKET] status [JOB...] [--json|--names]\n"
+             "\n"
+             "One row per job (every job, or the named ones): NAME, STATE, PID, UPTIME,\n"
+             "RESTARTS, LAST EXIT, and NEXT START when a job is delayed.\n"
+             "  --json    one JSON array, an object per job (fields: pmtrctl(8))\n"
+             "  --names   only the job names, one per line\n"
+             "Exit status 3 when a named job is not up (running, ready or starting),\n"
+             "4 when a named job does not exist.\n";
+    case Verb::Start:
+      return "usage: pmtrctl [-s SOCKET] start JOB...\n"
+             "\n"
+             "Starts the jobs that are down, including those stopped by 'stop'.\n"
+             "A job disabled in the config cannot be started (edit the config).\n";
+    case Verb::Stop:
+      return "usage: pmtrctl [-s SOCKET] stop JOB...\n"
+             "\n"
+             "Stops the jobs (stop signal, then SIGKILL after the stop timeout).  They\n"
+             "stay stopped across reloads until 'start' or a restart of pmtr.\n";
+    case Verb::Restart:
+      return "usage: pmtrctl [-s SOCKET] restart JOB...\n"
+             "\n"
+             "Stops the jobs, then starts them again.\n";
+    case Verb::Signal:
+      return "usage: pmtrctl [-s SOCKET] signal SIG JOB...\n"
+             "\n"
+             "Sends signal SIG to each job's process group: a name with or without SIG\n"
+             "(TERM, SIGHUP, usr1, RTMIN+2) or a number 1..64.  Exit status 1 when a\n"
+             "job is not running.\n";
+    case Verb::Reload:
+      return "usage: pmtrctl [-s SOCKET] reload\n"
+             "\n"
+             "Makes pmtr re-read its config now.  A config with errors changes\n"
+             "nothing: the errors are printed and the exit status is 1.\n";
+    case Verb::Wait:
+      return "usage: pmtrctl [-s SOCKET] wait up|ready|down JOB... [--timeout DURATION]\n"
+             "\n"
+             "Returns when every job is up (running, ready or starting), ready (has\n"
+             "signalled readiness on its ready fd) or down (has no process).\n"
+             "  --timeout DURATION   give up after DURATION, exit status 1: a number and\n"
+             "                       a unit, ms s m h d (30s, 1.5s, 2m, 1h30m); default:\n"
+             "                       wait for ever\n";
+    case Verb::Metrics:
+      return "usage: pmtrctl [-s SOCKET] metrics\n"
+             "\n"
+             "Every job's status in the Prometheus text format (0.0.4), e.g. for\n"
+             "node_exporter's textfile collector (metric names: pmtrctl(8)).\n";
+  }
+  return "";
+}
+
+}  // namespace pmtr::ctl
