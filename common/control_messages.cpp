@@ -7,7 +7,8 @@
 namespace pmtr {
 namespace {
 
-constexpr size_t kSubjectBytes = 128;
+// A job name, a right, or (a reload's outcome) the config's path.
+constexpr size_t kSubjectBytes = limits::kPathBytes;
 // Smallest job record: name (4 + 1), then 1+4+8+4+1+4+8+8+4+1 bytes.
 constexpr size_t kMinStatusBytes = 5 + 43;
 

@@ -12,7 +12,8 @@
 //   Signal        u8 signal (1..64), u32 n >= 1, n names
 //   Reload        (nothing)
 //   Wait          u8 target (1 up, 2 ready, 3 down), u32 timeout ms (0: none), u32 n >= 1, n names
-//   StatusBegin   u32 jobs to come, u64 monitor's clock (Unix ms)
+//   StatusBegin   u32 jobs to come (at most: one removed from the config while
+//                 the reply streams is left out), u64 monitor's clock (Unix ms)
 //   StatusJobs    u32 n >= 1, n job records (JobStatus, in this order):
 //                 name, u8 state, i32 pid (-1: none), u64 started (Unix ms, 0: none),
 //                 u32 restarts, u8 last exit kind (0 none, 1 code, 2 signal),
@@ -20,7 +21,9 @@
 //                 u32 backoff ms, u8 flags (1: has a ready fd)
 //   StatusEnd     (nothing)
 //   Diag          u8 severity (1 error, 2 warning), u32 line, u32 col, text
-//   Outcome       u8 code, subject (a job name, a right, or empty)
+//   Outcome       u8 code, subject: the job name for NoSuchJob, Refused and a
+//                 Failed signal or wait; the right for Denied ("status",
+//                 "operate JOB", "reload"); the config's path for a reload
 #pragma once
 
 #include <cstdint>
@@ -103,9 +106,9 @@ struct CtlOutcome { CtlCode code = CtlCode::Ok; std::string subject; };
 
 using CtlReply = std::variant<CtlStatusBegin, CtlStatusJobs, CtlStatusEnd, CtlDiag, CtlOutcome>;
 
-// Names per request, and job records per StatusJobs record (packed to the
-// record cap by the monitor).
-inline constexpr size_t kCtlNames = 1024;
+// Names per request: 960 names of the longest kind still fit one record.
+// (StatusJobs records are packed to the record cap by the monitor.)
+inline constexpr size_t kCtlNames = 960;
 
 [[nodiscard]] std::vector<std::byte> encode_ctl_request(const CtlRequest& r);
 [[nodiscard]] std::vector<std::byte> encode_ctl_reply(const CtlReply& r);

@@ -155,12 +155,15 @@ int run_operation(const Output& o, const Command& c, const std::string& socket) 
   DiagCollector sink;
   const Answer a = exchange(socket, make_request(c), timeouts_for(c), sink);
   // The monitor's diagnostics are the parser's findings on the config:
-  // printed like `pmtr -t` prints them.  The file name is not on the wire.
+  // printed like `pmtr -t` prints them, with the config's path that the
+  // reload's outcome names.
+  const std::string file =
+      a.kind == AnswerKind::Outcome && !a.outcome.subject.empty() ? a.outcome.subject : std::string("config");
   size_t warnings = 0;
   for (const CtlDiag& d : sink.diags) {
     const Severity sev = d.severity == 2 ? Severity::Warning : Severity::Error;
     if (sev == Severity::Warning) ++warnings;
-    o.err_line(format_diagnostic("config", sev, d.line, d.col, d.text));
+    o.err_line(format_diagnostic(file, sev, d.line, d.col, d.text));
   }
   if (a.kind == AnswerKind::Outcome && a.outcome.code == CtlCode::Ok) {
     if (c.verb == Verb::Reload) {

@@ -430,7 +430,7 @@ void ControlServer::parse_diag(uint32_t generation, const MsgDiag& d) {
 void ControlServer::parse_done(uint32_t generation, bool ok) {
   for (auto& [fd, c] : clients_)
     if (c->phase == Client::Phase::Reload && c->generation <= generation)
-      finish(*c, ok ? CtlCode::Ok : CtlCode::Failed, ok ? "" : "reload");
+      finish(*c, ok ? CtlCode::Ok : CtlCode::Failed, config_path);
   sweep();
 }
 
@@ -438,7 +438,7 @@ void ControlServer::parse_refused(const std::string& why) {
   for (auto& [fd, c] : clients_) {
     if (c->phase != Client::Phase::Reload) continue;
     if (send(*c, CtlDiag{static_cast<uint8_t>(Severity::Error), 0, 0, why.substr(0, limits::kDiagnosticBytes)}))
-      finish(*c, CtlCode::Failed, "reload");
+      finish(*c, CtlCode::Failed, config_path);
   }
   sweep();
 }
@@ -460,7 +460,7 @@ void ControlServer::on_timer(TimePoint now) {
         break;
       }
       case Client::Phase::Reload:
-        finish(*c, CtlCode::Failed, "reload");
+        finish(*c, CtlCode::Failed, config_path);
         break;
       case Client::Phase::Dead:
         break;

@@ -44,6 +44,9 @@ class ControlServer {
   // Asks for a parse of the config; returns the generation whose outcome
   // answers the reload (set by the Monitor).
   std::function<uint32_t()> start_reload;
+  // The config's path: the subject of a reload's outcome, so the client
+  // can name the file in the diagnostics it prints.
+  std::string config_path;
   // The parser's answer to a parse: its diagnostics, then the outcome.
   void parse_diag(uint32_t generation, const MsgDiag& d);
   void parse_done(uint32_t generation, bool ok);

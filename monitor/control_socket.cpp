@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "common/control_path.hpp"
 #include "common/job_check.hpp"
 #include "monitor/config_watch.hpp"
 
@@ -19,11 +20,8 @@ namespace pmtr {
 std::string control_socket_path(const ControlConfig& c) {
   if (!c.enabled) return {};
   if (!c.socket.empty()) return c.socket;
-  if (const char* env = std::getenv("PMTR_CONTROL_SOCKET"); env != nullptr && valid_socket_path(env)) return env;
-  if (::geteuid() == 0) return "/run/pmtr/control";
-  const char* xdg = std::getenv("XDG_RUNTIME_DIR");
-  if (xdg == nullptr || xdg[0] != '/') return {};
-  const std::string p = std::string(xdg) + "/pmtr/control";
+  // The same default pmtrctl computes, so the two always meet.
+  std::string p = default_control_socket();
   return valid_socket_path(p) ? p : std::string();
 }
 

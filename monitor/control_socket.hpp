@@ -12,10 +12,9 @@
 
 namespace pmtr {
 
-// The socket a configuration asks for: its `control socket`, else
-// $PMTR_CONTROL_SOCKET, else /run/pmtr/control as root or
-// $XDG_RUNTIME_DIR/pmtr/control otherwise.  Empty: none (`control socket
-// none`, or no runtime directory to put it in).
+// The socket a configuration asks for: its `control socket`, else the
+// default both pmtr and pmtrctl use (common/control_path.hpp).  Empty:
+// none (`control socket none`, or a default too long for a socket).
 [[nodiscard]] std::string control_socket_path(const ControlConfig& c);
 
 class ControlSocket {

@@ -60,6 +60,7 @@ int Monitor::run(const MonitorOptions& opts, StartupNotifier notify, void* notif
   (void)loop_.add(timer_.fd(), [this](uint32_t) { on_timer(); });
   (void)loop_.add(watch_.fd(), [this](uint32_t) { on_inotify(); });
 
+  control_.config_path = opts_.config_path;
   control_.start_reload = [this] {
     // The parse that answers it: the next one sent (a parse in flight
     // may have read the file before the change the client wants seen).

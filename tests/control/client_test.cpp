@@ -210,11 +210,11 @@ TEST(Client, RecordsOutOfOrderAreMalformed) {
   check_malformed(s, CtlStatusRequest{}, "a diagnostic in a status reply");
 }
 
-TEST(Client, CountsMustMatchStatusBegin) {
+// The count is an upper bound: a job removed while the reply streams is
+// left out, but more than announced is a broken reply.
+TEST(Client, NoMoreRecordsThanStatusBeginAnnounced) {
   const CtlStatusJobs two{{job("a", PublicState::Running, 1), job("b", PublicState::Running, 2)}};
   Script s;
-  s.records = {record(CtlStatusBegin{3, 0}), record(two), record(CtlStatusEnd{})};
-  check_malformed(s, CtlStatusRequest{}, "fewer job records than announced");
   s.records = {record(CtlStatusBegin{1, 0}), record(two), record(CtlStatusEnd{})};
   check_malformed(s, CtlStatusRequest{}, "more job records than announced");
 }
