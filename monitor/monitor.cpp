@@ -139,8 +139,8 @@ void Monitor::on_parser_readable() {
       case TransactionAssembler::Outcome::Failed: {
         parse_outstanding_ = false;
         parser_backoff_ = kParserBackoffMin;
-        log_warnx("%s: parse failed (%u errors); configuration unchanged", opts_.config_path.c_str(),
-                  assembler_.failure().errors);
+        log_warnx("%s: %s; configuration unchanged", opts_.config_path.c_str(),
+                  parse_failed_summary(assembler_.failure().errors).c_str());
         startup_done(false);
         parse_settled();
         break;
