@@ -8,6 +8,7 @@
 #include "common/job_check.hpp"
 #include "common/limits.hpp"
 #include "parser/diag_sink.hpp"
+#include "parser/durations.hpp"
 
 namespace pmtr::conf {
 namespace {
@@ -124,11 +125,9 @@ Result<uint32_t> parse_bounce(std::string_view number, std::string_view unit) {
     unit = number.substr(n);
     number = number.substr(0, n);
   }
-  uint64_t scale = 0;
-  if (unit == "s") scale = 1;
-  else if (unit == "m") scale = 60;
-  else if (unit == "h") scale = 3600;
-  else if (unit == "d") scale = 86400;
+  // The duration units, less `ms`: bounce intervals are whole seconds.
+  const auto unit_ms = unit == "ms" ? std::nullopt : duration_unit_ms(unit);
+  const uint64_t scale = unit_ms ? *unit_ms / 1000 : 0;
   const auto n = parse_u64(number, std::numeric_limits<uint32_t>::max());
   if (!n || scale == 0)
     return err("invalid bounce interval " + quote(written) +

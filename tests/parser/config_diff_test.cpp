@@ -4,6 +4,8 @@
 #include <string>
 #include <variant>
 
+#include "parser/config_parser.hpp"
+
 // CppUTest last: its leak-detection macros redefine `new`.
 #include <CppUTest/TestHarness.h>
 
@@ -97,6 +99,72 @@ TEST(ConfigDiff, EveryFieldCountsAsAChange) {
     CHECK_EQUAL(1u, s.changed);
     CHECK_EQUAL(0u, s.kept);
   }
+}
+
+TEST(ConfigDiff, EveryPolicyFieldCountsAsAChange) {
+  std::vector<JobDesc> variants;
+  auto v = [&](auto edit) {
+    JobDesc j = job("a");
+    edit(j);
+    variants.push_back(j);
+  };
+  v([](JobDesc& j) { j.policy.restart = RestartMode::OnFailure; });
+  v([](JobDesc& j) { j.policy.backoff_min_ms = 1000; });
+  v([](JobDesc& j) { j.policy.backoff_max_ms = 300000; });
+  v([](JobDesc& j) { j.policy.stable_after_ms = 30000; });
+  v([](JobDesc& j) { j.policy.give_up_count = 5; j.policy.give_up_window_ms = 120000; });
+  v([](JobDesc& j) { j.policy.stop_signal = 2; });
+  v([](JobDesc& j) { j.policy.stop_timeout_ms = 0; });
+  v([](JobDesc& j) { j.policy.ready_fd = 3; });
+  v([](JobDesc& j) { j.policy.ready_fd = 3; j.policy.ready_timeout_ms = 60000; });
+  v([](JobDesc& j) { j.wait = true; j.wait_ready = true; j.policy.ready_fd = 3; });
+  for (const auto& changed : variants) {
+    const Summary s = summarize(make_transaction(1, {job("a")}, {changed}, GlobalConfig{}, 0));
+    CHECK_EQUAL(1u, s.changed);
+    CHECK_EQUAL(0u, s.kept);
+  }
+}
+
+// The same through the parser: each lifecycle option, added to or changed
+// in an otherwise identical job, alone, restarts the job (TxnChange), and
+// the unchanged config keeps it.
+TEST(ConfigDiff, EachLifecycleOptionWrittenOrChangedAloneRestartsTheJob) {
+  const std::string head = "job {\n name a\n cmd /bin/sleep 1\n ready fd 3\n";
+  const auto jobs_of = [](const std::string& text) {
+    const ParsedConfig c = parse_config(text);
+    CHECK_EQUAL_TEXT(0u, c.errors(), text.c_str());
+    return c.jobs;
+  };
+  const std::string base_options =
+      " restart on-failure\n backoff 1s to 5m\n stable after 30s\n give up after 5 in 2m\n"
+      " stop signal INT\n stop timeout 30s\n ready timeout 1m\n wait ready\n";
+  const std::vector<JobDesc> base = jobs_of(head + base_options + "}\n");
+  CHECK_EQUAL(1u, summarize(make_transaction(1, base, jobs_of(head + base_options + "}\n"), GlobalConfig{}, 0)).kept);
+  const char* edits[][2] = {
+      {" restart on-failure\n", " restart never\n"},
+      {" backoff 1s to 5m\n", " backoff 2s to 5m\n"},
+      {" backoff 1s to 5m\n", " backoff 1s to 6m\n"},
+      {" stable after 30s\n", " stable after 31s\n"},
+      {" give up after 5 in 2m\n", " give up after 6 in 2m\n"},
+      {" give up after 5 in 2m\n", " give up after 5 in 3m\n"},
+      {" stop signal INT\n", " stop signal HUP\n"},
+      {" stop timeout 30s\n", " stop timeout 0s\n"},
+      {" ready timeout 1m\n", " ready timeout 2m\n"},
+      {" wait ready\n", " wait\n"},
+      {" wait ready\n", ""},
+      {" restart on-failure\n", ""},
+  };
+  for (const auto& e : edits) {
+    std::string text = head + base_options + "}\n";
+    text.replace(text.find(e[0]), std::string(e[0]).size(), e[1]);
+    const Summary s = summarize(make_transaction(1, base, jobs_of(text), GlobalConfig{}, 0));
+    CHECK_EQUAL_TEXT(1u, s.changed, e[1]);
+    CHECK_EQUAL_TEXT(0u, s.kept, e[1]);
+  }
+  // And the fd itself.
+  std::string other_fd = head + base_options + "}\n";
+  other_fd.replace(other_fd.find(" ready fd 3"), 11, " ready fd 4");
+  CHECK_EQUAL(1u, summarize(make_transaction(1, base, jobs_of(other_fd), GlobalConfig{}, 0)).changed);
 }
 
 TEST(ConfigDiff, ThousandsOfUnchangedJobsTravelInFewRecords) {

@@ -23,7 +23,7 @@ TEST(ConfigErrors, UnknownOptionWithHint) {
 }
 
 TEST(ConfigErrors, UnknownOptionWithoutHint) {
-  CHECK_DIAGS(job_with("  restart always\n"), "FILE:4:3: error: unknown option 'restart'\n");
+  CHECK_DIAGS(job_with("  respawn always\n"), "FILE:4:3: error: unknown option 'respawn'\n");
 }
 
 TEST(ConfigErrors, UnknownStatementWithHint) {

@@ -51,7 +51,7 @@ TEST(DidYouMean, SuggestsTheCloseOption) {
 
 TEST(DidYouMean, NoHintWhenNothingIsClose) {
   STRCMP_EQUAL("", hint("xyzzy").c_str());
-  STRCMP_EQUAL("", hint("restart").c_str());
+  STRCMP_EQUAL("", hint("respawn").c_str());
   STRCMP_EQUAL("", hint(std::string(200, 'n')).c_str());
   STRCMP_EQUAL("", hint("").c_str());
 }
