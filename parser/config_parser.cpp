@@ -171,7 +171,7 @@ class Parser {
           return;
       }
     }
-    const std::string_view hint = did_you_mean(w, option_names());
+    const std::string_view hint = option_hint(w);
     std::string msg = "unknown option " + quote(w);
     if (!hint.empty()) msg += " (did you mean " + quote(hint) + "?)";
     error(lx.line(), t.col, std::move(msg));

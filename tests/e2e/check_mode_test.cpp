@@ -191,18 +191,19 @@ TEST(CheckMode, LifecycleOptionDiagnostics) {
   const std::string conf = dir.file("policy.conf");
   write_file(conf,
              "job {\n  name a\n  cmd /bin/true\n  stop signal TREM\n  backoff 5m to 1s\n  wait ready\n"
-             "  stop timeout 30 s\n}\n");
+             "  kill_signal TERM\n  stop timeout 30 s\n}\n");
   const Run r = check(conf);
   CHECK_EQUAL(1, r.status);
   const char* want[] = {
       ":4:15: error: unknown signal 'TREM' (did you mean 'TERM'?)",
       ":5:17: error: backoff maximum '1s' is below its minimum '5m'",
       ":6:3: error: 'wait ready' needs a 'ready fd' in the same job",
-      ":7:16: error: duration '30' has no unit (write '30s', without a space)",
+      ":7:3: error: unknown option 'kill_signal' (did you mean 'stop signal'?)",
+      ":8:16: error: duration '30' has no unit (write '30s', without a space)",
   };
   for (const char* w : want)
     if (r.out.find(conf + w) == std::string::npos) FAIL((std::string("missing: ") + w + "\ngot:\n" + r.out).c_str());
-  CHECK(r.out.find("pmtr: " + conf + ": parse failed (4 errors)") != std::string::npos);
+  CHECK(r.out.find("pmtr: " + conf + ": parse failed (5 errors)") != std::string::npos);
 }
 
 TEST(CheckMode, LifecycleOptionsPassTheMonitorsChecks) {
