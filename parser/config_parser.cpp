@@ -161,7 +161,7 @@ class Parser {
     if (const auto st = lookup_statement(w)) {
       switch (*st) {
         case Statement::Job:
-          error(js_.job->pos.line, js_.job->pos.col, "unterminated job block (missing '}')");
+          unterminated_job("before the next 'job' at line " + num(lx.line()));
           close_job(false);
           start_job(t, lx);
           return;
@@ -287,8 +287,24 @@ class Parser {
       error(js_.sub_pos.line, js_.sub_pos.col, "unterminated " + block_name(js_.sub) + " block (missing '}')");
     else if (js_.sub != SubBlock::None)
       block_without_arguments();
-    error(js_.job->pos.line, js_.job->pos.col, "unterminated job block (missing '}')");
+    unterminated_job("at end of file");
     close_job(false);
+  }
+
+  // The open job has no `}` before `where`.  If a `ulimit`/`depends` block
+  // in it was closed by a `}` alone on its line, no further right than
+  // `job` but left of the block's keyword, that `}` was written for the
+  // job: the block is the one that lacks its `}`, and is reported instead.
+  void unterminated_job(const std::string& where) {
+    const JobDesc& j = *js_.job;
+    if (js_.closed != SubBlock::None && js_.closed_by.col <= j.pos.col && js_.closed_pos.col > j.pos.col) {
+      const std::string job = j.name.empty() ? "the job" : "job " + quote(j.name);
+      error(js_.closed_pos.line, js_.closed_pos.col,
+            "unterminated " + block_name(js_.closed) + " block (missing '}': the '}' at line " +
+                num(js_.closed_by.line) + " closes this block, which leaves " + job + " open)");
+      return;
+    }
+    error(j.pos.line, j.pos.col, "unterminated job block (missing '}' " + where + ")");
   }
 
   ParsedConfig& out_;

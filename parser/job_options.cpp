@@ -367,6 +367,11 @@ BlockResult continue_block(const Token& first, bool line_start, LineLexer& lx, J
         }
         if (js.sub == SubBlock::Depends && js.sub_items == 0)
           diag.error(js.sub_pos.line, js.sub_pos.col, "empty 'depends' block");
+        if (line_start) {
+          js.closed = js.sub;
+          js.closed_pos = js.sub_pos;
+          js.closed_by = c.pos(*cur);
+        }
         js.sub = SubBlock::None;
         const Token extra = lx.next(LexMode::Structural);
         if (extra.kind != TokKind::End && extra.kind != TokKind::Error)

@@ -34,6 +34,14 @@ struct JobState {
   uint32_t sub_items = 0;
   bool depends_overflow = false;   // "too many depends" reported once
 
+  // The last multi-line block that a `}` alone on its line closed, and
+  // where that `}` was.  If the job then turns out unterminated and the
+  // `}` sat no further right than `job`, the block is what lacked its `}`
+  // (the one written was the job's).
+  SubBlock closed = SubBlock::None;
+  SourcePos closed_pos;
+  SourcePos closed_by;
+
   [[nodiscard]] SourcePos& first(Setting s) noexcept { return first_pos[static_cast<size_t>(s)]; }
   [[nodiscard]] const SourcePos& first(Setting s) const noexcept { return first_pos[static_cast<size_t>(s)]; }
   [[nodiscard]] bool given(Setting s) const noexcept { return first(s).line != 0; }
@@ -52,6 +60,9 @@ struct JobState {
     sub_pos = {};
     sub_items = 0;
     depends_overflow = false;
+    closed = SubBlock::None;
+    closed_pos = {};
+    closed_by = {};
   }
 };
 

@@ -218,3 +218,16 @@ TEST(CheckMode, LifecycleOptionsPassTheMonitorsChecks) {
   if (r.status != 0) FAIL(r.out.c_str());
   CHECK(r.out.find("ok (1 jobs)") != std::string::npos);
 }
+
+TEST(CheckMode, MissingBraceOfAnInnerBlockIsReportedAtThatBlock) {
+  const std::string conf = dir.file("brace.conf");
+  write_file(conf,
+             "job {\n  name a\n  cmd /bin/true\n  ulimit {\n    -n 64\n}\n"
+             "job {\n  name b\n  cmd /bin/true\n}\n");
+  const Run r = check(conf);
+  CHECK_EQUAL(1, r.status);
+  CHECK(r.out.find(conf + ":4:3: error: unterminated 'ulimit' block (missing '}': the '}' at line 6 closes this "
+                          "block, which leaves job 'a' open)") != std::string::npos);
+  CHECK(r.out.find(conf + ":1:1:") == std::string::npos);
+  CHECK(r.out.find("parse failed (1 error)") != std::string::npos);
+}

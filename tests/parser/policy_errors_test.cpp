@@ -192,7 +192,7 @@ TEST(PolicyErrors, WaitShapes) {
 TEST(PolicyErrors, ReadinessIsNotCheckedInAnUnterminatedJob) {
   // The fd may be below the cut: only the missing '}' is reported.
   CHECK_DIAGS("job {\n name a\n cmd /x\n wait ready\n",
-              "FILE:1:1: error: unterminated job block (missing '}')\n");
+              "FILE:1:1: error: unterminated job block (missing '}' at end of file)\n");
 }
 
 TEST(PolicyErrors, EveryProblemOfAJobInOnePass) {
