@@ -150,14 +150,15 @@ bool ParserSession::parse_and_reply(uint32_t generation, const unique_fd& config
   if (errors != 0) return send(MsgParseFailed{generation, errors, warnings});
 
   // The keys of the new config are computed once, while diffing, and kept
-  // as the table for the next parse (a -t check keeps nothing).
+  // as the table for the next parse (a -t check keeps nothing).  Each
+  // message is sent as soon as it is built: the monitor decodes one batch
+  // while the next is encoded, and no second copy of every job is made.
   JobKeyTable next_table;
   JobKeyTable* keep = mode_ == ParseMode::Run ? &next_table : nullptr;
-  const std::vector<Message> txn =
-      make_transaction(generation, table_, std::move(parsed.jobs), parsed.globals, warnings, keep);
+  if (!stream_transaction(generation, table_, parsed.jobs, parsed.globals, warnings, keep,
+                          [this](Message& m) { return send(m); }))
+    return false;
   parsed = ParsedConfig{};
-  for (const auto& msg : txn)
-    if (!send(msg)) return false;
   // The monitor applies the whole transaction or kills us; either way the
   // table we diff against next time is this config (a fresh parser is
   // handed the monitor's real table).

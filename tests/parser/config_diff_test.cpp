@@ -4,6 +4,7 @@
 #include <string>
 #include <variant>
 
+#include "common/limits.hpp"
 #include "parser/config_parser.hpp"
 
 // CppUTest last: its leak-detection macros redefine `new`.
@@ -267,3 +268,61 @@ TEST(ConfigDiff, WithoutANextTableACheckAgainstNothingAddsEverything) {
   CHECK_EQUAL(100u, s.added);
   CHECK_EQUAL(0u, s.kept + s.changed + s.removed);
 }
+
+// ---- streaming ----------------------------------------------------------------------
+
+TEST(ConfigDiff, StreamingHandsOverTheSameMessagesAsCollecting) {
+  std::vector<JobDesc> before{job("keep"), job("change"), job("gone")};
+  std::vector<JobDesc> after{job("keep"), job("change", "2"), job("new")};
+  for (int i = 0; i < 3000; ++i) after.push_back(job("n" + std::to_string(i)));
+  const JobKeyTable table = table_of(before);
+  const auto collected = make_transaction(9, table, after, GlobalConfig{}, 4);
+  std::vector<std::vector<std::byte>> streamed;
+  std::vector<JobDesc> next = after;
+  CHECK_TRUE(stream_transaction(9, table, next, GlobalConfig{}, 4, nullptr, [&](Message& m) {
+    streamed.push_back(encode_message(m));
+    return true;
+  }));
+  CHECK_EQUAL(collected.size(), streamed.size());
+  for (size_t i = 0; i < collected.size() && i < streamed.size(); ++i) {
+    const auto want = encode_message(collected[i]);
+    CHECK_EQUAL(want.size(), streamed[i].size());
+    CHECK_TRUE(want == streamed[i]);
+  }
+}
+
+TEST(ConfigDiff, StreamingStopsAtTheFirstRefusedMessage) {
+  std::vector<JobDesc> next;
+  for (int i = 0; i < 3000; ++i) next.push_back(job("n" + std::to_string(i)));
+  size_t handed = 0;
+  CHECK_FALSE(stream_transaction(1, JobKeyTable{}, next, GlobalConfig{}, 0, nullptr, [&](Message& m) {
+    ++handed;
+    return !std::holds_alternative<MsgTxnAdd>(m);   // the channel fails at the first batch
+  }));
+  CHECK_EQUAL(3u, handed);   // begin, globals, the refused batch; nothing after it
+}
+
+TEST(ConfigDiff, BatchesOfLargeJobsStayWithinTheRecordCap) {
+  // Jobs near the 60,000-byte cap: one per record, each record within the
+  // channel's limit; small jobs: many per record, never more than the cap.
+  std::vector<JobDesc> next;
+  for (int i = 0; i < 5; ++i) {
+    JobDesc j = job("big" + std::to_string(i));
+    for (int k = 0; k < 14; ++k) j.argv.push_back(std::string(4000, 'x'));
+    CHECK_TRUE(encoded_job_size(j) > 50000 && encoded_job_size(j) <= limits::kJobEncodedBytes);
+    next.push_back(j);
+    next.push_back(job("small" + std::to_string(i)));
+  }
+  size_t jobs = 0;
+  CHECK_TRUE(stream_transaction(1, JobKeyTable{}, next, GlobalConfig{}, 0, nullptr, [&](Message& m) {
+    CHECK_TRUE(encode_message(m).size() <= limits::kMessageBytes);
+    if (auto* a = std::get_if<MsgTxnAdd>(&m)) {
+      jobs += a->jobs.size();
+      CHECK_TRUE(a->jobs.size() <= 2);
+      for (size_t k = 1; k < a->jobs.size(); ++k) CHECK_TRUE(a->jobs[k - 1].index < a->jobs[k].index);
+    }
+    return true;
+  }));
+  CHECK_EQUAL(10u, jobs);
+}
+
