@@ -17,13 +17,16 @@ namespace pmtr {
 
 ReadConfig read_config_fd(int fd, size_t max_bytes) noexcept {
   // Read straight into the string: a stack buffer would keep its pages
-  // resident for the parser's whole life.  The string doubles its capacity
-  // when full, but is resized (zero-filled) one chunk at a time, so little
-  // past the end of the file is ever touched.
+  // resident for the parser's whole life.  The whole limit is reserved up
+  // front (64 MiB of address space, mapped by malloc, given back when the
+  // text is freed): growing by doubling would copy the text and touch
+  // twice its size in fresh pages, and a page fault costs more than the
+  // parse of the bytes on it.  The string is resized (zero-filled) one
+  // chunk at a time, so little past the end of the file is ever touched.
   constexpr size_t kChunk = 16384;
   const size_t limit = max_bytes == SIZE_MAX ? max_bytes : max_bytes + 1;
   ReadConfig r;
-  r.text.reserve(kChunk);
+  r.text.reserve(std::min(limit, limits::kConfigBytes + 1));
   size_t used = 0;
   for (;;) {
     if (used == r.text.size()) {
