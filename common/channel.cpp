@@ -54,10 +54,16 @@ Result<std::pair<unique_fd, unique_fd>> make_channel_pair() {
   return sys_socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 }
 
-Status send_message(int sock, const Message& m, int attach_fd) {
-  const std::vector<std::byte> rec = encode_message(m);
-  if (rec.size() > limits::kMessageBytes)
-    return Error{EMSGSIZE, std::string("send ") + message_type_name(message_type(m))};
+namespace {
+
+// "send txn-add", from the record's type byte.
+std::string send_what(std::span<const std::byte> rec) {
+  const auto type = rec.size() > 1 ? static_cast<MsgType>(rec[1]) : MsgType{};
+  return std::string("send ") + message_type_name(type);
+}
+
+Status send_bytes(int sock, std::span<const std::byte> rec, int attach_fd) {
+  if (rec.size() > limits::kMessageBytes) return Error{EMSGSIZE, send_what(rec)};
 
   iovec iov{};
   iov.iov_base = const_cast<std::byte*>(rec.data());   // sendmsg does not write through it
@@ -79,12 +85,20 @@ Status send_message(int sock, const Message& m, int attach_fd) {
   }
 
   const IoResult r = sys_sendmsg(sock, msg, MSG_NOSIGNAL);
-  if (!r.ok()) return Error{r.err, std::string("send ") + message_type_name(message_type(m))};
+  if (!r.ok()) return Error{r.err, send_what(rec)};
   // A SOCK_SEQPACKET record goes whole or not at all; anything else means
   // the fd is not the socket we think it is.
   if (r.bytes != rec.size()) return Error{0, "short send on a record channel"};
   return {};
 }
+
+}  // namespace
+
+Status send_message(int sock, const Message& m, int attach_fd) {
+  return send_bytes(sock, encode_message(m), attach_fd);
+}
+
+Status send_record(int sock, std::span<const std::byte> record) { return send_bytes(sock, record, -1); }
 
 RecvResult recv_message(int sock, bool accept_fd, int flags) {
   // One byte more than any legal record, so an oversized one is always

@@ -7,7 +7,9 @@
 
 #include <sys/socket.h>   // MSG_DONTWAIT for recv_message's flags
 
+#include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -25,6 +27,9 @@ namespace pmtr {
 // (a dead peer is EPIPE, not SIGPIPE).  Fails with EMSGSIZE, sending
 // nothing, when the encoding is larger than kMessageBytes.
 [[nodiscard]] Status send_message(int sock, const Message& m, int attach_fd = -1);
+// The same for a record already encoded (version, type, fields: what
+// encode_message() returns), without an fd.
+[[nodiscard]] Status send_record(int sock, std::span<const std::byte> record);
 
 struct Received {
   Message message;

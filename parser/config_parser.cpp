@@ -25,9 +25,59 @@ using namespace conf;
 
 std::string num(uint64_t v) { return std::to_string(v); }
 
+// Where the parser puts the jobs it reads: a vector of descriptors
+// (parse_config) or their encodings (parse_config_encoded).  The parser
+// fills the descriptor open() returns and calls close() when the block
+// ends, checked or not; jobs past limits::kJobs are read but not stored.
+class JobStore {
+ public:
+  virtual ~JobStore() = default;
+  virtual void reserve(size_t jobs, size_t text_bytes) = 0;
+  virtual JobDesc& open() = 0;
+  virtual void close() = 0;
+  [[nodiscard]] virtual std::string_view name(uint32_t index) const = 0;
+  [[nodiscard]] virtual size_t size() const = 0;
+};
+
+class VectorStore final : public JobStore {
+ public:
+  explicit VectorStore(std::vector<JobDesc>& jobs) : jobs_(jobs) {}
+  // One allocation instead of a doubling series that moves every JobDesc
+  // each time.  Only address space is reserved; pages are touched as jobs
+  // are read.
+  void reserve(size_t jobs, size_t) override { jobs_.reserve(jobs); }
+  JobDesc& open() override { return jobs_.emplace_back(); }
+  void close() override {}
+  std::string_view name(uint32_t index) const override { return jobs_[index].name; }
+  size_t size() const override { return jobs_.size(); }
+
+ private:
+  std::vector<JobDesc>& jobs_;
+};
+
+class EncodedStore final : public JobStore {
+ public:
+  explicit EncodedStore(EncodedJobs& jobs) : jobs_(jobs) {}
+  // A job's encoding is at most about twice its text (a word costs its
+  // bytes and a 4-byte length) plus a fixed part of some 130 bytes.
+  void reserve(size_t jobs, size_t text_bytes) override { jobs_.reserve(jobs, 2 * text_bytes + 160 * jobs); }
+  JobDesc& open() override {
+    scratch_ = JobDesc{};
+    return scratch_;
+  }
+  void close() override { jobs_.add(scratch_); }
+  std::string_view name(uint32_t index) const override { return jobs_.name(index); }
+  size_t size() const override { return jobs_.size(); }
+
+ private:
+  EncodedJobs& jobs_;
+  JobDesc scratch_;   // the job being read; one descriptor for the whole file
+};
+
 class Parser {
  public:
-  explicit Parser(ParsedConfig& out) : out_(out), diag_(out.diagnostics) {}
+  Parser(std::vector<Diagnostic>& diagnostics, GlobalConfig& globals, JobStore& jobs)
+      : globals_(globals), jobs_(jobs), diag_(diagnostics) {}
 
   void run(std::string_view text) {
     if (text.size() > limits::kConfigBytes) {
@@ -51,7 +101,7 @@ class Parser {
       pos = end + 1;
     }
     if (!diag_.gave_up()) end_of_file();
-    if (!diag_.gave_up()) names_.report(out_.jobs, diag_);
+    if (!diag_.gave_up()) names_.report([this](uint32_t i) { return jobs_.name(i); }, diag_);
     diag_.sort_by_position();
   }
 
@@ -59,15 +109,14 @@ class Parser {
   void error(uint32_t line_no, uint32_t col, std::string text) { diag_.error(line_no, col, std::move(text)); }
 
   // Every job starts with the bytes "job", so their count bounds the job
-  // count: one allocation instead of a doubling series that moves every
-  // JobDesc each time.  Only address space is reserved; pages are touched
-  // as jobs are read.
+  // count: the stores and the name check allocate once.
   void reserve_jobs(std::string_view text) {
     size_t n = 0;
     for (size_t at = text.find("job"); at != std::string_view::npos && n < limits::kJobs;
          at = text.find("job", at + 3))
       ++n;
-    out_.jobs.reserve(n);
+    jobs_.reserve(n, text.size());
+    names_.reserve(n);
   }
 
   void line(std::string_view text, uint32_t line_no) {
@@ -231,7 +280,7 @@ class Parser {
     job_open_ = true;
     // Past the cap, jobs are still read (and checked) but not kept.
     JobDesc* target = &overflow_job_;
-    if (jobs_seen_ <= limits::kJobs) target = &out_.jobs.emplace_back();
+    if (jobs_seen_ <= limits::kJobs) target = &jobs_.open();
     else overflow_job_ = JobDesc{};
     js_.reset(*target, pos);
   }
@@ -239,8 +288,10 @@ class Parser {
   void close_job(bool terminated) {
     job_open_ = false;
     validate_job(js_, terminated, diag_);
-    if (!js_.job->name.empty() && js_.job != &overflow_job_)
-      names_.add(js_.job->name, static_cast<uint32_t>(out_.jobs.size() - 1), js_.name_pos);
+    if (js_.job == &overflow_job_) return;
+    jobs_.close();
+    if (!js_.job->name.empty())
+      names_.add(js_.job->name, static_cast<uint32_t>(jobs_.size() - 1), js_.name_pos);
   }
 
   void global(const Token& kw, LineLexer& lx, bool report) {
@@ -276,7 +327,7 @@ class Parser {
       error(lx.line(), a.col, addr.error().what);
       return;
     }
-    (report ? out_.globals.report_to : out_.globals.listen_on) = std::move(addr.value());
+    (report ? globals_.report_to : globals_.listen_on) = std::move(addr.value());
   }
 
   void end_of_file() {
@@ -307,7 +358,8 @@ class Parser {
     error(j.pos.line, j.pos.col, "unterminated job block (missing '}' " + where + ")");
   }
 
-  ParsedConfig& out_;
+  GlobalConfig& globals_;
+  JobStore& jobs_;
   DiagSink diag_;
   bool pending_job_ = false;   // `job` ended its line; `{` must come next
   SourcePos pending_pos_;
@@ -322,13 +374,13 @@ class Parser {
 
 }  // namespace
 
-size_t ParsedConfig::errors() const noexcept {
+size_t count_errors(const std::vector<Diagnostic>& diagnostics) noexcept {
   size_t n = 0;
   for (const auto& d : diagnostics) n += d.severity == Severity::Error;
   return n;
 }
 
-size_t ParsedConfig::warnings() const noexcept {
+size_t count_warnings(const std::vector<Diagnostic>& diagnostics) noexcept {
   size_t n = 0;
   for (const auto& d : diagnostics) n += d.severity == Severity::Warning;
   return n;
@@ -336,7 +388,15 @@ size_t ParsedConfig::warnings() const noexcept {
 
 ParsedConfig parse_config(std::string_view text) {
   ParsedConfig out;
-  Parser(out).run(text);
+  VectorStore jobs(out.jobs);
+  Parser(out.diagnostics, out.globals, jobs).run(text);
+  return out;
+}
+
+EncodedConfig parse_config_encoded(std::string_view text) {
+  EncodedConfig out;
+  EncodedStore jobs(out.jobs);
+  Parser(out.diagnostics, out.globals, jobs).run(text);
   return out;
 }
 

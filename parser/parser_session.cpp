@@ -137,14 +137,14 @@ bool ParserSession::parse_and_send(uint32_t generation, const unique_fd& config)
 }
 
 bool ParserSession::parse_and_reply(uint32_t generation, const unique_fd& config) noexcept {
-  ParsedConfig parsed;
+  EncodedConfig parsed;
   {
     ReadConfig in = read_config_fd(config.get(), limits::kConfigBytes);
     if (!in.ok) {
       const std::string text = std::string("cannot read config: ") + std::strerror(in.err);
       return send(MsgDiag{Severity::Error, 0, 0, text}) && send(MsgParseFailed{generation, 1, 0});
     }
-    parsed = parse_config(in.text);
+    parsed = parse_config_encoded(in.text);
   }   // the text is not needed past the parse
   for (const auto& d : parsed.diagnostics)
     if (!send(MsgDiag{d.severity, d.line, d.col, clip_for_wire(d.text)})) return false;
@@ -154,14 +154,14 @@ bool ParserSession::parse_and_reply(uint32_t generation, const unique_fd& config
 
   // The keys of the new config are computed once, while diffing, and kept
   // as the table for the next parse (a -t check keeps nothing).  Each
-  // message is sent as soon as it is built: the monitor decodes one batch
-  // while the next is encoded, and no second copy of every job is made.
+  // record is sent as soon as it is built: the monitor decodes one batch
+  // while the next is built.
   JobKeyTable next_table;
   JobKeyTable* keep = mode_ == ParseMode::Run ? &next_table : nullptr;
   if (!stream_transaction(generation, table_, parsed.jobs, parsed.globals, warnings, keep,
-                          [this](Message& m) { return send(m); }))
+                          [this](std::span<const std::byte> rec) { return send_record(sock_, rec).ok(); }))
     return false;
-  parsed = ParsedConfig{};
+  parsed = EncodedConfig{};
   // The monitor applies the whole transaction or kills us; either way the
   // table we diff against next time is this config (a fresh parser is
   // handed the monitor's real table).

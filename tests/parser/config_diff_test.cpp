@@ -271,40 +271,65 @@ TEST(ConfigDiff, WithoutANextTableACheckAgainstNothingAddsEverything) {
 
 // ---- streaming ----------------------------------------------------------------------
 
-TEST(ConfigDiff, StreamingHandsOverTheSameMessagesAsCollecting) {
-  std::vector<JobDesc> before{job("keep"), job("change"), job("gone")};
-  std::vector<JobDesc> after{job("keep"), job("change", "2"), job("new")};
-  for (int i = 0; i < 3000; ++i) after.push_back(job("n" + std::to_string(i)));
-  const JobKeyTable table = table_of(before);
-  const auto collected = make_transaction(9, table, after, GlobalConfig{}, 4);
-  std::vector<std::vector<std::byte>> streamed;
-  std::vector<JobDesc> next = after;
-  CHECK_TRUE(stream_transaction(9, table, next, GlobalConfig{}, 4, nullptr, [&](Message& m) {
-    streamed.push_back(encode_message(m));
-    return true;
-  }));
-  CHECK_EQUAL(collected.size(), streamed.size());
-  for (size_t i = 0; i < collected.size() && i < streamed.size(); ++i) {
-    const auto want = encode_message(collected[i]);
-    CHECK_EQUAL(want.size(), streamed[i].size());
-    CHECK_TRUE(want == streamed[i]);
-  }
+namespace {
+
+EncodedJobs encoded(const std::vector<JobDesc>& jobs) {
+  EncodedJobs e;
+  for (const auto& j : jobs) e.add(j);
+  return e;
 }
 
-TEST(ConfigDiff, StreamingStopsAtTheFirstRefusedMessage) {
+}  // namespace
+
+// The records are built from the jobs' encodings, not by encode_message():
+// they must be the bytes the codec would produce for the same messages,
+// batched as the codec's own packer batches them.
+TEST(ConfigDiff, StreamedRecordsAreTheCodecsBytesForTheSameMessages) {
+  std::vector<JobDesc> before{job("keep"), job("change"), job("gone")};
+  std::vector<JobDesc> after{job("keep"), job("change", "2"), job("new")};
+  for (int i = 0; i < 3000; ++i) {
+    JobDesc j = job("n" + std::to_string(i), std::string(static_cast<size_t>(i % 97), 'a'));
+    j.pos = {static_cast<uint32_t>(10 + i), 1};
+    j.cmd_pos = {static_cast<uint32_t>(12 + i), 7};
+    after.push_back(j);
+  }
+  const JobKeyTable table = table_of(before);
+  std::vector<std::vector<std::byte>> streamed;
+  CHECK_TRUE(stream_transaction(9, table, encoded(after), GlobalConfig{}, 4, nullptr,
+                                [&](std::span<const std::byte> rec) {
+                                  streamed.emplace_back(rec.begin(), rec.end());
+                                  return true;
+                                }));
+  std::vector<std::vector<std::byte>> expected;
+  expected.push_back(encode_message(MsgTxnBegin{9, static_cast<uint32_t>(after.size())}));
+  expected.push_back(encode_message(MsgTxnGlobals{}));
+  expected.push_back(encode_message(MsgTxnKeep{{KeptJob{0, "keep"}}}));
+  std::vector<IndexedJob> added;
+  for (uint32_t i = 2; i < after.size(); ++i) added.push_back(IndexedJob{i, after[i]});
+  for (auto& batch : pack_indexed(added)) expected.push_back(encode_message(MsgTxnAdd{std::move(batch)}));
+  expected.push_back(encode_message(MsgTxnChange{{IndexedJob{1, after[1]}}}));
+  expected.push_back(encode_message(MsgTxnRemove{"gone"}));
+  expected.push_back(encode_message(MsgTxnEnd{4}));
+  CHECK_TRUE(expected.size() > 8);   // several TxnAdd records
+  CHECK_EQUAL(expected.size(), streamed.size());
+  for (size_t i = 0; i < expected.size() && i < streamed.size(); ++i) CHECK_TRUE(expected[i] == streamed[i]);
+}
+
+TEST(ConfigDiff, StreamingStopsAtTheFirstRefusedRecord) {
   std::vector<JobDesc> next;
   for (int i = 0; i < 3000; ++i) next.push_back(job("n" + std::to_string(i)));
   size_t handed = 0;
-  CHECK_FALSE(stream_transaction(1, JobKeyTable{}, next, GlobalConfig{}, 0, nullptr, [&](Message& m) {
-    ++handed;
-    return !std::holds_alternative<MsgTxnAdd>(m);   // the channel fails at the first batch
-  }));
+  CHECK_FALSE(stream_transaction(1, JobKeyTable{}, encoded(next), GlobalConfig{}, 0, nullptr,
+                                 [&](std::span<const std::byte> rec) {
+                                   ++handed;   // the channel fails at the first batch
+                                   return rec[1] != static_cast<std::byte>(MsgType::TxnAdd);
+                                 }));
   CHECK_EQUAL(3u, handed);   // begin, globals, the refused batch; nothing after it
 }
 
 TEST(ConfigDiff, BatchesOfLargeJobsStayWithinTheRecordCap) {
-  // Jobs near the 60,000-byte cap: one per record, each record within the
-  // channel's limit; small jobs: many per record, never more than the cap.
+  // Jobs near the 60,000-byte cap: at most one with a small one per
+  // record, each record within the channel's limit, indexes ascending.
   std::vector<JobDesc> next;
   for (int i = 0; i < 5; ++i) {
     JobDesc j = job("big" + std::to_string(i));
@@ -314,15 +339,35 @@ TEST(ConfigDiff, BatchesOfLargeJobsStayWithinTheRecordCap) {
     next.push_back(job("small" + std::to_string(i)));
   }
   size_t jobs = 0;
-  CHECK_TRUE(stream_transaction(1, JobKeyTable{}, next, GlobalConfig{}, 0, nullptr, [&](Message& m) {
-    CHECK_TRUE(encode_message(m).size() <= limits::kMessageBytes);
-    if (auto* a = std::get_if<MsgTxnAdd>(&m)) {
-      jobs += a->jobs.size();
-      CHECK_TRUE(a->jobs.size() <= 2);
-      for (size_t k = 1; k < a->jobs.size(); ++k) CHECK_TRUE(a->jobs[k - 1].index < a->jobs[k].index);
-    }
-    return true;
-  }));
+  CHECK_TRUE(stream_transaction(1, JobKeyTable{}, encoded(next), GlobalConfig{}, 0, nullptr,
+                                [&](std::span<const std::byte> rec) {
+                                  CHECK_TRUE(rec.size() <= limits::kMessageBytes);
+                                  auto m = decode_message(rec);
+                                  CHECK_TRUE(m.ok());
+                                  if (auto* a = std::get_if<MsgTxnAdd>(&m.value())) {
+                                    jobs += a->jobs.size();
+                                    CHECK_TRUE(a->jobs.size() <= 2);
+                                    for (size_t k = 1; k < a->jobs.size(); ++k)
+                                      CHECK_TRUE(a->jobs[k - 1].index < a->jobs[k].index);
+                                  }
+                                  return true;
+                                }));
   CHECK_EQUAL(10u, jobs);
 }
 
+TEST(ConfigDiff, AChangedJobTravelsWithItsPositions) {
+  JobDesc a = job("a", "2");
+  a.pos = {40, 3};
+  a.cmd_pos = {42, 7};
+  a.dir_pos = {43, 7};
+  a.user_pos = {44, 8};
+  const auto msgs = make_transaction(1, {job("a")}, {a}, GlobalConfig{}, 0);
+  bool seen = false;
+  for (const auto& m : msgs)
+    if (auto* c = std::get_if<MsgTxnChange>(&m)) {
+      seen = true;
+      CHECK_TRUE(c->jobs[0].job.pos == a.pos && c->jobs[0].job.cmd_pos == a.cmd_pos &&
+                 c->jobs[0].job.dir_pos == a.dir_pos && c->jobs[0].job.user_pos == a.user_pos);
+    }
+  CHECK_TRUE(seen);
+}
