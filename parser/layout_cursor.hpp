@@ -12,6 +12,8 @@
 #include <string_view>
 #include <type_traits>
 
+#include "common/wire.hpp"
+
 namespace pmtr {
 
 class LayoutCursor {
@@ -37,7 +39,9 @@ class LayoutCursor {
   void le(T v) noexcept {
     static_assert(std::is_unsigned_v<T>);
     if (!room(sizeof(T))) return;
-    for (size_t i = 0; i < sizeof(T); ++i) *at_++ = static_cast<std::byte>(v >> (8 * i));
+    v = wire_detail::to_le(v);
+    std::memcpy(at_, &v, sizeof v);
+    at_ += sizeof v;
   }
   bool room(size_t n) noexcept {
     if (overrun_ || static_cast<size_t>(end_ - at_) < n) overrun_ = true;
