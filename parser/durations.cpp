@@ -58,7 +58,8 @@ Result<uint32_t> parse_duration(std::string_view word) {
   const std::string_view unit = word.substr(i);
   if (whole.empty()) return err("invalid duration " + quote(word) + " (" + std::string(kUsage) + ")");
   if (unit.empty())
-    return err("duration " + quote(word) + " has no unit (as in '" + std::string(word) + "s'; units ms, s, m, h, d)");
+    return err("duration " + quote(word) + " has no unit (as in " + quote(std::string(word) + "s") +
+               "; units ms, s, m, h, d)");
   const auto scale = duration_unit_ms(unit);
   if (!scale) return err("invalid duration " + quote(word) + " (" + std::string(kUsage) + ")");
 

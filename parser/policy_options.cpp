@@ -116,8 +116,8 @@ bool duration(const OptionLine& c, const Token& w, uint32_t& ms) {
     LineLexer peek = c.lx;
     const Token unit = peek.next(LexMode::Argument);
     if (unit.kind == TokKind::Word && duration_unit_ms(unit.value()))
-      msg = "duration " + quote(w.value()) + " has no unit (write '" + std::string(w.value()) +
-            std::string(unit.value()) + "', without a space)";
+      msg = "duration " + quote(w.value()) + " has no unit (write " +
+            quote(std::string(w.value()) + std::string(unit.value())) + ", without a space)";
   }
   c.error(w.col, std::move(msg));
   return false;

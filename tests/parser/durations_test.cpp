@@ -83,6 +83,11 @@ TEST(Durations, ANumberWithoutUnitGetsAHint) {
   CHECK_FALSE(is_bare_number("30s"));
   CHECK_FALSE(is_bare_number("1.5"));
   CHECK_FALSE(is_bare_number(""));
+  const std::string long_number(200, '9');
+  STRCMP_EQUAL(("error: duration '" + std::string(64, '9') + "...' has no unit (as in '" + std::string(64, '9') +
+                "...'; units ms, s, m, h, d)")
+                   .c_str(),
+               ms(long_number).c_str());
 }
 
 TEST(Durations, MalformedWords) {

@@ -195,6 +195,19 @@ TEST(PolicyErrors, ReadinessIsNotCheckedInAnUnterminatedJob) {
               "FILE:1:1: error: unterminated job block (missing '}' at end of file)\n");
 }
 
+TEST(PolicyErrors, MessagesQuotingLongWordsStayShort) {
+  // Words are quoted cut to 64 bytes, whatever the message builds from them.
+  const std::string digits(4000, '7');
+  for (const std::string& body : {" stop timeout " + digits + "\n", " stop timeout " + digits + " s\n",
+                                  " backoff " + digits + "s to 1s\n", " backoff 1s to" + std::string(" x") + "\n",
+                                  " stop signal " + digits + "x\n", " restart " + digits + "\n",
+                                  " give up after " + digits + " in 1s\n", " ready fd " + digits + "\n"}) {
+    const ParsedConfig c = parse_config(job_with(body));
+    LONGS_EQUAL(1, c.errors());
+    for (const auto& d : c.diagnostics) CHECK_TRUE_TEXT(d.text.size() < 300, d.text.c_str());
+  }
+}
+
 TEST(PolicyErrors, EveryProblemOfAJobInOnePass) {
   CHECK_DIAGS(job_with(" restart sometimes\n backoff 5m to 1s\n stop signal TREM\n ready fd 0\n"),
               "FILE:4:10: error: invalid restart policy 'sometimes' (always, on-failure or never)\n"
