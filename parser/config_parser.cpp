@@ -210,7 +210,7 @@ class Parser {
     if (const auto st = lookup_statement(w)) {
       switch (*st) {
         case Statement::Job:
-          unterminated_job("before the next 'job' at line " + num(lx.line()));
+          unterminated_job(cat({"before the next 'job' at line ", num(lx.line())}));
           close_job(false);
           start_job(t, lx);
           return;
@@ -346,16 +346,16 @@ class Parser {
   // in it was closed by a `}` alone on its line, no further right than
   // `job` but left of the block's keyword, that `}` was written for the
   // job: the block is the one that lacks its `}`, and is reported instead.
-  void unterminated_job(const std::string& where) {
+  void unterminated_job(std::string_view where) {
     const JobDesc& j = *js_.job;
     if (js_.closed != SubBlock::None && js_.closed_by.col <= j.pos.col && js_.closed_pos.col > j.pos.col) {
-      const std::string job = j.name.empty() ? "the job" : "job " + quote(j.name);
       error(js_.closed_pos.line, js_.closed_pos.col,
-            "unterminated " + block_name(js_.closed) + " block (missing '}': the '}' at line " +
-                num(js_.closed_by.line) + " closes this block, which leaves " + job + " open)");
+            cat({"unterminated ", block_name(js_.closed), " block (missing '}': the '}' at line ",
+                 num(js_.closed_by.line), " closes this block, which leaves ",
+                 j.name.empty() ? std::string("the job") : cat({"job ", quote(j.name)}), " open)"}));
       return;
     }
-    error(j.pos.line, j.pos.col, "unterminated job block (missing '}' " + where + ")");
+    error(j.pos.line, j.pos.col, cat({"unterminated job block (missing '}' ", where, ")"}));
   }
 
   GlobalConfig& globals_;

@@ -25,9 +25,22 @@ constexpr std::string_view kUsage = "a number and a unit, as in '30s', '1.5s' or
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
-Error err(std::string text) { return Error{0, std::move(text)}; }
+// The errors, each written once.
+Error invalid(std::string_view word) { return Error{0, cat({"invalid duration ", quote(word), " (", kUsage, ")"})}; }
 
-std::string max_text() { return std::to_string(limits::kDurationMsMax / 86400000) + "d"; }
+Error no_unit(std::string_view word) {
+  return Error{0, cat({"duration ", quote(word), " has no unit (as in ", quote(cat({word, "s"})),
+                       "; units ms, s, m, h, d)"})};
+}
+
+Error too_long(std::string_view word) {
+  return Error{0, cat({"duration ", quote(word), " is too long (max ",
+                       std::to_string(limits::kDurationMsMax / 86400000), "d)"})};
+}
+
+Error not_whole(std::string_view word) {
+  return Error{0, cat({"duration ", quote(word), " is not a whole number of milliseconds"})};
+}
 
 }  // namespace
 
@@ -53,27 +66,25 @@ Result<uint32_t> parse_duration(std::string_view word) {
     const size_t from = ++i;
     while (i < word.size() && is_digit(word[i])) ++i;
     fraction = word.substr(from, i - from);
-    if (fraction.empty()) return err("invalid duration " + quote(word) + " (" + std::string(kUsage) + ")");
+    if (fraction.empty()) return invalid(word);
   }
   const std::string_view unit = word.substr(i);
-  if (whole.empty()) return err("invalid duration " + quote(word) + " (" + std::string(kUsage) + ")");
-  if (unit.empty())
-    return err("duration " + quote(word) + " has no unit (as in " + quote(std::string(word) + "s") +
-               "; units ms, s, m, h, d)");
+  if (whole.empty()) return invalid(word);
+  if (unit.empty()) return no_unit(word);
   const auto scale = duration_unit_ms(unit);
-  if (!scale) return err("invalid duration " + quote(word) + " (" + std::string(kUsage) + ")");
+  if (!scale) return invalid(word);
 
   // Whole part: anything past the cap is too long whatever the unit.
   uint64_t ms = 0;
   for (char c : whole) {
     ms = ms * 10 + static_cast<uint64_t>(c - '0');
-    if (ms > limits::kDurationMsMax) return err("duration " + quote(word) + " is too long (max " + max_text() + ")");
+    if (ms > limits::kDurationMsMax) return too_long(word);
   }
   ms *= *scale;
   while (!fraction.empty() && fraction.back() == '0') fraction.remove_suffix(1);
   if (!fraction.empty()) {
     if (fraction.size() > kFractionDigitsMax)
-      return err("duration " + quote(word) + " is not a whole number of milliseconds");
+      return not_whole(word);
     uint64_t digits = 0, denominator = 1;
     for (char c : fraction) {
       digits = digits * 10 + static_cast<uint64_t>(c - '0');
@@ -81,10 +92,10 @@ Result<uint32_t> parse_duration(std::string_view word) {
     }
     const uint64_t scaled = digits * *scale;
     if (scaled % denominator != 0)
-      return err("duration " + quote(word) + " is not a whole number of milliseconds");
+      return not_whole(word);
     ms += scaled / denominator;
   }
-  if (ms > limits::kDurationMsMax) return err("duration " + quote(word) + " is too long (max " + max_text() + ")");
+  if (ms > limits::kDurationMsMax) return too_long(word);
   return static_cast<uint32_t>(ms);
 }
 

@@ -37,18 +37,18 @@ void readiness_needs_fd(const JobState& js, DiagSink& diag) {
 
 void validate_job(const JobState& js, bool terminated, DiagSink& diag) {
   const JobDesc& j = *js.job;
-  const auto who = [&j] { return j.name.empty() ? std::string("job") : "job " + quote(j.name); };
+  const auto who = [&j] { return j.name.empty() ? std::string("job") : cat({"job ", quote(j.name)}); };
   if (terminated) {
     if (!js.given(Setting::Name)) diag.error(j.pos.line, j.pos.col, "job has no 'name'");
-    if (!js.given(Setting::Cmd)) diag.error(j.pos.line, j.pos.col, who() + " has no 'cmd'");
+    if (!js.given(Setting::Cmd)) diag.error(j.pos.line, j.pos.col, cat({who(), " has no 'cmd'"}));
     readiness_needs_fd(js, diag);
   }
   if (size_bound(j) > limits::kJobEncodedBytes) {
     const size_t size = encoded_job_size(j);
     if (size > limits::kJobEncodedBytes)
       diag.error(j.pos.line, j.pos.col,
-                 who() + " is too large (" + std::to_string(size) + " bytes encoded, max " +
-                     std::to_string(limits::kJobEncodedBytes) + ")");
+                 cat({who(), " is too large (", std::to_string(size), " bytes encoded, max ",
+                      std::to_string(limits::kJobEncodedBytes), ")"}));
   }
 }
 

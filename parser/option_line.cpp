@@ -5,7 +5,7 @@ namespace pmtr::conf {
 bool OptionLine::claim() const {
   SourcePos& first = js.first(setting);
   if (first.line != 0 && single_valued(setting)) {
-    error(kw.col, "duplicate option " + name() + " (first set at line " + std::to_string(first.line) + ")");
+    error(kw.col, cat({"duplicate option ", name(), " (first set at line ", std::to_string(first.line), ")"}));
     return false;
   }
   if (first.line == 0) first = pos(kw);
@@ -15,7 +15,7 @@ bool OptionLine::claim() const {
 bool OptionLine::end_of_line() const {
   const Token extra = lx.next(LexMode::Argument);
   if (extra.kind == TokKind::End) return true;
-  if (extra.kind != TokKind::Error) error(extra.col, "extra argument " + describe(extra) + " for " + name());
+  if (extra.kind != TokKind::Error) error(extra.col, cat({"extra argument ", describe(extra), " for ", name()}));
   return false;
 }
 
@@ -23,7 +23,7 @@ bool OptionLine::one_arg(Token& out) const {
   out = lx.next(LexMode::Argument);
   if (out.kind == TokKind::Error) return false;
   if (out.kind != TokKind::Word) {
-    error(kw.col, "missing argument for " + name());
+    error(kw.col, cat({"missing argument for ", name()}));
     return false;
   }
   return end_of_line();

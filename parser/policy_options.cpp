@@ -38,7 +38,13 @@ std::string_view example(Setting s) {
   return {};
 }
 
-std::string with_example(std::string text, Setting s) { return text + " (" + std::string(example(s)) + ")"; }
+std::string with_example(std::string_view text, Setting s) { return cat({text, " (", example(s), ")"}); }
+
+// "(did you mean 'x'?)" for the closest of `choices`, or "".
+std::string hint_among(std::string_view word, std::span<const std::string_view> choices) {
+  const std::string_view hint = did_you_mean(word, choices);
+  return hint.empty() ? std::string() : cat({" (did you mean ", quote(hint), "?)"});
+}
 
 // "'to'", "'signal' or 'timeout'"
 std::string alternatives(std::span<const std::string_view> words) {
@@ -63,14 +69,12 @@ std::optional<size_t> expect_word(const OptionLine& c, std::span<const std::stri
     for (size_t i = 0; i < choices.size(); ++i)
       if (t.value() == choices[i]) return i;
   if (first && t.kind == TokKind::End) {
-    c.error(c.kw.col, with_example("missing argument for " + c.name(), c.setting));
+    c.error(c.kw.col, with_example(cat({"missing argument for ", c.name()}), c.setting));
     return std::nullopt;
   }
-  std::string msg = "expected " + alternatives(choices) + " after " + quote(after) + ", got " + describe(t);
-  const std::string_view hint = t.kind == TokKind::Word ? did_you_mean(t.value(), choices) : std::string_view{};
-  if (!hint.empty()) msg += " (did you mean " + quote(hint) + "?)";
-  else msg = with_example(std::move(msg), c.setting);
-  c.error(t.col, std::move(msg));
+  const std::string msg = cat({"expected ", alternatives(choices), " after ", quote(after), ", got ", describe(t)});
+  const std::string hint = t.kind == TokKind::Word ? hint_among(t.value(), choices) : std::string();
+  c.error(t.col, hint.empty() ? with_example(msg, c.setting) : msg + hint);
   return std::nullopt;
 }
 
@@ -91,7 +95,7 @@ bool value_word(const OptionLine& c, Token& out, const std::string& missing, uin
 // The option's first value: "missing argument for 'stop signal'" at the
 // option's keyword, as for every other option.
 bool first_value(const OptionLine& c, Token& out) {
-  return value_word(c, out, "missing argument for " + c.name(), c.kw.col);
+  return value_word(c, out, cat({"missing argument for ", c.name()}), c.kw.col);
 }
 
 // A later value: "missing duration after 'backoff 1s to'" where it should be.
@@ -99,7 +103,7 @@ bool later_value(const OptionLine& c, Token& out, std::string_view what, const s
   out = c.lx.next(LexMode::Argument);
   if (out.kind == TokKind::Word) return true;
   if (out.kind != TokKind::Error)
-    c.error(out.col, with_example("missing " + std::string(what) + " after " + quote(after), c.setting));
+    c.error(out.col, with_example(cat({"missing ", what, " after ", quote(after)}), c.setting));
   return false;
 }
 
@@ -116,8 +120,8 @@ bool duration(const OptionLine& c, const Token& w, uint32_t& ms) {
     LineLexer peek = c.lx;
     const Token unit = peek.next(LexMode::Argument);
     if (unit.kind == TokKind::Word && duration_unit_ms(unit.value()))
-      msg = "duration " + quote(w.value()) + " has no unit (write " +
-            quote(std::string(w.value()) + std::string(unit.value())) + ", without a space)";
+      msg = cat({"duration ", quote(w.value()), " has no unit (write ", quote(cat({w.value(), unit.value()})),
+                 ", without a space)"});
   }
   c.error(w.col, std::move(msg));
   return false;
@@ -125,7 +129,7 @@ bool duration(const OptionLine& c, const Token& w, uint32_t& ms) {
 
 bool positive(const OptionLine& c, const Token& w, uint32_t ms, std::string_view what) {
   if (ms != 0) return true;
-  c.error(w.col, std::string(what) + " must be positive");
+  c.error(w.col, cat({what, " must be positive"}));
   return false;
 }
 
@@ -134,8 +138,8 @@ bool positive(const OptionLine& c, const Token& w, uint32_t ms, std::string_view
 bool not_with(const OptionLine& c, Setting other) {
   const SourcePos& at = c.js.first(other);
   if (at.line == 0) return true;
-  c.error(c.kw.col, c.name() + " cannot be combined with " + quote(setting_name(other)) + " (line " +
-                        num(at.line) + "): 'once' means 'restart never'");
+  c.error(c.kw.col, cat({c.name(), " cannot be combined with ", quote(setting_name(other)), " (line ", num(at.line),
+                         "): 'once' means 'restart never'"}));
   return false;
 }
 
@@ -162,8 +166,8 @@ void set_ready_fd(const OptionLine& c) {
   if (!first_value(c, v)) return;
   const auto fd = parse_int(v.value(), limits::kReadyFdMin, limits::kReadyFdMax);
   if (!fd) {
-    c.error(v.col, "invalid ready fd " + quote(v.value()) + " (an integer from " + num(limits::kReadyFdMin) +
-                       " to " + num(limits::kReadyFdMax) + "; 0, 1 and 2 are the job's stdin, stdout and stderr)");
+    c.error(v.col, cat({"invalid ready fd ", quote(v.value()), " (an integer from ", num(limits::kReadyFdMin), " to ",
+                        num(limits::kReadyFdMax), "; 0, 1 and 2 are the job's stdin, stdout and stderr)"}));
     return;
   }
   if (c.end_of_line()) c.js.job->policy.ready_fd = static_cast<uint16_t>(*fd);
@@ -190,10 +194,8 @@ void set_restart(const OptionLine& c) {
     if (c.end_of_line()) c.js.job->policy.restart = kValues[i];
     return;
   }
-  std::string msg = "invalid restart policy " + quote(v.value());
-  const std::string_view hint = did_you_mean(v.value(), kModes);
-  msg += hint.empty() ? " (always, on-failure or never)" : " (did you mean " + quote(hint) + "?)";
-  c.error(v.col, std::move(msg));
+  const std::string hint = hint_among(v.value(), kModes);
+  c.error(v.col, cat({"invalid restart policy ", quote(v.value()), hint.empty() ? " (always, on-failure or never)" : hint}));
 }
 
 void set_once(const OptionLine& c) {
@@ -206,12 +208,11 @@ void set_backoff(const OptionLine& c) {
   uint32_t lo = 0, hi = 0;
   if (!first_value(c, lo_word) || !duration(c, lo_word, lo) || !positive(c, lo_word, lo, "backoff minimum"))
     return;
-  const std::string after = "backoff " + std::string(lo_word.value());
+  const std::string after = cat({"backoff ", lo_word.value()});
   if (!expect_word(c, "to", after)) return;
-  if (!later_value(c, hi_word, "maximum", after + " to") || !duration(c, hi_word, hi)) return;
+  if (!later_value(c, hi_word, "maximum", cat({after, " to"})) || !duration(c, hi_word, hi)) return;
   if (hi < lo) {
-    c.error(hi_word.col, "backoff maximum " + quote(hi_word.value()) + " is below its minimum " +
-                             quote(lo_word.value()));
+    c.error(hi_word.col, cat({"backoff maximum ", quote(hi_word.value()), " is below its minimum ", quote(lo_word.value())}));
     return;
   }
   if (!c.end_of_line()) return;
@@ -236,14 +237,14 @@ void set_give_up(const OptionLine& c) {
   if (!later_value(c, count_word, "count", "give up after")) return;
   const auto count = parse_int(count_word.value(), 1, limits::kGiveUpCountMax);
   if (!count) {
-    c.error(count_word.col, "invalid give up count " + quote(count_word.value()) + " (an integer from 1 to " +
-                                num(limits::kGiveUpCountMax) + ")");
+    c.error(count_word.col, cat({"invalid give up count ", quote(count_word.value()), " (an integer from 1 to ",
+                                 num(limits::kGiveUpCountMax), ")"}));
     return;
   }
-  const std::string after = "give up after " + std::string(count_word.value());
+  const std::string after = cat({"give up after ", count_word.value()});
   if (!expect_word(c, "in", after)) return;
   uint32_t window = 0;
-  if (!later_value(c, window_word, "duration", after + " in") || !duration(c, window_word, window) ||
+  if (!later_value(c, window_word, "duration", cat({after, " in"})) || !duration(c, window_word, window) ||
       !positive(c, window_word, window, "give up window"))
     return;
   if (!c.end_of_line()) return;
@@ -260,16 +261,15 @@ void set_wait(const OptionLine& c) {
   }
   if (t.value() == "ready") {
     const Token extra = c.lx.next(LexMode::Argument);
-    if (extra.kind == TokKind::Word) c.error(extra.col, "extra argument " + describe(extra) + " for 'wait ready'");
+    if (extra.kind == TokKind::Word) c.error(extra.col, cat({"extra argument ", describe(extra), " for 'wait ready'"}));
     if (extra.kind != TokKind::End) return;
     c.js.job->wait = true;
     c.js.job->wait_ready = true;
     return;
   }
-  std::string msg = "extra argument " + describe(t) + " for 'wait'";
   const std::array<std::string_view, 1> ready = {"ready"};
-  if (!did_you_mean(t.value(), ready).empty()) msg += " (did you mean 'wait ready'?)";
-  c.error(t.col, std::move(msg));
+  c.error(t.col, cat({"extra argument ", describe(t), " for 'wait'",
+                      did_you_mean(t.value(), ready).empty() ? "" : " (did you mean 'wait ready'?)"}));
 }
 
 void apply_two_word_option(Option opt, const Token& kw, LineLexer& lx, JobState& js, DiagSink& diag) {
@@ -291,10 +291,9 @@ void apply_two_word_option(Option opt, const Token& kw, LineLexer& lx, JobState&
   if (t.value() == words[1]) {
     setting = second;
   } else if (t.value() != words[0]) {
-    std::string msg = "expected " + alternatives(words) + " after " + quote(option_name(opt)) + ", got " + describe(t);
-    const std::string_view hint = did_you_mean(t.value(), words);
-    if (!hint.empty()) msg += " (did you mean " + quote(hint) + "?)";
-    diag.error(lx.line(), t.col, std::move(msg));
+    diag.error(lx.line(), t.col,
+               cat({"expected ", alternatives(words), " after ", quote(option_name(opt)), ", got ", describe(t),
+                    hint_among(t.value(), words)}));
     return;
   }
   const OptionLine c{lx, js, diag, kw, setting};

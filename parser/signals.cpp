@@ -53,7 +53,7 @@ constexpr size_t kLongest = 16;
 
 constexpr std::string_view kUsage = "a name like TERM or SIGTERM, or a number from 1 to 64";
 
-Error err(std::string text) { return Error{0, std::move(text)}; }
+Error err(std::initializer_list<std::string_view> parts) { return Error{0, cat(parts)}; }
 
 bool digits_only(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -83,8 +83,8 @@ std::optional<Result<uint8_t>> realtime(std::string_view s, std::string_view wor
   const int lo = SIGRTMIN, hi = SIGRTMAX;
   const int sig = (min ? lo : hi) + offset;
   if (sig < lo || sig > hi || sig > limits::kSignalMax)
-    return Result<uint8_t>(err("signal " + quote(word) + " is out of range (RTMIN is " + std::to_string(lo) +
-                               " and RTMAX " + std::to_string(hi) + " here)"));
+    return Result<uint8_t>(err({"signal ", quote(word), " is out of range (RTMIN is ", std::to_string(lo),
+                                " and RTMAX ", std::to_string(hi), " here)"}));
   return Result<uint8_t>(static_cast<uint8_t>(sig));
 }
 
@@ -96,10 +96,10 @@ Result<uint8_t> parse_signal(std::string_view word) {
   if (digits_only(word)) {
     const auto n = small_number(word);
     if (!n || *n == 0)
-      return err("invalid signal number " + quote(word) + " (1 to " + std::to_string(limits::kSignalMax) + ")");
+      return err({"invalid signal number ", quote(word), " (1 to ", std::to_string(limits::kSignalMax), ")"});
     return static_cast<uint8_t>(*n);
   }
-  if (word.size() > kLongest) return err("unknown signal " + quote(word) + " (" + std::string(kUsage) + ")");
+  if (word.size() > kLongest) return err({"unknown signal ", quote(word), " (", kUsage, ")"});
   std::string upper(word);
   for (char& c : upper)
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
@@ -110,8 +110,8 @@ Result<uint8_t> parse_signal(std::string_view word) {
                                    [](const Name& n, std::string_view w) { return n.name < w; });
   if (it != kSignals.end() && it->name == name) return static_cast<uint8_t>(it->number);
   const std::string_view hint = did_you_mean(name, kNames);
-  if (!hint.empty()) return err("unknown signal " + quote(word) + " (did you mean " + quote(hint) + "?)");
-  return err("unknown signal " + quote(word) + " (" + std::string(kUsage) + ")");
+  if (!hint.empty()) return err({"unknown signal ", quote(word), " (did you mean ", quote(hint), "?)"});
+  return err({"unknown signal ", quote(word), " (", kUsage, ")"});
 }
 
 }  // namespace pmtr::conf
