@@ -54,10 +54,16 @@ Result<std::pair<unique_fd, unique_fd>> make_channel_pair() {
   return sys_socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 }
 
-Status send_message(int sock, const Message& m, int attach_fd) {
-  const std::vector<std::byte> rec = encode_message(m);
-  if (rec.size() > limits::kMessageBytes)
-    return Error{EMSGSIZE, std::string("send ") + message_type_name(message_type(m))};
+namespace {
+
+// "send txn-add", from the record's type byte.
+std::string send_what(std::span<const std::byte> rec) {
+  const auto type = rec.size() > 1 ? static_cast<MsgType>(rec[1]) : MsgType{};
+  return std::string("send ") + message_type_name(type);
+}
+
+Status send_bytes(int sock, std::span<const std::byte> rec, int attach_fd, int flags) {
+  if (rec.size() > limits::kMessageBytes) return Error{EMSGSIZE, send_what(rec)};
 
   iovec iov{};
   iov.iov_base = const_cast<std::byte*>(rec.data());   // sendmsg does not write through it
@@ -78,12 +84,22 @@ Status send_message(int sock, const Message& m, int attach_fd) {
     std::memcpy(CMSG_DATA(c), &attach_fd, sizeof(int));
   }
 
-  const IoResult r = sys_sendmsg(sock, msg, MSG_NOSIGNAL);
-  if (!r.ok()) return Error{r.err, std::string("send ") + message_type_name(message_type(m))};
+  const IoResult r = sys_sendmsg(sock, msg, MSG_NOSIGNAL | flags);
+  if (!r.ok()) return Error{r.err, send_what(rec)};
   // A SOCK_SEQPACKET record goes whole or not at all; anything else means
   // the fd is not the socket we think it is.
   if (r.bytes != rec.size()) return Error{0, "short send on a record channel"};
   return {};
+}
+
+}  // namespace
+
+Status send_message(int sock, const Message& m, int attach_fd) {
+  return send_bytes(sock, encode_message(m), attach_fd, 0);
+}
+
+Status send_record(int sock, std::span<const std::byte> record, int flags) {
+  return send_bytes(sock, record, -1, flags);
 }
 
 namespace {
@@ -188,18 +204,5 @@ RawRecord recv_record(int sock, std::span<std::byte> buf, int flags) {
   return out;
 }
 
-Status send_record(int sock, std::span<const std::byte> record, int flags) {
-  if (record.size() > limits::kMessageBytes) return Error{EMSGSIZE, "send record"};
-  iovec iov{};
-  iov.iov_base = const_cast<std::byte*>(record.data());   // sendmsg does not write through it
-  iov.iov_len = record.size();
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  const IoResult r = sys_sendmsg(sock, msg, MSG_NOSIGNAL | flags);
-  if (!r.ok()) return Error{r.err, "send record"};
-  if (r.bytes != record.size()) return Error{0, "short send on a record channel"};
-  return {};
-}
 
 }  // namespace pmtr

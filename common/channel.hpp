@@ -7,6 +7,7 @@
 
 #include <sys/socket.h>   // MSG_DONTWAIT for recv_message's flags
 
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
@@ -26,6 +27,11 @@ namespace pmtr {
 // (a dead peer is EPIPE, not SIGPIPE).  Fails with EMSGSIZE, sending
 // nothing, when the encoding is larger than kMessageBytes.
 [[nodiscard]] Status send_message(int sock, const Message& m, int attach_fd = -1);
+// The same for a record already encoded (encode_message(), or another
+// codec's record), without an fd; `flags` adds to MSG_NOSIGNAL
+// (MSG_DONTWAIT for a peer that must not block us: then EAGAIN is an
+// Error with err == EAGAIN).
+[[nodiscard]] Status send_record(int sock, std::span<const std::byte> record, int flags = 0);
 
 struct Received {
   Message message;
@@ -70,9 +76,6 @@ struct RawRecord {
   int err = 0;
 };
 [[nodiscard]] RawRecord recv_record(int sock, std::span<std::byte> buf, int flags);
-// One record, sent whole (SOCK_SEQPACKET) with MSG_NOSIGNAL and `flags`
-// (MSG_DONTWAIT for a peer that must not block us: EAGAIN is an Error
-// with err == EAGAIN).
-[[nodiscard]] Status send_record(int sock, std::span<const std::byte> record, int flags);
+
 
 }  // namespace pmtr

@@ -24,6 +24,10 @@ std::string escape_for_log(std::string_view text) {
   return out;
 }
 
+std::string parse_failed_summary(uint32_t errors) {
+  return "parse failed (" + std::to_string(errors) + (errors == 1 ? " error)" : " errors)");
+}
+
 std::string format_diagnostic(std::string_view file, Severity severity, uint32_t line,
                               uint32_t col, std::string_view text) {
   const char* sev = severity == Severity::Error ? "error" : "warning";

@@ -11,6 +11,16 @@ constexpr size_t kMaxWord = 32;
 
 }  // namespace
 
+bool equal_ignoring_case(std::string_view a, std::string_view lower) noexcept {
+  if (a.size() != lower.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char c = a[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
 size_t edit_distance(std::string_view a, std::string_view b, size_t max_dist) noexcept {
   const size_t too_far = max_dist + 1;
   if (a.size() > kMaxWord || b.size() > kMaxWord) return too_far;

@@ -1,7 +1,8 @@
 // "did you mean ...?" hints: the closest candidate by optimal string
 // alignment distance (Levenshtein plus adjacent transposition, so `jbo`
 // is one edit from `job`), offered only when it is close enough to be a
-// likely typo: at most 1 edit for words of up to 4 bytes, 2 beyond.
+// likely typo: at most 1 edit for words of up to 4 bytes, 2 beyond.  Used
+// by the parser (options, statements) and by pmtrctl (job names).
 #pragma once
 
 #include <cstddef>
@@ -18,5 +19,8 @@ namespace pmtr::conf {
 // to the earlier candidate.
 [[nodiscard]] std::string_view did_you_mean(std::string_view word,
                                             std::span<const std::string_view> candidates) noexcept;
+
+// True when `a`, with ASCII letters lowered, equals `lower`.
+[[nodiscard]] bool equal_ignoring_case(std::string_view a, std::string_view lower) noexcept;
 
 }  // namespace pmtr::conf

@@ -161,7 +161,7 @@ class CheckSession {
           break;
         }
         case TransactionAssembler::Outcome::Failed:
-          std::fprintf(stderr, "pmtr: %s: parse failed (%u errors)\n", path_.c_str(), assembler_.failure().errors);
+          std::fprintf(stderr, "pmtr: %s: %s\n", path_.c_str(), parse_failed_summary(assembler_.failure().errors).c_str());
           return 1;
         case TransactionAssembler::Outcome::Complete: {
           Transaction txn = assembler_.take();

@@ -199,7 +199,7 @@ void Monitor::on_parser_readable() {
       case TransactionAssembler::Outcome::Failed: {
         parse_outstanding_ = false;
         parser_backoff_ = kParserBackoffMin;
-        log_warnx("%s: parse failed (%u errors)%s", opts_.config_path.c_str(), assembler_.failure().errors,
+        log_warnx("%s: %s%s", opts_.config_path.c_str(), parse_failed_summary(assembler_.failure().errors).c_str(),
                   started_ ? "; configuration unchanged" : "");
         control_.parse_done(generation_, false);
         startup_done(false);

@@ -8,6 +8,7 @@
 
 #include "common/diagnostic.hpp"
 #include "common/did_you_mean.hpp"
+#include "parser/option_hint.hpp"
 #include "common/limits.hpp"
 #include "parser/diag_sink.hpp"
 #include "parser/duplicate_names.hpp"
@@ -25,9 +26,59 @@ using namespace conf;
 
 std::string num(uint64_t v) { return std::to_string(v); }
 
+// Where the parser puts the jobs it reads: a vector of descriptors
+// (parse_config) or their encodings (parse_config_encoded).  The parser
+// fills the descriptor open() returns and calls close() when the block
+// ends, checked or not; jobs past limits::kJobs are read but not stored.
+class JobStore {
+ public:
+  virtual ~JobStore() = default;
+  virtual void reserve(size_t jobs, size_t text_bytes) = 0;
+  virtual JobDesc& open() = 0;
+  virtual void close() = 0;
+  [[nodiscard]] virtual std::string_view name(uint32_t index) const = 0;
+  [[nodiscard]] virtual size_t size() const = 0;
+};
+
+class VectorStore final : public JobStore {
+ public:
+  explicit VectorStore(std::vector<JobDesc>& jobs) : jobs_(jobs) {}
+  // One allocation instead of a doubling series that moves every JobDesc
+  // each time.  Only address space is reserved; pages are touched as jobs
+  // are read.
+  void reserve(size_t jobs, size_t) override { jobs_.reserve(jobs); }
+  JobDesc& open() override { return jobs_.emplace_back(); }
+  void close() override {}
+  std::string_view name(uint32_t index) const override { return jobs_[index].name; }
+  size_t size() const override { return jobs_.size(); }
+
+ private:
+  std::vector<JobDesc>& jobs_;
+};
+
+class EncodedStore final : public JobStore {
+ public:
+  explicit EncodedStore(EncodedJobs& jobs) : jobs_(jobs) {}
+  // A job's encoding is at most about twice its text (a word costs its
+  // bytes and a 4-byte length) plus a fixed part of some 130 bytes.
+  void reserve(size_t jobs, size_t text_bytes) override { jobs_.reserve(jobs, 2 * text_bytes + 160 * jobs); }
+  JobDesc& open() override {
+    scratch_ = JobDesc{};
+    return scratch_;
+  }
+  void close() override { jobs_.add(scratch_); }
+  std::string_view name(uint32_t index) const override { return jobs_.name(index); }
+  size_t size() const override { return jobs_.size(); }
+
+ private:
+  EncodedJobs& jobs_;
+  JobDesc scratch_;   // the job being read; one descriptor for the whole file
+};
+
 class Parser {
  public:
-  explicit Parser(ParsedConfig& out) : out_(out), diag_(out.diagnostics) {}
+  Parser(std::vector<Diagnostic>& diagnostics, GlobalConfig& globals, JobStore& jobs)
+      : globals_(globals), jobs_(jobs), diag_(diagnostics) {}
 
   void run(std::string_view text) {
     if (text.size() > limits::kConfigBytes) {
@@ -51,7 +102,7 @@ class Parser {
       pos = end + 1;
     }
     if (!diag_.gave_up()) end_of_file();
-    if (!diag_.gave_up()) names_.report(out_.jobs, diag_);
+    if (!diag_.gave_up()) names_.report([this](uint32_t i) { return jobs_.name(i); }, diag_);
     diag_.sort_by_position();
   }
 
@@ -59,15 +110,14 @@ class Parser {
   void error(uint32_t line_no, uint32_t col, std::string text) { diag_.error(line_no, col, std::move(text)); }
 
   // Every job starts with the bytes "job", so their count bounds the job
-  // count: one allocation instead of a doubling series that moves every
-  // JobDesc each time.  Only address space is reserved; pages are touched
-  // as jobs are read.
+  // count: the stores and the name check allocate once.
   void reserve_jobs(std::string_view text) {
     size_t n = 0;
     for (size_t at = text.find("job"); at != std::string_view::npos && n < limits::kJobs;
          at = text.find("job", at + 3))
       ++n;
-    out_.jobs.reserve(n);
+    jobs_.reserve(n, text.size());
+    names_.reserve(n);
   }
 
   void line(std::string_view text, uint32_t line_no) {
@@ -161,7 +211,7 @@ class Parser {
     if (const auto st = lookup_statement(w)) {
       switch (*st) {
         case Statement::Job:
-          error(js_.job->pos.line, js_.job->pos.col, "unterminated job block (missing '}')");
+          unterminated_job(cat({"before the next 'job' at line ", num(lx.line())}));
           close_job(false);
           start_job(t, lx);
           return;
@@ -171,7 +221,7 @@ class Parser {
           return;
       }
     }
-    const std::string_view hint = did_you_mean(w, option_names());
+    const std::string_view hint = option_hint(w);
     std::string msg = "unknown option " + quote(w);
     if (!hint.empty()) msg += " (did you mean " + quote(hint) + "?)";
     error(lx.line(), t.col, std::move(msg));
@@ -231,7 +281,7 @@ class Parser {
     job_open_ = true;
     // Past the cap, jobs are still read (and checked) but not kept.
     JobDesc* target = &overflow_job_;
-    if (jobs_seen_ <= limits::kJobs) target = &out_.jobs.emplace_back();
+    if (jobs_seen_ <= limits::kJobs) target = &jobs_.open();
     else overflow_job_ = JobDesc{};
     js_.reset(*target, pos);
   }
@@ -239,8 +289,10 @@ class Parser {
   void close_job(bool terminated) {
     job_open_ = false;
     validate_job(js_, terminated, diag_);
-    if (!js_.job->name.empty() && js_.job != &overflow_job_)
-      names_.add(js_.job->name, static_cast<uint32_t>(out_.jobs.size() - 1), js_.name_pos);
+    if (js_.job == &overflow_job_) return;
+    jobs_.close();
+    if (!js_.job->name.empty())
+      names_.add(js_.job->name, static_cast<uint32_t>(jobs_.size() - 1), js_.name_pos);
   }
 
   void global(const Token& kw, LineLexer& lx, bool report) {
@@ -276,7 +328,7 @@ class Parser {
       error(lx.line(), a.col, addr.error().what);
       return;
     }
-    (report ? out_.globals.report_to : out_.globals.listen_on) = std::move(addr.value());
+    (report ? globals_.report_to : globals_.listen_on) = std::move(addr.value());
   }
 
   void end_of_file() {
@@ -287,11 +339,28 @@ class Parser {
       error(js_.sub_pos.line, js_.sub_pos.col, "unterminated " + block_name(js_.sub) + " block (missing '}')");
     else if (js_.sub != SubBlock::None)
       block_without_arguments();
-    error(js_.job->pos.line, js_.job->pos.col, "unterminated job block (missing '}')");
+    unterminated_job("at end of file");
     close_job(false);
   }
 
-  ParsedConfig& out_;
+  // The open job has no `}` before `where`.  If a `ulimit`/`depends` block
+  // in it was closed by a `}` alone on its line, no further right than
+  // `job` but left of the block's keyword, that `}` was written for the
+  // job: the block is the one that lacks its `}`, and is reported instead.
+  void unterminated_job(std::string_view where) {
+    const JobDesc& j = *js_.job;
+    if (js_.closed != SubBlock::None && js_.closed_by.col <= j.pos.col && js_.closed_pos.col > j.pos.col) {
+      error(js_.closed_pos.line, js_.closed_pos.col,
+            cat({"unterminated ", block_name(js_.closed), " block (missing '}': the '}' at line ",
+                 num(js_.closed_by.line), " closes this block, which leaves ",
+                 j.name.empty() ? std::string("the job") : cat({"job ", quote(j.name)}), " open)"}));
+      return;
+    }
+    error(j.pos.line, j.pos.col, cat({"unterminated job block (missing '}' ", where, ")"}));
+  }
+
+  GlobalConfig& globals_;
+  JobStore& jobs_;
   DiagSink diag_;
   bool pending_job_ = false;   // `job` ended its line; `{` must come next
   SourcePos pending_pos_;
@@ -306,13 +375,13 @@ class Parser {
 
 }  // namespace
 
-size_t ParsedConfig::errors() const noexcept {
+size_t count_errors(const std::vector<Diagnostic>& diagnostics) noexcept {
   size_t n = 0;
   for (const auto& d : diagnostics) n += d.severity == Severity::Error;
   return n;
 }
 
-size_t ParsedConfig::warnings() const noexcept {
+size_t count_warnings(const std::vector<Diagnostic>& diagnostics) noexcept {
   size_t n = 0;
   for (const auto& d : diagnostics) n += d.severity == Severity::Warning;
   return n;
@@ -320,7 +389,15 @@ size_t ParsedConfig::warnings() const noexcept {
 
 ParsedConfig parse_config(std::string_view text) {
   ParsedConfig out;
-  Parser(out).run(text);
+  VectorStore jobs(out.jobs);
+  Parser(out.diagnostics, out.globals, jobs).run(text);
+  return out;
+}
+
+EncodedConfig parse_config_encoded(std::string_view text) {
+  EncodedConfig out;
+  EncodedStore jobs(out.jobs);
+  Parser(out.diagnostics, out.globals, jobs).run(text);
   return out;
 }
 

@@ -28,6 +28,7 @@
 
 #include "common/job.hpp"
 #include "common/messages.hpp"
+#include "parser/encoded_jobs.hpp"
 
 namespace pmtr {
 
@@ -38,17 +39,32 @@ struct Diagnostic {
   std::string text;    // "unknown option 'nmae' (did you mean 'name'?)"
 };
 
+[[nodiscard]] size_t count_errors(const std::vector<Diagnostic>& diagnostics) noexcept;
+[[nodiscard]] size_t count_warnings(const std::vector<Diagnostic>& diagnostics) noexcept;
+
 struct ParsedConfig {
   // In file order.  Also filled when there are errors (what could be read),
   // but only meaningful when errors() == 0.
   std::vector<JobDesc> jobs;
   GlobalConfig globals;
   std::vector<Diagnostic> diagnostics;   // sorted by (line, col); "giving up" last
-  [[nodiscard]] size_t errors() const noexcept;
-  [[nodiscard]] size_t warnings() const noexcept;
+  [[nodiscard]] size_t errors() const noexcept { return count_errors(diagnostics); }
+  [[nodiscard]] size_t warnings() const noexcept { return count_warnings(diagnostics); }
+};
+
+// The same parse, with each job kept in its wire encoding (the parser
+// process sends them as they are; parser/encoded_jobs.hpp).  Diagnostics
+// and globals are exactly parse_config()'s, and the jobs decode to its jobs.
+struct EncodedConfig {
+  EncodedJobs jobs;
+  GlobalConfig globals;
+  std::vector<Diagnostic> diagnostics;
+  [[nodiscard]] size_t errors() const noexcept { return count_errors(diagnostics); }
+  [[nodiscard]] size_t warnings() const noexcept { return count_warnings(diagnostics); }
 };
 
 [[nodiscard]] ParsedConfig parse_config(std::string_view text);
+[[nodiscard]] EncodedConfig parse_config_encoded(std::string_view text);
 
 // "FILE:LINE:COL: error: TEXT" (or "FILE: error: TEXT" when line is 0).
 [[nodiscard]] std::string format_diagnostic(std::string_view file, const Diagnostic& d);

@@ -34,6 +34,15 @@ void DiagSink::sort_by_position() {
   });
 }
 
+std::string cat(std::initializer_list<std::string_view> parts) {
+  size_t n = 0;
+  for (std::string_view p : parts) n += p.size();
+  std::string s;
+  s.reserve(n);
+  for (std::string_view p : parts) s += p;
+  return s;
+}
+
 std::string quote(std::string_view word) {
   std::string s;
   const bool cut = word.size() > kQuotedWordBytes;

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,5 +47,10 @@ class DiagSink {
 // A word from the config as it appears inside a message: in single quotes,
 // cut to 64 bytes ("...") so a diagnostic stays under kDiagnosticBytes.
 [[nodiscard]] std::string quote(std::string_view word);
+
+// The parts, joined: one call where a chain of std::string operator+
+// would be expanded inline at every message (error paths only, but their
+// code is mapped with the rest).
+[[nodiscard]] std::string cat(std::initializer_list<std::string_view> parts);
 
 }  // namespace pmtr::conf

@@ -20,7 +20,7 @@ void DuplicateNames::add(std::string_view name, uint32_t index, SourcePos pos) {
   refs_.push_back(Ref{fnv1a(name), index, pos});
 }
 
-void DuplicateNames::report(const std::vector<JobDesc>& jobs, DiagSink& diag) {
+void DuplicateNames::report(const std::function<std::string_view(uint32_t)>& name_of, DiagSink& diag) {
   std::sort(refs_.begin(), refs_.end(), [](const Ref& a, const Ref& b) {
     return a.hash != b.hash ? a.hash < b.hash : a.index < b.index;
   });
@@ -30,9 +30,9 @@ void DuplicateNames::report(const std::vector<JobDesc>& jobs, DiagSink& diag) {
     // Within a run (file order), each name is compared with the earlier
     // ones; a run longer than 1 is a duplicate or, rarely, a collision.
     for (size_t i = run + 1; i < end; ++i) {
-      const std::string& name = jobs[refs_[i].index].name;
+      const std::string_view name = name_of(refs_[i].index);
       for (size_t k = run; k < i; ++k) {
-        if (jobs[refs_[k].index].name != name) continue;
+        if (name_of(refs_[k].index) != name) continue;
         diag.error(refs_[i].pos.line, refs_[i].pos.col,
                    "duplicate job name " + quote(name) + " (first defined at line " +
                        std::to_string(refs_[k].pos.line) + ")");

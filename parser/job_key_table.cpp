@@ -9,6 +9,7 @@
 
 #include "common/job_layout.hpp"
 #include "common/messages.hpp"
+#include "parser/layout_cursor.hpp"
 #include "parser/siphash.hpp"
 
 namespace pmtr {
@@ -17,44 +18,6 @@ namespace {
 // Fixed, and public: see the header for why no secret is needed.
 constexpr SipKey kDigestKey = {'p', 'm', 't', 'r', ' ', 'j', 'o', 'b',
                                ' ', 'k', 'e', 'y', 's', ' ', 'v', '1'};
-
-// Writes what WireWriter would (common/job_layout.hpp walks it): little-
-// endian integers, strings as a u32 length and their bytes, into room sized
-// beforehand.  Never past its end: a write that would not fit is dropped
-// and the cursor marked as overrun.
-class KeyCursor {
- public:
-  KeyCursor(char* at, char* end) noexcept : at_(at), end_(end) {}
-  void u8(uint8_t v) noexcept { le(v); }
-  void u16(uint16_t v) noexcept { le(v); }
-  void u32(uint32_t v) noexcept { le(v); }
-  void i32(int32_t v) noexcept { le(static_cast<uint32_t>(v)); }
-  void u64(uint64_t v) noexcept { le(v); }
-  void boolean(bool v) noexcept { le(static_cast<uint8_t>(v ? 1 : 0)); }
-  void str(std::string_view s) noexcept {
-    le(static_cast<uint32_t>(s.size()));
-    if (s.empty() || !room(s.size())) return;
-    std::memcpy(at_, s.data(), s.size());
-    at_ += s.size();
-  }
-  // Every byte written, and exactly the room there was.
-  [[nodiscard]] bool filled() const noexcept { return !overrun_ && at_ == end_; }
-
- private:
-  template <typename T>
-  void le(T v) noexcept {
-    static_assert(std::is_unsigned_v<T>);
-    if (!room(sizeof(T))) return;
-    for (size_t i = 0; i < sizeof(T); ++i) *at_++ = static_cast<char>(v >> (8 * i));
-  }
-  bool room(size_t n) noexcept {
-    if (overrun_ || static_cast<size_t>(end_ - at_) < n) overrun_ = true;
-    return !overrun_;
-  }
-  char* at_;
-  char* end_;
-  bool overrun_ = false;
-};
 
 }  // namespace
 
@@ -67,7 +30,8 @@ DefinitionDigest DefinitionDigester::operator()(const JobDesc& j) {
   // exactly encoded_job_size(j) bytes, with no allocation once key_ has
   // grown to the largest job.
   key_.resize(encoded_job_size(j));
-  KeyCursor k(key_.data(), key_.data() + key_.size());
+  auto* const at = reinterpret_cast<std::byte*>(key_.data());
+  LayoutCursor k(at, at + key_.size());
   put_job_layout(k, j, /*with_positions=*/false);
   // The same layout and the same count: a mismatch is a bug in a writer,
   // and the parser stops rather than compare wrong keys.

@@ -5,6 +5,8 @@
 
 #include "common/job_check.hpp"
 #include "common/limits.hpp"
+#include "parser/option_line.hpp"
+#include "parser/policy_options.hpp"
 #include "parser/values.hpp"
 
 namespace pmtr::conf {
@@ -12,40 +14,7 @@ namespace {
 
 std::string num(uint64_t v) { return std::to_string(v); }
 
-// What every handler needs: where it is, what it fills, where errors go.
-struct Ctx {
-  LineLexer& lx;
-  JobState& js;
-  DiagSink& diag;
-  const Token& kw;
-  Option opt;
-
-  void error(uint32_t col, std::string text) const { diag.error(lx.line(), col, std::move(text)); }
-  [[nodiscard]] std::string name() const { return quote(option_name(opt)); }
-  [[nodiscard]] SourcePos pos(const Token& t) const { return SourcePos{lx.line(), t.col}; }
-
-  // Nothing more on the line.
-  bool end_of_line() const {
-    const Token extra = lx.next(LexMode::Argument);
-    if (extra.kind == TokKind::End) return true;
-    if (extra.kind != TokKind::Error)
-      error(extra.col, "extra argument " + describe(extra) + " for " + name());
-    return false;
-  }
-
-  // Exactly one argument word.
-  bool one_arg(Token& out) const {
-    out = lx.next(LexMode::Argument);
-    if (out.kind == TokKind::Error) return false;
-    if (out.kind != TokKind::Word) {
-      error(kw.col, "missing argument for " + name());
-      return false;
-    }
-    return end_of_line();
-  }
-};
-
-void set_name(const Ctx& c) {
+void set_name(const OptionLine& c) {
   Token v;
   if (!c.one_arg(v)) return;
   if (!valid_job_name(v.value())) {
@@ -57,7 +26,7 @@ void set_name(const Ctx& c) {
   c.js.name_pos = c.pos(v);
 }
 
-void set_cmd(const Ctx& c) {
+void set_cmd(const OptionLine& c) {
   Token t = c.lx.next(LexMode::Argument);
   if (t.kind == TokKind::Error) return;
   if (t.kind != TokKind::Word) {
@@ -101,7 +70,7 @@ void set_cmd(const Ctx& c) {
                    "'}' is an argument of 'cmd' (cmd takes the rest of its line; put '}' on its own line)");
 }
 
-void set_dir(const Ctx& c) {
+void set_dir(const OptionLine& c) {
   Token v;
   if (!c.one_arg(v)) return;
   const std::string_view d = v.value();
@@ -117,7 +86,7 @@ void set_dir(const Ctx& c) {
   c.js.job->dir_pos = c.pos(v);
 }
 
-void set_io(const Ctx& c, std::string& field) {
+void set_io(const OptionLine& c, std::string& field) {
   Token v;
   if (!c.one_arg(v)) return;
   if (!valid_io_path(v.value())) {
@@ -127,7 +96,7 @@ void set_io(const Ctx& c, std::string& field) {
   field = v.value();
 }
 
-void set_user(const Ctx& c) {
+void set_user(const OptionLine& c) {
   Token v;
   if (!c.one_arg(v)) return;
   if (!valid_user_name(v.value())) {
@@ -138,7 +107,7 @@ void set_user(const Ctx& c) {
   c.js.job->user_pos = c.pos(v);
 }
 
-void add_env(const Ctx& c) {
+void add_env(const OptionLine& c) {
   Token v;
   if (!c.one_arg(v)) return;
   const std::string_view e = v.value();
@@ -167,7 +136,7 @@ void add_env(const Ctx& c) {
   c.js.env_line.push_back(c.lx.line());
 }
 
-void set_nice(const Ctx& c) {
+void set_nice(const OptionLine& c) {
   Token v;
   if (!c.one_arg(v)) return;
   const auto n = parse_int(v.value(), -20, 19);
@@ -179,7 +148,7 @@ void set_nice(const Ctx& c) {
   c.js.job->nice = static_cast<int32_t>(*n);
 }
 
-void set_cpu(const Ctx& c) {
+void set_cpu(const OptionLine& c) {
   Token v;
   if (!c.one_arg(v)) return;
   auto cpus = parse_cpus(v.value());
@@ -190,7 +159,7 @@ void set_cpu(const Ctx& c) {
   c.js.job->cpus = std::move(cpus.value());
 }
 
-void set_order(const Ctx& c) {
+void set_order(const OptionLine& c) {
   Token v;
   if (!c.one_arg(v)) return;
   const auto n = parse_int(v.value(), std::numeric_limits<int32_t>::min(),
@@ -202,7 +171,7 @@ void set_order(const Ctx& c) {
   c.js.job->order = static_cast<int32_t>(*n);
 }
 
-void set_bounce(const Ctx& c) {
+void set_bounce(const OptionLine& c) {
   const Token every = c.lx.next(LexMode::Argument);
   if (every.kind == TokKind::Error) return;
   if (every.kind != TokKind::Word) {
@@ -230,13 +199,13 @@ void set_bounce(const Ctx& c) {
   c.js.job->bounce_seconds = secs.value();
 }
 
-void set_flag(const Ctx& c, bool& flag) {
+void set_flag(const OptionLine& c, bool& flag) {
   if (c.end_of_line()) flag = true;
 }
 
 // ulimit and depends: inline arguments, `{` on this line, or `{` expected
 // on the next line.
-void open_list(const Ctx& c, SubBlock kind) {
+void open_list(const OptionLine& c, SubBlock kind) {
   const Token t = c.lx.next(LexMode::Structural);
   JobState& js = c.js;
   switch (t.kind) {
@@ -272,7 +241,7 @@ void open_list(const Ctx& c, SubBlock kind) {
 // One `-n 4096` pair; `flag` is the flag word.  False after an error; if
 // the error was a missing value, `next` is the token found instead (a `}`
 // there still closes the block).
-bool ulimit_pair(const Ctx& c, const Token& flag, Token& next) {
+bool ulimit_pair(const OptionLine& c, const Token& flag, Token& next) {
   const auto res = lookup_ulimit(flag.value());
   if (!res) {
     c.error(flag.col, "unknown ulimit flag " + quote(flag.value()) + " (one of " +
@@ -304,7 +273,7 @@ bool ulimit_pair(const Ctx& c, const Token& flag, Token& next) {
   return true;
 }
 
-bool depends_path(const Ctx& c, const Token& t) {
+bool depends_path(const OptionLine& c, const Token& t) {
   const std::string_view p = t.value();
   if (p.empty() || p[0] != '/') {
     c.error(t.col, "depends path " + quote(p) + " is not an absolute path");
@@ -341,13 +310,14 @@ std::string block_name(SubBlock b) {
 }
 
 void apply_option(Option opt, const Token& kw, LineLexer& lx, JobState& js, DiagSink& diag) {
-  const Ctx c{lx, js, diag, kw, opt};
-  uint32_t& first = js.first_line[static_cast<size_t>(opt)];
-  if (first != 0 && single_valued(opt)) {
-    c.error(kw.col, "duplicate option " + c.name() + " (first set at line " + num(first) + ")");
+  const auto setting = only_setting(opt);
+  if (!setting) {
+    // `stop` and `ready`: the next word says which setting the line is.
+    apply_two_word_option(opt, kw, lx, js, diag);
     return;
   }
-  if (first == 0) first = lx.line();
+  const OptionLine c{lx, js, diag, kw, *setting};
+  if (!c.claim()) return;
   switch (opt) {
     case Option::Name: set_name(c); return;
     case Option::Cmd: set_cmd(c); return;
@@ -361,18 +331,25 @@ void apply_option(Option opt, const Token& kw, LineLexer& lx, JobState& js, Diag
     case Option::Cpu: set_cpu(c); return;
     case Option::Order: set_order(c); return;
     case Option::Bounce: set_bounce(c); return;
-    case Option::Wait: set_flag(c, js.job->wait); return;
-    case Option::Once: set_flag(c, js.job->once); return;
     case Option::Disable: set_flag(c, js.job->disabled); return;
     case Option::Ulimit: open_list(c, SubBlock::Ulimit); return;
     case Option::Depends: open_list(c, SubBlock::Depends); return;
+    case Option::Wait: set_wait(c); return;
+    case Option::Once: set_once(c); return;
+    case Option::Restart: set_restart(c); return;
+    case Option::Backoff: set_backoff(c); return;
+    case Option::Stable: set_stable_after(c); return;
+    case Option::Give: set_give_up(c); return;
+    case Option::Stop:
+    case Option::Ready:
+      return;   // handled above
   }
 }
 
 BlockResult continue_block(const Token& first, bool line_start, LineLexer& lx, JobState& js,
                            DiagSink& diag) {
-  const Option opt = js.sub == SubBlock::Ulimit ? Option::Ulimit : Option::Depends;
-  const Ctx c{lx, js, diag, first, opt};
+  const Setting setting = js.sub == SubBlock::Ulimit ? Setting::Ulimit : Setting::Depends;
+  const OptionLine c{lx, js, diag, first, setting};
   Token t;
   const Token* cur = &first;
   for (;;) {
@@ -390,6 +367,11 @@ BlockResult continue_block(const Token& first, bool line_start, LineLexer& lx, J
         }
         if (js.sub == SubBlock::Depends && js.sub_items == 0)
           diag.error(js.sub_pos.line, js.sub_pos.col, "empty 'depends' block");
+        if (line_start) {
+          js.closed = js.sub;
+          js.closed_pos = js.sub_pos;
+          js.closed_by = c.pos(*cur);
+        }
         js.sub = SubBlock::None;
         const Token extra = lx.next(LexMode::Structural);
         if (extra.kind != TokKind::End && extra.kind != TokKind::Error)

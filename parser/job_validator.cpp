@@ -18,23 +18,37 @@ size_t size_bound(const JobDesc& j) {
   return n;
 }
 
+// Readiness options without the fd that carries readiness: an option
+// given (even with a rejected value) counts, so nothing is reported twice.
+void readiness_needs_fd(const JobState& js, DiagSink& diag) {
+  if (js.given(Setting::ReadyFd)) return;
+  if (js.given(Setting::ReadyTimeout)) {
+    const SourcePos at = js.first(Setting::ReadyTimeout);
+    diag.error(at.line, at.col, "'ready timeout' needs a 'ready fd' in the same job");
+  }
+  if (js.job->wait_ready) {
+    const SourcePos at = js.first(Setting::Wait);
+    diag.error(at.line, at.col,
+               "'wait ready' needs a 'ready fd' in the same job (without it the job never signals readiness)");
+  }
+}
+
 }  // namespace
 
 void validate_job(const JobState& js, bool terminated, DiagSink& diag) {
   const JobDesc& j = *js.job;
-  const auto who = [&j] { return j.name.empty() ? std::string("job") : "job " + quote(j.name); };
+  const auto who = [&j] { return j.name.empty() ? std::string("job") : cat({"job ", quote(j.name)}); };
   if (terminated) {
-    if (js.first_line[static_cast<size_t>(Option::Name)] == 0)
-      diag.error(j.pos.line, j.pos.col, "job has no 'name'");
-    if (js.first_line[static_cast<size_t>(Option::Cmd)] == 0)
-      diag.error(j.pos.line, j.pos.col, who() + " has no 'cmd'");
+    if (!js.given(Setting::Name)) diag.error(j.pos.line, j.pos.col, "job has no 'name'");
+    if (!js.given(Setting::Cmd)) diag.error(j.pos.line, j.pos.col, cat({who(), " has no 'cmd'"}));
+    readiness_needs_fd(js, diag);
   }
   if (size_bound(j) > limits::kJobEncodedBytes) {
     const size_t size = encoded_job_size(j);
     if (size > limits::kJobEncodedBytes)
       diag.error(j.pos.line, j.pos.col,
-                 who() + " is too large (" + std::to_string(size) + " bytes encoded, max " +
-                     std::to_string(limits::kJobEncodedBytes) + ")");
+                 cat({who(), " is too large (", std::to_string(size), " bytes encoded, max ",
+                      std::to_string(limits::kJobEncodedBytes), ")"}));
   }
 }
 

@@ -1,8 +1,10 @@
-// Checks made when a job block closes, reported at the `job` keyword:
-// required options present, and the job small enough for one channel
-// record (limits::kJobEncodedBytes).  Per-option checks happen as each
-// option is read (job_options.cpp); name uniqueness needs every job and is
-// the parser's (config_parser.cpp).
+// Checks made when a job block closes: required options present and the
+// job small enough for one channel record (limits::kJobEncodedBytes),
+// reported at the `job` keyword; `ready timeout` and `wait ready` only
+// with a `ready fd`, reported at their own line (the fd may come later in
+// the block).  Per-option checks happen as each option is read
+// (job_options.cpp, policy_options.cpp); name uniqueness needs every job
+// and is the parser's (config_parser.cpp).
 #pragma once
 
 #include "parser/diag_sink.hpp"
@@ -12,7 +14,7 @@ namespace pmtr::conf {
 
 // `terminated`: the block ended with its `}`.  An unterminated block has
 // already been reported, and what it lacks may just be below the cut, so
-// missing options are not reported again.
+// missing options are not reported.
 void validate_job(const JobState& js, bool terminated, DiagSink& diag);
 
 }  // namespace pmtr::conf

@@ -31,8 +31,9 @@ constexpr bool sorted(const std::array<Entry<T>, N>& table) {
 
 // Sorted by word; index == enum value, checked below.
 constexpr std::array<std::string_view, kOptionCount> kOptionNames = {
-    "bounce", "cmd", "cpu", "depends", "dir", "disable", "env", "err", "in",
-    "name",   "nice", "once", "order", "out", "ulimit", "user", "wait",
+    "backoff", "bounce", "cmd",  "cpu",  "depends", "dir",     "disable", "env",
+    "err",     "give",   "in",   "name", "nice",    "once",    "order",   "out",
+    "ready",   "restart", "stable", "stop", "ulimit", "user", "wait",
 };
 
 constexpr bool option_names_sorted() {
@@ -41,9 +42,23 @@ constexpr bool option_names_sorted() {
   return true;
 }
 static_assert(option_names_sorted());
+static_assert(kOptionNames[static_cast<size_t>(Option::Backoff)] == "backoff");
 static_assert(kOptionNames[static_cast<size_t>(Option::Name)] == "name");
+static_assert(kOptionNames[static_cast<size_t>(Option::Stop)] == "stop");
 static_assert(kOptionNames[static_cast<size_t>(Option::Wait)] == "wait");
-static_assert(kOptionNames[static_cast<size_t>(Option::Depends)] == "depends");
+
+// Index == enum value.
+constexpr std::array<std::string_view, kSettingCount> kSettingNames = {
+    "backoff",  "bounce",        "cmd",     "cpu",          "depends",     "dir",
+    "disable",  "env",           "err",     "give up",      "in",          "name",
+    "nice",     "once",          "order",   "out",          "ready fd",    "ready timeout",
+    "restart",  "stable after",  "stop signal", "stop timeout", "ulimit",  "user",
+    "wait",
+};
+static_assert(kSettingNames[static_cast<size_t>(Setting::GiveUp)] == "give up");
+static_assert(kSettingNames[static_cast<size_t>(Setting::ReadyTimeout)] == "ready timeout");
+static_assert(kSettingNames[static_cast<size_t>(Setting::StopTimeout)] == "stop timeout");
+static_assert(kSettingNames[static_cast<size_t>(Setting::Wait)] == "wait");
 
 // For each first letter a-z, the range of kOptionNames starting with it.
 struct Bucket {
@@ -60,6 +75,14 @@ constexpr std::array<Bucket, 26> make_buckets() {
   return b;
 }
 constexpr std::array<Bucket, 26> kOptionBuckets = make_buckets();
+
+// The lookup's promise of "at most three comparisons".
+constexpr bool small_buckets() {
+  for (const Bucket& b : kOptionBuckets)
+    if (b.last - b.first > 3) return false;
+  return true;
+}
+static_assert(small_buckets());
 
 constexpr std::array<std::string_view, 3> kStatementNames = {"job", "listen", "report"};
 static_assert(kStatementNames[static_cast<size_t>(Statement::Report)] == "report");
@@ -104,7 +127,8 @@ static_assert(sorted(kUlimits));
 
 std::optional<Option> lookup_option(std::string_view word) noexcept {
   // Called for every line of every job: bucket by first letter, then at
-  // most three comparisons, instead of a binary search of memcmp calls.
+  // most three comparisons (checked above), instead of a binary search of
+  // memcmp calls.
   if (word.empty() || word[0] < 'a' || word[0] > 'z') return std::nullopt;
   const auto& b = kOptionBuckets[static_cast<size_t>(word[0] - 'a')];
   for (size_t i = b.first; i < b.last; ++i)
@@ -114,16 +138,50 @@ std::optional<Option> lookup_option(std::string_view word) noexcept {
 
 std::string_view option_name(Option o) noexcept { return kOptionNames[static_cast<size_t>(o)]; }
 
-bool single_valued(Option o) noexcept {
+std::optional<Setting> only_setting(Option o) noexcept {
   switch (o) {
-    case Option::Env:
-    case Option::Ulimit:
-    case Option::Depends:
+    case Option::Backoff: return Setting::Backoff;
+    case Option::Bounce: return Setting::Bounce;
+    case Option::Cmd: return Setting::Cmd;
+    case Option::Cpu: return Setting::Cpu;
+    case Option::Depends: return Setting::Depends;
+    case Option::Dir: return Setting::Dir;
+    case Option::Disable: return Setting::Disable;
+    case Option::Env: return Setting::Env;
+    case Option::Err: return Setting::Err;
+    case Option::Give: return Setting::GiveUp;
+    case Option::In: return Setting::In;
+    case Option::Name: return Setting::Name;
+    case Option::Nice: return Setting::Nice;
+    case Option::Once: return Setting::Once;
+    case Option::Order: return Setting::Order;
+    case Option::Out: return Setting::Out;
+    case Option::Restart: return Setting::Restart;
+    case Option::Stable: return Setting::StableAfter;
+    case Option::Ulimit: return Setting::Ulimit;
+    case Option::User: return Setting::User;
+    case Option::Wait: return Setting::Wait;
+    case Option::Ready:
+    case Option::Stop:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::string_view setting_name(Setting s) noexcept { return kSettingNames[static_cast<size_t>(s)]; }
+
+bool single_valued(Setting s) noexcept {
+  switch (s) {
+    case Setting::Env:
+    case Setting::Ulimit:
+    case Setting::Depends:
       return false;
-    case Option::Bounce: case Option::Cmd: case Option::Cpu: case Option::Dir:
-    case Option::Disable: case Option::Err: case Option::In: case Option::Name:
-    case Option::Nice: case Option::Once: case Option::Order: case Option::Out:
-    case Option::User: case Option::Wait:
+    case Setting::Backoff: case Setting::Bounce: case Setting::Cmd: case Setting::Cpu:
+    case Setting::Dir: case Setting::Disable: case Setting::Err: case Setting::GiveUp:
+    case Setting::In: case Setting::Name: case Setting::Nice: case Setting::Once:
+    case Setting::Order: case Setting::Out: case Setting::ReadyFd: case Setting::ReadyTimeout:
+    case Setting::Restart: case Setting::StableAfter: case Setting::StopSignal:
+    case Setting::StopTimeout: case Setting::User: case Setting::Wait:
       return true;
   }
   return true;

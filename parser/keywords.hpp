@@ -1,6 +1,6 @@
 // The words pmtr.conf knows: job options, top-level statements and ulimit
-// flags, each in one sorted table (OpenBSD parse.y's habit), looked up by
-// binary search.
+// flags, each in one sorted table (OpenBSD parse.y's habit).  Options are
+// looked up by first letter, then among the few names with that letter.
 #pragma once
 
 #include <cstddef>
@@ -11,19 +11,36 @@
 
 namespace pmtr::conf {
 
+// The first word of a job option line.
 enum class Option : uint8_t {
-  Bounce, Cmd, Cpu, Depends, Dir, Disable, Env, Err, In, Name, Nice, Once, Order, Out,
-  Ulimit, User, Wait,
+  Backoff, Bounce, Cmd, Cpu, Depends, Dir, Disable, Env, Err, Give, In, Name, Nice, Once, Order, Out,
+  Ready, Restart, Stable, Stop, Ulimit, User, Wait,
 };
 inline constexpr size_t kOptionCount = static_cast<size_t>(Option::Wait) + 1;
+
+// What an option line sets.  One per option, except that the two options
+// that begin with `stop` (`stop signal`, `stop timeout`) and with `ready`
+// (`ready fd`, `ready timeout`) are separate settings, each allowed once
+// per job; `wait` and `wait ready` are one setting.  The name is what
+// messages call it ("duplicate option 'stop signal'").
+enum class Setting : uint8_t {
+  Backoff, Bounce, Cmd, Cpu, Depends, Dir, Disable, Env, Err, GiveUp, In, Name, Nice, Once, Order, Out,
+  ReadyFd, ReadyTimeout, Restart, StableAfter, StopSignal, StopTimeout, Ulimit, User, Wait,
+};
+inline constexpr size_t kSettingCount = static_cast<size_t>(Setting::Wait) + 1;
 
 enum class Statement : uint8_t { Job, Listen, Report };
 
 [[nodiscard]] std::optional<Option> lookup_option(std::string_view word) noexcept;
 [[nodiscard]] std::string_view option_name(Option o) noexcept;
-// Options that may appear once per job (env, ulimit, depends accumulate).
-[[nodiscard]] bool single_valued(Option o) noexcept;
 [[nodiscard]] std::span<const std::string_view> option_names() noexcept;
+
+// The setting of an option that has only one (Stop and Ready: nullopt,
+// their second word decides).
+[[nodiscard]] std::optional<Setting> only_setting(Option o) noexcept;
+[[nodiscard]] std::string_view setting_name(Setting s) noexcept;
+// Settings that may appear once per job (env, ulimit, depends accumulate).
+[[nodiscard]] bool single_valued(Setting s) noexcept;
 
 [[nodiscard]] std::optional<Statement> lookup_statement(std::string_view word) noexcept;
 [[nodiscard]] std::span<const std::string_view> statement_names() noexcept;

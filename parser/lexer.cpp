@@ -5,22 +5,11 @@
 namespace pmtr::conf {
 namespace {
 
-// Byte classes, so the word scanner is one table lookup per byte.
-enum : uint8_t { kBlank = 1, kQuote = 2, kBrace = 4 };
-
-constexpr std::array<uint8_t, 256> make_classes() {
-  std::array<uint8_t, 256> t{};
-  for (unsigned char c : {' ', '\t', '\r', '\v', '\f'}) t[c] = kBlank;
-  t['"'] = kQuote;
-  t['{'] = kBrace;
-  t['}'] = kBrace;
-  return t;
-}
-constexpr std::array<uint8_t, 256> kClass = make_classes();
-
-constexpr uint8_t cls(char c) noexcept { return kClass[static_cast<unsigned char>(c)]; }
-constexpr bool is_blank(char c) noexcept { return cls(c) == kBlank; }
-constexpr bool is_brace(char c) noexcept { return cls(c) == kBrace; }
+using lexer_detail::cls;
+using lexer_detail::is_blank;
+using lexer_detail::kBlank;
+using lexer_detail::kBrace;
+using lexer_detail::kQuote;
 
 uint32_t col_of(size_t i) noexcept { return static_cast<uint32_t>(i + 1); }
 
@@ -77,26 +66,15 @@ bool LineLexer::quoted_segment() {
   return false;
 }
 
-Token LineLexer::next(LexMode mode) {
-  while (i_ < s_.size() && is_blank(s_[i_])) ++i_;
+Token LineLexer::next_word_slow(LexMode mode, size_t start) {
+  // A word with a quoted segment, or longer than max_token_ (next()
+  // handled everything else).  i_ is at the word's first byte.
   Token t;
-  t.col = col_of(i_);
-  if (i_ == s_.size()) return t;
-  const char c = s_[i_];
-  if (c == '#') {
-    i_ = s_.size();
-    return t;
-  }
-  const bool structural = mode == LexMode::Structural;
-  if (structural && is_brace(c)) {
-    t.kind = c == '{' ? TokKind::LBrace : TokKind::RBrace;
-    t.text = s_.substr(i_++, 1);
-    return t;
-  }
   t.kind = TokKind::Word;
-  const uint8_t stop = structural ? (kBlank | kQuote | kBrace) : (kBlank | kQuote);
-  const size_t start = i_;
-  size_t value_start = 0;   // in buf_, once quoted
+  t.col = col_of(start);
+  const uint8_t stop = mode == LexMode::Structural ? (kBlank | kQuote | kBrace) : (kBlank | kQuote);
+  size_t value_start = 0;
+  i_ = start;
   while (i_ < s_.size()) {
     if (s_[i_] == '"') {
       if (!t.quoted) {

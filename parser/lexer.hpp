@@ -17,6 +17,7 @@
 // first quote).  A token stays valid as long as its LineLexer.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -36,6 +37,26 @@ enum class TokKind : uint8_t {
 };
 
 enum class LexMode : uint8_t { Structural, Argument };
+
+namespace lexer_detail {
+
+// Byte classes, so the word scanner is one table lookup per byte.
+enum : uint8_t { kBlank = 1, kQuote = 2, kBrace = 4 };
+
+constexpr std::array<uint8_t, 256> make_classes() {
+  std::array<uint8_t, 256> t{};
+  for (unsigned char c : {' ', '\t', '\r', '\v', '\f'}) t[c] = kBlank;
+  t['"'] = kQuote;
+  t['{'] = kBrace;
+  t['}'] = kBrace;
+  return t;
+}
+inline constexpr std::array<uint8_t, 256> kClass = make_classes();
+
+constexpr uint8_t cls(char c) noexcept { return kClass[static_cast<unsigned char>(c)]; }
+constexpr bool is_blank(char c) noexcept { return cls(c) == kBlank; }
+
+}  // namespace lexer_detail
 
 struct Token {
   TokKind kind = TokKind::End;
@@ -62,13 +83,46 @@ class LineLexer {
             size_t max_token = limits::kTokenBytes) noexcept
       : s_(line), line_(line_no), diag_(diag), max_token_(max_token) {}
 
-  Token next(LexMode mode);
+  // Inline, as it runs for every word of the file: blanks, the end, a
+  // comment, a brace or a plain word here; quoted and overlong words in
+  // next_word_slow().
+  Token next(LexMode mode) {
+    using namespace lexer_detail;
+    const char* const begin = s_.data();
+    const char* const end = begin + s_.size();
+    const char* p = begin + i_;
+    while (p != end && is_blank(*p)) ++p;
+    i_ = static_cast<size_t>(p - begin);
+    Token t;
+    t.col = static_cast<uint32_t>(i_ + 1);
+    if (p == end) return t;
+    if (*p == '#') {
+      i_ = s_.size();
+      return t;
+    }
+    const bool structural = mode == LexMode::Structural;
+    if (structural && cls(*p) == kBrace) {
+      t.kind = *p == '{' ? TokKind::LBrace : TokKind::RBrace;
+      t.text = std::string_view(p, 1);
+      ++i_;
+      return t;
+    }
+    const uint8_t stop = structural ? (kBlank | kQuote | kBrace) : (kBlank | kQuote);
+    const char* q = p;
+    while (q != end && !(cls(*q) & stop)) ++q;
+    if ((q != end && *q == '"') || static_cast<size_t>(q - p) > max_token_) return next_word_slow(mode, i_);
+    t.kind = TokKind::Word;
+    t.text = std::string_view(p, static_cast<size_t>(q - p));
+    i_ = static_cast<size_t>(q - begin);
+    return t;
+  }
   // Skips the first n bytes (a UTF-8 byte order mark); columns still count them.
   void skip(size_t n) noexcept { i_ = n < s_.size() ? n : s_.size(); }
 
   [[nodiscard]] uint32_t line() const noexcept { return line_; }
 
  private:
+  Token next_word_slow(LexMode mode, size_t start);
   bool quoted_segment();
   Token fail(uint32_t col, std::string text);
 

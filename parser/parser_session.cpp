@@ -17,13 +17,16 @@ namespace pmtr {
 
 ReadConfig read_config_fd(int fd, size_t max_bytes) noexcept {
   // Read straight into the string: a stack buffer would keep its pages
-  // resident for the parser's whole life.  The string doubles its capacity
-  // when full, but is resized (zero-filled) one chunk at a time, so little
-  // past the end of the file is ever touched.
+  // resident for the parser's whole life.  The whole limit is reserved up
+  // front (64 MiB of address space, mapped by malloc, given back when the
+  // text is freed): growing by doubling would copy the text and touch
+  // twice its size in fresh pages, and a page fault costs more than the
+  // parse of the bytes on it.  The string is resized (zero-filled) one
+  // chunk at a time, so little past the end of the file is ever touched.
   constexpr size_t kChunk = 16384;
   const size_t limit = max_bytes == SIZE_MAX ? max_bytes : max_bytes + 1;
   ReadConfig r;
-  r.text.reserve(kChunk);
+  r.text.reserve(std::min(limit, limits::kConfigBytes + 1));
   size_t used = 0;
   for (;;) {
     if (used == r.text.size()) {
@@ -134,14 +137,14 @@ bool ParserSession::parse_and_send(uint32_t generation, const unique_fd& config)
 }
 
 bool ParserSession::parse_and_reply(uint32_t generation, const unique_fd& config) noexcept {
-  ParsedConfig parsed;
+  EncodedConfig parsed;
   {
     ReadConfig in = read_config_fd(config.get(), limits::kConfigBytes);
     if (!in.ok) {
       const std::string text = std::string("cannot read config: ") + std::strerror(in.err);
       return send(MsgDiag{Severity::Error, 0, 0, text}) && send(MsgParseFailed{generation, 1, 0});
     }
-    parsed = parse_config(in.text);
+    parsed = parse_config_encoded(in.text);
   }   // the text is not needed past the parse
   for (const auto& d : parsed.diagnostics)
     if (!send(MsgDiag{d.severity, d.line, d.col, clip_for_wire(d.text)})) return false;
@@ -150,14 +153,15 @@ bool ParserSession::parse_and_reply(uint32_t generation, const unique_fd& config
   if (errors != 0) return send(MsgParseFailed{generation, errors, warnings});
 
   // The keys of the new config are computed once, while diffing, and kept
-  // as the table for the next parse (a -t check keeps nothing).
+  // as the table for the next parse (a -t check keeps nothing).  Each
+  // record is sent as soon as it is built: the monitor decodes one batch
+  // while the next is built.
   JobKeyTable next_table;
   JobKeyTable* keep = mode_ == ParseMode::Run ? &next_table : nullptr;
-  const std::vector<Message> txn =
-      make_transaction(generation, table_, std::move(parsed.jobs), parsed.globals, warnings, keep);
-  parsed = ParsedConfig{};
-  for (const auto& msg : txn)
-    if (!send(msg)) return false;
+  if (!stream_transaction(generation, table_, parsed.jobs, parsed.globals, warnings, keep,
+                          [this](std::span<const std::byte> rec) { return send_record(sock_, rec).ok(); }))
+    return false;
+  parsed = EncodedConfig{};
   // The monitor applies the whole transaction or kills us; either way the
   // table we diff against next time is this config (a fresh parser is
   // handed the monitor's real table).

@@ -8,6 +8,7 @@
 #include "common/job_check.hpp"
 #include "common/limits.hpp"
 #include "parser/diag_sink.hpp"
+#include "parser/durations.hpp"
 
 namespace pmtr::conf {
 namespace {
@@ -34,7 +35,7 @@ int hex_digit(char c) noexcept {
   return -1;
 }
 
-Error err(std::string text) { return Error{0, std::move(text)}; }
+Error err(std::initializer_list<std::string_view> parts) { return Error{0, cat(parts)}; }
 
 std::string cpu_max_text() { return std::to_string(limits::kCpus - 1); }
 
@@ -47,21 +48,21 @@ Result<std::vector<uint16_t>> cpus_from(const std::bitset<limits::kCpus>& set) {
 }
 
 Result<std::vector<uint16_t>> parse_cpu_mask(std::string_view whole, std::string_view hex) {
-  if (hex.empty()) return err("invalid cpu mask " + quote(whole) + " (no hex digits after 0x)");
+  if (hex.empty()) return err({"invalid cpu mask ", quote(whole), " (no hex digits after 0x)"});
   std::bitset<limits::kCpus> set;
   // Rightmost digit holds CPUs 0-3.
   for (size_t k = 0; k < hex.size(); ++k) {
     const int d = hex_digit(hex[hex.size() - 1 - k]);
-    if (d < 0) return err("invalid cpu mask " + quote(whole) + " (hex digits only)");
+    if (d < 0) return err({"invalid cpu mask ", quote(whole), " (hex digits only)"});
     for (size_t b = 0; b < 4; ++b) {
       if (!(d & (1 << b))) continue;
       const size_t cpu = 4 * k + b;
       if (cpu >= limits::kCpus)
-        return err("cpu mask " + quote(whole) + " selects a cpu above " + cpu_max_text());
+        return err({"cpu mask ", quote(whole), " selects a cpu above ", cpu_max_text()});
       set.set(cpu);
     }
   }
-  if (set.none()) return err("cpu mask " + quote(whole) + " selects no cpu");
+  if (set.none()) return err({"cpu mask ", quote(whole), " selects no cpu"});
   return cpus_from(set);
 }
 
@@ -98,10 +99,10 @@ Result<std::vector<uint16_t>> parse_cpus(std::string_view s) {
                         ? lo
                         : parse_u64(item.substr(dash + 1), std::numeric_limits<uint32_t>::max());
     if (!lo || !hi)
-      return err("invalid cpu list " + quote(s) + " (expected a list like 0,2-4 or a mask like 0x1d)");
-    if (*lo > *hi) return err("invalid cpu range " + quote(item) + " (start above end)");
+      return err({"invalid cpu list ", quote(s), " (expected a list like 0,2-4 or a mask like 0x1d)"});
+    if (*lo > *hi) return err({"invalid cpu range ", quote(item), " (start above end)"});
     if (*hi >= limits::kCpus)
-      return err("cpu " + std::to_string(*hi) + " out of range (max " + cpu_max_text() + ")");
+      return err({"cpu ", std::to_string(*hi), " out of range (max ", cpu_max_text(), ")"});
     for (uint64_t c = *lo; c <= *hi; ++c) set.set(c);
     if (comma == std::string_view::npos) break;
     rest.remove_prefix(comma + 1);
@@ -112,7 +113,7 @@ Result<std::vector<uint16_t>> parse_cpus(std::string_view s) {
 Result<uint64_t> parse_ulimit_value(std::string_view s) {
   if (s == "infinity" || s == "unlimited") return static_cast<uint64_t>(RLIM_INFINITY);
   const auto v = parse_u64(s, std::numeric_limits<uint64_t>::max());
-  if (!v) return err("invalid ulimit value " + quote(s) + " (a number, or infinity)");
+  if (!v) return err({"invalid ulimit value ", quote(s), " (a number, or infinity)"});
   return *v;
 }
 
@@ -124,18 +125,16 @@ Result<uint32_t> parse_bounce(std::string_view number, std::string_view unit) {
     unit = number.substr(n);
     number = number.substr(0, n);
   }
-  uint64_t scale = 0;
-  if (unit == "s") scale = 1;
-  else if (unit == "m") scale = 60;
-  else if (unit == "h") scale = 3600;
-  else if (unit == "d") scale = 86400;
+  // The duration units, less `ms`: bounce intervals are whole seconds.
+  const auto unit_ms = unit == "ms" ? std::nullopt : duration_unit_ms(unit);
+  const uint64_t scale = unit_ms ? *unit_ms / 1000 : 0;
   const auto n = parse_u64(number, std::numeric_limits<uint32_t>::max());
   if (!n || scale == 0)
-    return err("invalid bounce interval " + quote(written) +
-               " (a number and a unit: s, m, h or d, as in 'bounce every 1d')");
-  if (*n == 0) return err("bounce interval must be positive");
+    return err({"invalid bounce interval ", quote(written),
+                " (a number and a unit: s, m, h or d, as in 'bounce every 1d')"});
+  if (*n == 0) return err({"bounce interval must be positive"});
   if (*n * scale > limits::kBounceSecondsMax)
-    return err("bounce interval too long (max " + std::to_string(limits::kBounceSecondsMax / 86400) + "d)");
+    return err({"bounce interval too long (max ", std::to_string(limits::kBounceSecondsMax / 86400), "d)"});
   return static_cast<uint32_t>(*n * scale);
 }
 
@@ -143,44 +142,44 @@ Result<UdpAddress> parse_udp_address(std::string_view s, bool allow_iface) {
   constexpr std::string_view kScheme = "udp://";
   const std::string usage = " (expected udp://HOST:PORT" + std::string(allow_iface ? "[@iface]" : "") + ")";
   if (s.substr(0, kScheme.size()) != kScheme)
-    return err("invalid address " + quote(s) + usage);
+    return err({"invalid address ", quote(s), usage});
   std::string_view rest = s.substr(kScheme.size());
   UdpAddress a;
   const size_t at = rest.find('@');
   if (at != std::string_view::npos) {
-    if (!allow_iface) return err("'listen on' takes no @iface: " + quote(s));
+    if (!allow_iface) return err({"'listen on' takes no @iface: ", quote(s)});
     a.iface = std::string(rest.substr(at + 1));
     rest = rest.substr(0, at);
     UdpAddress probe{"127.0.0.1", 1, a.iface};
     if (a.iface.empty() || !valid_udp_address(probe))
-      return err("invalid interface name " + quote(a.iface));
+      return err({"invalid interface name ", quote(a.iface)});
   }
   std::string_view host, port;
   if (!rest.empty() && rest[0] == '[') {
     const size_t close = rest.find(']');
-    if (close == std::string_view::npos) return err("invalid address " + quote(s) + " (missing ']')");
+    if (close == std::string_view::npos) return err({"invalid address ", quote(s), " (missing ']')"});
     host = rest.substr(1, close - 1);
     if (host.find(':') == std::string_view::npos)
-      return err("invalid address " + quote(s) + " (brackets are for IPv6 only)");
+      return err({"invalid address ", quote(s), " (brackets are for IPv6 only)"});
     rest = rest.substr(close + 1);
-    if (rest.empty() || rest[0] != ':') return err("invalid address " + quote(s) + usage);
+    if (rest.empty() || rest[0] != ':') return err({"invalid address ", quote(s), usage});
     port = rest.substr(1);
   } else {
     const size_t colon = rest.find(':');
-    if (colon == std::string_view::npos) return err("invalid address " + quote(s) + " (missing :PORT)");
+    if (colon == std::string_view::npos) return err({"invalid address ", quote(s), " (missing :PORT)"});
     if (rest.find(':', colon + 1) != std::string_view::npos)
-      return err("invalid address " + quote(s) + " (write an IPv6 host in brackets: udp://[::1]:PORT)");
+      return err({"invalid address ", quote(s), " (write an IPv6 host in brackets: udp://[::1]:PORT)"});
     host = rest.substr(0, colon);
     port = rest.substr(colon + 1);
   }
   a.host = std::string(host);
   UdpAddress probe{a.host, 1, {}};
   if (host.empty() || !valid_udp_address(probe))
-    return err("invalid host " + quote(host) + " (numeric IPv4 or [IPv6] only; no DNS)");
+    return err({"invalid host ", quote(host), " (numeric IPv4 or [IPv6] only; no DNS)"});
   const auto p = parse_u64(port, 65535);
-  if (!p || *p == 0) return err("invalid port " + quote(port) + " (1 to 65535)");
+  if (!p || *p == 0) return err({"invalid port ", quote(port), " (1 to 65535)"});
   a.port = static_cast<uint16_t>(*p);
-  if (!valid_udp_address(a)) return err("invalid address " + quote(s) + usage);
+  if (!valid_udp_address(a)) return err({"invalid address ", quote(s), usage});
   return a;
 }
 

@@ -268,6 +268,24 @@ TEST(Channel, SendRefusesAnOversizedMessageAndSendsNothing) {
   CHECK_STATUS(RecvStatus::WouldBlock, recv_message(b.get(), false, MSG_DONTWAIT).status);
 }
 
+TEST(Channel, SendRecordSendsTheBytesAsTheyAre) {
+  const Message m = MsgTxnEnd{7};
+  const auto rec = encode_message(m);
+  CHECK_TRUE(send_record(a.get(), rec).ok());
+  RecvResult r = recv_message(b.get(), false);
+  CHECK_STATUS(RecvStatus::Message, r.status);
+  CHECK_TRUE(eq(m, r.received->message));
+}
+
+TEST(Channel, SendRecordRefusesAnOversizedRecordAndSendsNothing) {
+  const auto rec = encode_message(job_message_of_size(limits::kMessageBytes + 1));
+  const Status st = send_record(a.get(), rec);
+  CHECK_FALSE(st.ok());
+  CHECK_EQUAL(EMSGSIZE, st.error().err);
+  STRCMP_EQUAL("send table-job", st.error().what.c_str());
+  CHECK_STATUS(RecvStatus::WouldBlock, recv_message(b.get(), false, MSG_DONTWAIT).status);
+}
+
 // One byte over: fits the receive buffer whole, so only the size check can
 // catch it.  Far over: the kernel truncates (MSG_TRUNC).  Either way the
 // stream stays in step: the next record is read whole.

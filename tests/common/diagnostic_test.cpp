@@ -109,3 +109,10 @@ TEST(Diagnostic, EscapeIsPrintableAndReversibleForEveryByte) {
     CHECK_TRUE(unescape(out) == in);
   }
 }
+
+TEST(Diagnostic, ParseFailedSummaryIsSingularForOneError) {
+  STRCMP_EQUAL("parse failed (1 error)", pmtr::parse_failed_summary(1).c_str());
+  STRCMP_EQUAL("parse failed (2 errors)", pmtr::parse_failed_summary(2).c_str());
+  STRCMP_EQUAL("parse failed (1001 errors)", pmtr::parse_failed_summary(1001).c_str());
+  STRCMP_EQUAL("parse failed (0 errors)", pmtr::parse_failed_summary(0).c_str());
+}

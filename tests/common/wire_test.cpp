@@ -69,6 +69,38 @@ TEST(Wire, WriterSizeAndBytesTrackTheBuffer) {
   CHECK_EQUAL(3u, taken.size());
 }
 
+TEST(Wire, WriterKeepsEveryByteAcrossGrowthAndReserve) {
+  // The buffer grows under the fields (and reserve() grows it early): no
+  // byte may be lost, duplicated or left as zero fill in the result.
+  WireWriter w;
+  w.reserve(3);
+  std::vector<std::byte> expected;
+  for (uint32_t i = 0; i < 5000; ++i) {
+    w.u32(i * 2654435761u);
+    const uint32_t v = i * 2654435761u;
+    for (int b = 0; b < 4; ++b) expected.push_back(static_cast<std::byte>(v >> (8 * b)));
+    if (i % 7 == 0) {
+      const std::string s(i % 300, static_cast<char>('a' + i % 26));
+      w.str(s);
+      const auto len = static_cast<uint32_t>(s.size());
+      for (int b = 0; b < 4; ++b) expected.push_back(static_cast<std::byte>(len >> (8 * b)));
+      for (char c : s) expected.push_back(static_cast<std::byte>(c));
+    }
+    if (i == 100) w.reserve(1 << 16);
+  }
+  CHECK_EQUAL(expected.size(), w.size());
+  check_bytes(expected, w.take());
+}
+
+TEST(Wire, WriterStartsAfreshAfterTake) {
+  WireWriter w;
+  w.u32(7);
+  (void)w.take();
+  CHECK_EQUAL(0u, w.size());
+  w.u8(9);
+  check_bytes(bytes({9}), w.take());
+}
+
 // ---- reader: every getter, values at the extremes ------------------------
 
 TEST(Wire, ReaderRoundTripsEveryGetterAtTheExtremes) {

@@ -177,3 +177,57 @@ TEST(CheckMode, HostileInputsFailCleanlyAndFast) {
     CHECK(r.seconds < 5.0);
   }
 }
+
+TEST(CheckMode, OneErrorIsSingularInTheSummary) {
+  const std::string conf = dir.file("one.conf");
+  write_file(conf, "job {\n  name a\n  cmd /bin/true\n  nmae b\n}\n");
+  const Run r = check(conf);
+  CHECK_EQUAL(1, r.status);
+  CHECK(r.out.find("pmtr: " + conf + ": parse failed (1 error)\n") != std::string::npos);
+  CHECK(r.out.find("(1 errors)") == std::string::npos);
+}
+
+TEST(CheckMode, LifecycleOptionDiagnostics) {
+  const std::string conf = dir.file("policy.conf");
+  write_file(conf,
+             "job {\n  name a\n  cmd /bin/true\n  stop signal TREM\n  backoff 5m to 1s\n  wait ready\n"
+             "  kill_signal TERM\n  stop timeout 30 s\n}\n");
+  const Run r = check(conf);
+  CHECK_EQUAL(1, r.status);
+  const char* want[] = {
+      ":4:15: error: unknown signal 'TREM' (did you mean 'TERM'?)",
+      ":5:17: error: backoff maximum '1s' is below its minimum '5m'",
+      ":6:3: error: 'wait ready' needs a 'ready fd' in the same job",
+      ":7:3: error: unknown option 'kill_signal' (did you mean 'stop signal'?)",
+      ":8:16: error: duration '30' has no unit (write '30s', without a space)",
+  };
+  for (const char* w : want)
+    if (r.out.find(conf + w) == std::string::npos) FAIL((std::string("missing: ") + w + "\ngot:\n" + r.out).c_str());
+  CHECK(r.out.find("pmtr: " + conf + ": parse failed (5 errors)") != std::string::npos);
+}
+
+TEST(CheckMode, LifecycleOptionsPassTheMonitorsChecks) {
+  // The monitor re-checks every job it receives (check_policy): a policy
+  // the parser accepts must not read as a protocol violation.
+  const std::string conf = dir.file("ok.conf");
+  write_file(conf,
+             "job {\n  name a\n  cmd /bin/true\n  restart on-failure\n  backoff 1s to 30d\n  stable after 1ms\n"
+             "  give up after 1000 in 30d\n  stop signal RTMAX\n  stop timeout 0s\n  ready fd 1023\n"
+             "  ready timeout 30d\n  wait ready\n}\n");
+  const Run r = check(conf);
+  if (r.status != 0) FAIL(r.out.c_str());
+  CHECK(r.out.find("ok (1 jobs)") != std::string::npos);
+}
+
+TEST(CheckMode, MissingBraceOfAnInnerBlockIsReportedAtThatBlock) {
+  const std::string conf = dir.file("brace.conf");
+  write_file(conf,
+             "job {\n  name a\n  cmd /bin/true\n  ulimit {\n    -n 64\n}\n"
+             "job {\n  name b\n  cmd /bin/true\n}\n");
+  const Run r = check(conf);
+  CHECK_EQUAL(1, r.status);
+  CHECK(r.out.find(conf + ":4:3: error: unterminated 'ulimit' block (missing '}': the '}' at line 6 closes this "
+                          "block, which leaves job 'a' open)") != std::string::npos);
+  CHECK(r.out.find(conf + ":1:1:") == std::string::npos);
+  CHECK(r.out.find("parse failed (1 error)") != std::string::npos);
+}

@@ -4,7 +4,11 @@
 //    wire (limits::kDiagnosticBytes), in file order;
 //  - a config without errors only yields jobs the monitor accepts
 //    (check_job) and that survive the codec unchanged;
+//  - parse_config_encoded() (what pmtr-parser runs) reports exactly the
+//    same diagnostics and globals, and keeps exactly the encodings of the
+//    same jobs;
 // otherwise abort().
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -70,12 +74,32 @@ void check_jobs(const ParsedConfig& c) {
   require(g && g->globals == c.globals);
 }
 
+void check_encoded(std::string_view text, const ParsedConfig& c) {
+  const EncodedConfig e = parse_config_encoded(text);
+  require(e.diagnostics.size() == c.diagnostics.size());
+  for (size_t i = 0; i < c.diagnostics.size(); ++i) {
+    const Diagnostic& a = c.diagnostics[i];
+    const Diagnostic& b = e.diagnostics[i];
+    require(a.severity == b.severity && a.line == b.line && a.col == b.col && a.text == b.text);
+  }
+  require(e.globals == c.globals);
+  require(e.jobs.size() == c.jobs.size());
+  for (size_t i = 0; i < c.jobs.size(); ++i) {
+    EncodedJobs one;
+    one.add(c.jobs[i]);
+    const auto a = one.job(0);
+    const auto b = e.jobs.job(i);
+    require(a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin()));
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   const ParsedConfig c = parse_config(text);
   check_diagnostics(text, c);
+  check_encoded(text, c);
   if (c.errors() == 0) check_jobs(c);
   return 0;
 }

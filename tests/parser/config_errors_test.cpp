@@ -23,7 +23,7 @@ TEST(ConfigErrors, UnknownOptionWithHint) {
 }
 
 TEST(ConfigErrors, UnknownOptionWithoutHint) {
-  CHECK_DIAGS(job_with("  restart always\n"), "FILE:4:3: error: unknown option 'restart'\n");
+  CHECK_DIAGS(job_with("  respawn always\n"), "FILE:4:3: error: unknown option 'respawn'\n");
 }
 
 TEST(ConfigErrors, UnknownStatementWithHint) {
@@ -87,12 +87,14 @@ TEST(ConfigErrors, JobKeywordAtEndOfFile) {
 }
 
 TEST(ConfigErrors, UnterminatedJobAtEndOfFile) {
-  CHECK_DIAGS("\n  job {\n name a\n cmd /bin/true\n", "FILE:2:3: error: unterminated job block (missing '}')\n");
+  CHECK_DIAGS("\n  job {\n name a\n cmd /bin/true\n",
+              "FILE:2:3: error: unterminated job block (missing '}' at end of file)\n");
 }
 
 TEST(ConfigErrors, UnterminatedJobBeforeTheNextJob) {
   const ParsedConfig c = parse_config("job {\n name a\n cmd /bin/true\njob {\n name b\n cmd /bin/true\n}\n");
-  STRCMP_EQUAL("FILE:1:1: error: unterminated job block (missing '}')\n", diag_lines(c).c_str());
+  STRCMP_EQUAL("FILE:1:1: error: unterminated job block (missing '}' before the next 'job' at line 4)\n",
+               diag_lines(c).c_str());
   LONGS_EQUAL(2, c.jobs.size());
   STRCMP_EQUAL("b", c.jobs[1].name.c_str());
 }
@@ -221,7 +223,7 @@ TEST(ConfigErrors, CmdPathWithControlCharacter) {
 
 TEST(ConfigErrors, CloseBraceOnTheCmdLineIsAnArgument) {
   CHECK_DIAGS("job {\n name a\n cmd /bin/x }\n",
-              "FILE:1:1: error: unterminated job block (missing '}')\n"
+              "FILE:1:1: error: unterminated job block (missing '}' at end of file)\n"
               "FILE:3:13: warning: '}' is an argument of 'cmd' (cmd takes the rest of its line; put '}' on "
               "its own line)\n");
   const ParsedConfig c = parse_config("job {\n name a\n cmd /bin/echo \"}\"\n}\n");
@@ -335,10 +337,10 @@ TEST(ConfigErrors, UnterminatedUlimitBlockBeforeAnOption) {
 
 TEST(ConfigErrors, UnterminatedBlocksAtEndOfFile) {
   CHECK_DIAGS("job {\n name a\n cmd /x\n depends {\n /a\n",
-              "FILE:1:1: error: unterminated job block (missing '}')\n"
+              "FILE:1:1: error: unterminated job block (missing '}' at end of file)\n"
               "FILE:4:2: error: unterminated 'depends' block (missing '}')\n");
   CHECK_DIAGS("job {\n name a\n cmd /x\n depends\n",
-              "FILE:1:1: error: unterminated job block (missing '}')\n"
+              "FILE:1:1: error: unterminated job block (missing '}' at end of file)\n"
               "FILE:4:2: error: missing argument for 'depends' (paths, or a '{' block)\n");
 }
 

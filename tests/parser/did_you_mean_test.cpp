@@ -1,5 +1,6 @@
 // common/did_you_mean.{hpp,cpp}: edit distance and typo hints.
 #include "common/did_you_mean.hpp"
+#include "parser/option_hint.hpp"
 
 #include <CppUTest/TestHarness.h>
 
@@ -51,7 +52,7 @@ TEST(DidYouMean, SuggestsTheCloseOption) {
 
 TEST(DidYouMean, NoHintWhenNothingIsClose) {
   STRCMP_EQUAL("", hint("xyzzy").c_str());
-  STRCMP_EQUAL("", hint("restart").c_str());
+  STRCMP_EQUAL("", hint("respawn").c_str());
   STRCMP_EQUAL("", hint(std::string(200, 'n')).c_str());
   STRCMP_EQUAL("", hint("").c_str());
 }
@@ -70,4 +71,59 @@ TEST(DidYouMean, StatementsHaveTheirOwnList) {
   STRCMP_EQUAL("job", std::string(did_you_mean("jbo", statement_names())).c_str());
   STRCMP_EQUAL("report", std::string(did_you_mean("reprot", statement_names())).c_str());
   STRCMP_EQUAL("listen", std::string(did_you_mean("lisen", statement_names())).c_str());
+}
+
+// ---- option hints: synonyms, case, typos -----------------------------------------
+
+namespace {
+
+std::string option(std::string_view w) { return std::string(option_hint(w)); }
+
+}  // namespace
+
+TEST(DidYouMean, WordsFromOtherSupervisorsPointToTheOption) {
+  for (const char* w : {"command", "CMD", "exec", "ExecStart", "program"}) STRCMP_EQUAL_TEXT("cmd", option(w).c_str(), w);
+  for (const char* w : {"directory", "cwd", "workdir", "WorkingDirectory", "chdir"})
+    STRCMP_EQUAL_TEXT("dir", option(w).c_str(), w);
+  STRCMP_EQUAL("out", option("stdout").c_str());
+  STRCMP_EQUAL("err", option("stderr").c_str());
+  STRCMP_EQUAL("in", option("stdin").c_str());
+  for (const char* w : {"user_name", "username", "uid", "User_Name", "runas"})
+    STRCMP_EQUAL_TEXT("user", option(w).c_str(), w);
+  STRCMP_EQUAL("env", option("environment").c_str());
+  STRCMP_EQUAL("env", option("Environment").c_str());
+  STRCMP_EQUAL("restart", option("restart_policy").c_str());
+  STRCMP_EQUAL("restart", option("autorestart").c_str());
+  STRCMP_EQUAL("stop signal", option("kill_signal").c_str());
+  STRCMP_EQUAL("stop signal", option("KillSignal").c_str());
+  STRCMP_EQUAL("stop timeout", option("TimeoutStopSec").c_str());
+  STRCMP_EQUAL("ready fd", option("ready_fd").c_str());
+  STRCMP_EQUAL("cpu", option("CPUAffinity").c_str());
+}
+
+TEST(DidYouMean, OptionInAnotherCaseIsThatOption) {
+  STRCMP_EQUAL("name", option("NAME").c_str());
+  STRCMP_EQUAL("depends", option("Depends").c_str());
+  STRCMP_EQUAL("restart", option("RESTART").c_str());
+}
+
+TEST(DidYouMean, OptionHintsFallBackToEditDistance) {
+  STRCMP_EQUAL("name", option("nmae").c_str());
+  STRCMP_EQUAL("backoff", option("bakoff").c_str());
+  STRCMP_EQUAL("restart", option("restrat").c_str());
+  STRCMP_EQUAL("stable", option("stabel").c_str());
+  STRCMP_EQUAL("", option("respawn").c_str());
+  STRCMP_EQUAL("", option("").c_str());
+}
+
+TEST(DidYouMean, EverySynonymIsLowercaseAndNamesARealOption) {
+  CHECK_TRUE(option_synonyms().size() >= 20);
+  for (const Synonym& s : option_synonyms()) {
+    const std::string w(s.word);
+    CHECK_TRUE_TEXT(!lookup_option(s.word).has_value(), w.c_str());   // a synonym is not itself an option
+    // "stop signal", "wait ready": the first word is an option.
+    const std::string_view first = s.option.substr(0, s.option.find(' '));
+    CHECK_TRUE_TEXT(lookup_option(first).has_value(), w.c_str());
+    for (char c : w) CHECK_FALSE_TEXT(c >= 'A' && c <= 'Z', w.c_str());
+  }
 }

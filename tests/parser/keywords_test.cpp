@@ -24,16 +24,48 @@ TEST(Keywords, EveryOptionNameLooksUpToItself) {
 }
 
 TEST(Keywords, UnknownWordsAreNotOptions) {
-  for (const char* w : {"", "job", "Name", "nam", "names", "z", "{", "report", "-n", "0"})
+  for (const char* w : {"", "job", "Name", "nam", "names", "z", "{", "report", "-n", "0", "stopp", "Stop"})
     CHECK_FALSE(lookup_option(w).has_value());
 }
 
 TEST(Keywords, OnlyEnvUlimitDependsRepeat) {
+  for (size_t i = 0; i < kSettingCount; ++i) {
+    const auto s = static_cast<Setting>(i);
+    const bool repeatable = s == Setting::Env || s == Setting::Ulimit || s == Setting::Depends;
+    CHECK_EQUAL(!repeatable, single_valued(s));
+  }
+}
+
+TEST(Keywords, LifecycleOptionsAreKnown) {
+  for (const char* w : {"restart", "backoff", "stable", "give", "stop", "ready"})
+    CHECK_TRUE_TEXT(lookup_option(w).has_value(), w);
+  for (const char* w : {"stop_signal", "signal", "timeout", "fd", "up", "after", "ready fd"})
+    CHECK_FALSE_TEXT(lookup_option(w).has_value(), w);
+}
+
+TEST(Keywords, EachOptionHasOneSettingButStopAndReady) {
   for (size_t i = 0; i < kOptionCount; ++i) {
     const auto o = static_cast<Option>(i);
-    const bool repeatable = o == Option::Env || o == Option::Ulimit || o == Option::Depends;
-    CHECK_EQUAL(!repeatable, single_valued(o));
+    const auto s = only_setting(o);
+    if (o == Option::Stop || o == Option::Ready) {
+      CHECK_FALSE(s.has_value());
+      continue;
+    }
+    CHECK_TRUE(s.has_value());
+    // The setting is named after its option's keyword.
+    const std::string name(setting_name(*s));
+    CHECK_EQUAL_TEXT(0u, name.find(option_name(o)), name.c_str());
   }
+}
+
+TEST(Keywords, TwoWordSettingsHaveTheirWholeName) {
+  STRCMP_EQUAL("stop signal", std::string(setting_name(Setting::StopSignal)).c_str());
+  STRCMP_EQUAL("stop timeout", std::string(setting_name(Setting::StopTimeout)).c_str());
+  STRCMP_EQUAL("ready fd", std::string(setting_name(Setting::ReadyFd)).c_str());
+  STRCMP_EQUAL("ready timeout", std::string(setting_name(Setting::ReadyTimeout)).c_str());
+  STRCMP_EQUAL("give up", std::string(setting_name(Setting::GiveUp)).c_str());
+  STRCMP_EQUAL("stable after", std::string(setting_name(Setting::StableAfter)).c_str());
+  STRCMP_EQUAL("wait", std::string(setting_name(Setting::Wait)).c_str());
 }
 
 TEST(Keywords, Statements) {

@@ -180,3 +180,10 @@ TEST(Values, UdpInterface) {
   STRCMP_EQUAL("error: 'listen on' takes no @iface: 'udp://1.2.3.4:5@eth0'",
                udp("udp://1.2.3.4:5@eth0", false).c_str());
 }
+
+TEST(Values, BounceSharesTheDurationUnitsButNotMilliseconds) {
+  const std::string tail = "' (a number and a unit: s, m, h or d, as in 'bounce every 1d')";
+  STRCMP_EQUAL(("error: invalid bounce interval '3000ms" + tail).c_str(), bounce("3000ms").c_str());
+  STRCMP_EQUAL(("error: invalid bounce interval '3000" + tail).c_str(), bounce("3000", "ms").c_str());
+  STRCMP_EQUAL(("error: invalid bounce interval '1.5h" + tail).c_str(), bounce("1.5h").c_str());
+}
