@@ -9,7 +9,7 @@ bool same_definition(const JobDesc& a, const JobDesc& b) noexcept {
          a.ulimits == b.ulimits && a.bounce_seconds == b.bounce_seconds &&
          a.depends == b.depends && a.order == b.order && a.wait == b.wait &&
          a.wait_ready == b.wait_ready && a.once == b.once && a.disabled == b.disabled &&
-         a.policy == b.policy && a.operators == b.operators;
+         a.policy == b.policy && a.operators == b.operators && a.confine == b.confine && a.log == b.log;
 }
 
 }  // namespace pmtr

@@ -42,6 +42,25 @@ struct LifecyclePolicy {
   bool operator==(const LifecyclePolicy&) const = default;
 };
 
+// What a job may do and use: its process credentials, applied between
+// fork and exec, and its cgroup's limits.  The defaults change nothing.
+struct Confinement {
+  bool has_umask = false;
+  uint16_t umask = 022;                 // `umask 027`: octal, at most 0777
+  std::string group;                    // `group NAME`: primary group instead of the user's
+  bool set_groups = false;              // `groups A B` or `groups none`
+  std::vector<std::string> groups;      // exactly these supplementary groups (none when empty)
+  bool set_caps = false;                // `caps A B` or `caps none`
+  std::vector<uint8_t> caps;            // capability numbers, sorted, unique
+  bool nonewprivs = false;              // PR_SET_NO_NEW_PRIVS before exec
+  uint64_t memory_max = 0;              // `limit memory SIZE`, bytes (0: none)
+  bool has_swap_max = false;            // `limit swap SIZE` (else swap 0 under a memory limit)
+  uint64_t swap_max = 0;
+  uint32_t tasks_max = 0;               // `limit tasks N` (0: none)
+  uint32_t cpu_percent = 0;             // `limit cpu P%` (0: none; 150: one and a half CPUs)
+  bool operator==(const Confinement&) const = default;
+};
+
 struct JobDesc {
   std::string name;
   std::vector<std::string> argv;      // argv[0] is the absolute executable path
@@ -67,6 +86,8 @@ struct JobDesc {
   // `control operate`: user names, and group names written "@group".
   // Not part of what runs: a change of operators alone restarts nothing.
   std::vector<std::string> operators;
+  Confinement confine;
+  bool log = false;                   // `log`: capture stdout and stderr (those not sent to out/err)
 
   // Where the job and some of its options were written; diagnostics only,
   // never part of the definition (moving a block does not restart it).
@@ -103,10 +124,22 @@ struct ControlConfig {
   bool operator==(const ControlConfig&) const = default;
 };
 
+// Captured output: where it goes and how it is rotated.
+enum class CaptureTarget : uint8_t { Dir = 0, Stderr = 1 };
+struct LogConfig {
+  CaptureTarget target = CaptureTarget::Dir;     // `log to DIR` / `log to stderr`
+  std::string dir = "/var/log/pmtr";
+  uint64_t rotate_bytes = 10ull << 20;    // `log rotate SIZE keep N`
+  uint32_t keep = 10;
+  bool all = false;                      // `log all`: every job without out/err of its own
+  bool operator==(const LogConfig&) const = default;
+};
+
 struct GlobalConfig {
   std::optional<UdpAddress> report_to;
   std::optional<UdpAddress> listen_on;
   ControlConfig control;
+  LogConfig log;
   bool operator==(const GlobalConfig&) const = default;
 };
 

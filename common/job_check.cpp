@@ -126,6 +126,26 @@ Status check_policy(const JobDesc& j) {
   return {};
 }
 
+Status check_confinement(const Confinement& c) {
+  if (c.umask > 0777) return Error{0, "umask out of range"};
+  if (!c.has_umask && c.umask != 022) return Error{0, "umask without its option"};
+  if (!c.group.empty() && !valid_user_name(c.group)) return Error{0, "invalid group name"};
+  if (!c.set_groups && !c.groups.empty()) return Error{0, "groups without their option"};
+  if (c.groups.size() > limits::kGroups) return Error{0, "too many groups"};
+  for (const auto& g : c.groups)
+    if (!valid_user_name(g)) return Error{0, "invalid group name"};
+  if (!c.set_caps && !c.caps.empty()) return Error{0, "caps without their option"};
+  for (size_t i = 0; i < c.caps.size(); ++i) {
+    if (c.caps[i] > limits::kCapMax) return Error{0, "capability out of range"};
+    if (i > 0 && c.caps[i] <= c.caps[i - 1]) return Error{0, "capability list not sorted"};
+  }
+  if (c.memory_max > limits::kSizeMax || c.swap_max > limits::kSizeMax) return Error{0, "size out of range"};
+  if (!c.has_swap_max && c.swap_max != 0) return Error{0, "swap limit without its option"};
+  if (c.tasks_max > limits::kTasksMax) return Error{0, "task limit out of range"};
+  if (c.cpu_percent > limits::kCpuPercentMax) return Error{0, "cpu limit out of range"};
+  return {};
+}
+
 Status check_job(const JobDesc& j) {
   if (!valid_job_name(j.name)) return Error{0, "invalid job name"};
   if (j.argv.empty() || j.argv.size() > limits::kArgs) return Error{0, "invalid argument count"};
@@ -156,6 +176,7 @@ Status check_job(const JobDesc& j) {
     if (!valid_abs_path(d)) return Error{0, "depends path is not absolute"};
   if (Status s = check_policy(j); !s) return s;
   if (!valid_principals(Principals{false, j.operators})) return Error{0, "invalid operators"};
+  if (Status s = check_confinement(j.confine); !s) return s;
   // Last: the job is otherwise sound, and this is the one rule that costs an
   // encoding.  The parser must never produce a job it cannot send.
   if (encoded_job_size(j) > limits::kJobEncodedBytes) return Error{0, "job too large"};
@@ -169,6 +190,10 @@ Status check_globals(const GlobalConfig& g) {
   if (!g.control.enabled && !g.control.socket.empty()) return Error{0, "control socket both none and a path"};
   if (!valid_principals(g.control.status) || !valid_principals(g.control.operate))
     return Error{0, "invalid control users"};
+  if (g.log.target != CaptureTarget::Dir && g.log.target != CaptureTarget::Stderr) return Error{0, "unknown log target"};
+  if (!valid_abs_path(g.log.dir)) return Error{0, "log directory is not an absolute path"};
+  if (g.log.rotate_bytes > limits::kSizeMax || g.log.keep > limits::kLogKeepMax)
+    return Error{0, "log rotation out of range"};
   return {};
 }
 

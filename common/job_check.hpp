@@ -30,6 +30,11 @@ namespace pmtr {
 // The error names the first broken rule.
 [[nodiscard]] Status check_policy(const JobDesc& job);
 
+// Confinement: umask <= 0777, group names valid, capabilities sorted,
+// unique and known to the codec, limits within their caps, lists empty
+// where their option is not given.
+[[nodiscard]] Status check_confinement(const Confinement& c);
+
 // Every rule at once, including that the job's encoding fits
 // limits::kJobEncodedBytes; the error names the first broken one.
 [[nodiscard]] Status check_job(const JobDesc& job);

@@ -45,5 +45,11 @@ inline constexpr uint16_t kReadyFdMax = 1023;   // below the usual fd limit of 1
 inline constexpr uint8_t kSignalMax = 64;       // SIGRTMAX on Linux
 inline constexpr size_t kPrincipals = 256;      // users and @groups in one list
 inline constexpr size_t kSocketPathBytes = 107; // sockaddr_un's sun_path, less its NUL
+inline constexpr size_t kGroups = 256;          // `groups` names per job
+inline constexpr uint8_t kCapMax = 63;          // capability numbers 0..63 (the kernel's 64-bit sets)
+inline constexpr uint64_t kSizeMax = 1ull << 50;  // sizes (limits, rotation): 1 PiB
+inline constexpr uint32_t kTasksMax = 4194304;  // pid_max's ceiling
+inline constexpr uint32_t kCpuPercentMax = 102400;   // 1024 CPUs
+inline constexpr uint32_t kLogKeepMax = 10000;  // archives kept per job
 
 }  // namespace pmtr::limits

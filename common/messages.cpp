@@ -77,6 +77,23 @@ JobDesc get_job(WireReader& r) {
   p.ready_fd = r.u16();
   p.ready_timeout_ms = r.u32();
   j.operators = get_strings(r, limits::kPrincipals, limits::kUserBytes + 1);
+  Confinement& c = j.confine;
+  c.has_umask = r.boolean();
+  c.umask = r.u16();
+  c.group = r.str(limits::kUserBytes);
+  c.set_groups = r.boolean();
+  c.groups = get_strings(r, limits::kGroups, limits::kUserBytes);
+  c.set_caps = r.boolean();
+  const uint32_t ncaps = r.count(limits::kCapMax + 1, 1);
+  c.caps.reserve(ncaps);
+  for (uint32_t i = 0; i < ncaps && r.ok(); ++i) c.caps.push_back(r.u8());
+  c.nonewprivs = r.boolean();
+  c.memory_max = r.u64();
+  c.has_swap_max = r.boolean();
+  c.swap_max = r.u64();
+  c.tasks_max = r.u32();
+  c.cpu_percent = r.u32();
+  j.log = r.boolean();
   j.pos = get_pos(r);
   j.cmd_pos = get_pos(r);
   j.dir_pos = get_pos(r);
@@ -111,6 +128,26 @@ void put_control(WireWriter& w, const ControlConfig& c) {
   put_principals(w, c.operate);
 }
 
+void put_log(WireWriter& w, const LogConfig& l) {
+  w.u8(static_cast<uint8_t>(l.target));
+  w.str(l.dir);
+  w.u64(l.rotate_bytes);
+  w.u32(l.keep);
+  w.boolean(l.all);
+}
+
+LogConfig get_log(WireReader& r) {
+  LogConfig l;
+  const uint8_t target = r.u8();
+  if (target > static_cast<uint8_t>(CaptureTarget::Stderr)) r.fail("unknown log target");
+  l.target = static_cast<CaptureTarget>(target);
+  l.dir = r.str(limits::kPathBytes);
+  l.rotate_bytes = r.u64();
+  l.keep = r.u32();
+  l.all = r.boolean();
+  return l;
+}
+
 ControlConfig get_control(WireReader& r) {
   ControlConfig c;
   c.enabled = r.boolean();
@@ -138,7 +175,7 @@ void put_indexed(WireWriter& w, const std::vector<IndexedJob>& jobs) {
 }
 
 // The smallest possible job encoding, so a lying count is caught early.
-constexpr size_t kMinJobBytes = 4 * 7 + 4 + 1 + 4 + 4 + 4 + 4 + 4 + 4 + 1 + 32 + 4 + 8 * 4;
+constexpr size_t kMinJobBytes = 4 * 7 + 4 + 1 + 4 + 4 + 4 + 4 + 4 + 4 + 1 + 32 + 4 + 44 + 8 * 4;
 
 std::vector<IndexedJob> get_indexed(WireReader& r) {
   std::vector<IndexedJob> v;
@@ -191,6 +228,7 @@ struct Encoder {
     put_addr(w, m.globals.report_to);
     put_addr(w, m.globals.listen_on);
     put_control(w, m.globals.control);
+    put_log(w, m.globals.log);
   }
   void operator()(const MsgTxnEnd& m) { w.u32(m.warnings); }
   void operator()(const MsgParseFailed& m) {
@@ -266,6 +304,7 @@ Message decode_body(MsgType type, WireReader& r) {
       m.globals.report_to = get_addr(r);
       m.globals.listen_on = get_addr(r);
       m.globals.control = get_control(r);
+      m.globals.log = get_log(r);
       return m;
     }
     case MsgType::TxnEnd: return MsgTxnEnd{r.u32()};

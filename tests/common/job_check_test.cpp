@@ -257,6 +257,23 @@ TEST(JobCheck, EveryRuleRejectsWithItsOwnReason) {
          j.policy.ready_fd = 0;
          j.policy.ready_timeout_ms = 0;
        }},
+      {"umask out of range", [](JobDesc& j) { j.confine.has_umask = true; j.confine.umask = 01000; }},
+      {"umask without its option", [](JobDesc& j) { j.confine.has_umask = false; j.confine.umask = 077; }},
+      {"invalid group name", [](JobDesc& j) { j.confine.group = "a b"; }},
+      {"invalid group name", [](JobDesc& j) { j.confine.set_groups = true; j.confine.groups = {"ok", "-bad"}; }},
+      {"groups without their option", [](JobDesc& j) { j.confine.set_groups = false; j.confine.groups = {"adm"}; }},
+      {"too many groups", [](JobDesc& j) {
+         j.confine.set_groups = true;
+         j.confine.groups.assign(limits::kGroups + 1, "g");
+       }},
+      {"caps without their option", [](JobDesc& j) { j.confine.set_caps = false; j.confine.caps = {1}; }},
+      {"capability out of range", [](JobDesc& j) { j.confine.set_caps = true; j.confine.caps = {limits::kCapMax + 1}; }},
+      {"capability list not sorted", [](JobDesc& j) { j.confine.set_caps = true; j.confine.caps = {12, 10}; }},
+      {"capability list not sorted", [](JobDesc& j) { j.confine.set_caps = true; j.confine.caps = {10, 10}; }},
+      {"size out of range", [](JobDesc& j) { j.confine.memory_max = limits::kSizeMax + 1; }},
+      {"swap limit without its option", [](JobDesc& j) { j.confine.has_swap_max = false; j.confine.swap_max = 1; }},
+      {"task limit out of range", [](JobDesc& j) { j.confine.tasks_max = limits::kTasksMax + 1; }},
+      {"cpu limit out of range", [](JobDesc& j) { j.confine.cpu_percent = limits::kCpuPercentMax + 1; }},
       {"job too large", [](JobDesc& j) { j.argv.resize(20, s(limits::kStringBytes)); }},
   };
   for (const Case& c : cases) {
@@ -349,21 +366,21 @@ TEST(JobCheck, AcceptedJobsAlwaysDecode) {
 
 TEST(JobCheck, Globals) {
   STRCMP_EQUAL("ok", globals_reason({}).c_str());
-  STRCMP_EQUAL("ok", globals_reason({UdpAddress{"192.0.2.1", 514, ""}, std::nullopt, {}}).c_str());
-  STRCMP_EQUAL("ok", globals_reason({std::nullopt, UdpAddress{"::", 9, "eth0"}, {}}).c_str());
-  STRCMP_EQUAL("ok", globals_reason({UdpAddress{"::1", 1, ""}, UdpAddress{"0.0.0.0", 2, ""}, {}}).c_str());
+  STRCMP_EQUAL("ok", globals_reason(test::make_globals(UdpAddress{"192.0.2.1", 514, ""}, std::nullopt)).c_str());
+  STRCMP_EQUAL("ok", globals_reason(test::make_globals(std::nullopt, UdpAddress{"::", 9, "eth0"})).c_str());
+  STRCMP_EQUAL("ok", globals_reason(test::make_globals(UdpAddress{"::1", 1, ""}, UdpAddress{"0.0.0.0", 2, ""})).c_str());
   STRCMP_EQUAL("invalid report address",
-               globals_reason({UdpAddress{"nope", 514, ""}, std::nullopt, {}}).c_str());
+               globals_reason(test::make_globals(UdpAddress{"nope", 514, ""}, std::nullopt)).c_str());
   STRCMP_EQUAL("invalid report address",
-               globals_reason({UdpAddress{"nope", 514, ""}, UdpAddress{"nope", 1, ""}, {}}).c_str());
+               globals_reason(test::make_globals(UdpAddress{"nope", 514, ""}, UdpAddress{"nope", 1, ""})).c_str());
   STRCMP_EQUAL("invalid listen address",
-               globals_reason({std::nullopt, UdpAddress{"::1", 0, ""}, {}}).c_str());
+               globals_reason(test::make_globals(std::nullopt, UdpAddress{"::1", 0, ""})).c_str());
   STRCMP_EQUAL("invalid listen address",
-               globals_reason({UdpAddress{"::1", 1, ""}, UdpAddress{"::1", 1, "bad iface"}, {}}).c_str());
+               globals_reason(test::make_globals(UdpAddress{"::1", 1, ""}, UdpAddress{"::1", 1, "bad iface"})).c_str());
 }
 
 TEST(JobCheck, ControlGlobals) {
-  auto with = [](ControlConfig c) { return globals_reason({std::nullopt, std::nullopt, std::move(c)}); };
+  auto with = [](ControlConfig c) { return globals_reason(test::make_globals(std::nullopt, std::nullopt, std::move(c))); };
   STRCMP_EQUAL("ok", with(ControlConfig{}).c_str());
   STRCMP_EQUAL("ok", with(ControlConfig{true, "/" + s(limits::kSocketPathBytes - 1), {}, {}}).c_str());
   STRCMP_EQUAL("ok", with(ControlConfig{false, "", {}, {}}).c_str());
@@ -379,6 +396,19 @@ TEST(JobCheck, ControlGlobals) {
   STRCMP_EQUAL("invalid control users",
                with(ControlConfig{true, "", {}, Principals{false, std::vector<std::string>(limits::kPrincipals + 1, "a")}})
                    .c_str());
+}
+
+TEST(JobCheck, LogGlobals) {
+  auto with = [](LogConfig l) { return globals_reason(test::make_globals(std::nullopt, std::nullopt, {}, std::move(l))); };
+  STRCMP_EQUAL("ok", with(LogConfig{}).c_str());
+  STRCMP_EQUAL("ok", with(LogConfig{CaptureTarget::Stderr, "/var/log/pmtr", limits::kSizeMax, limits::kLogKeepMax, true})
+                         .c_str());
+  STRCMP_EQUAL("unknown log target", with(LogConfig{static_cast<CaptureTarget>(2), "/x", 1, 1, false}).c_str());
+  STRCMP_EQUAL("log directory is not an absolute path", with(LogConfig{CaptureTarget::Dir, "var/log", 1, 1, false}).c_str());
+  STRCMP_EQUAL("log rotation out of range",
+               with(LogConfig{CaptureTarget::Dir, "/x", limits::kSizeMax + 1, 1, false}).c_str());
+  STRCMP_EQUAL("log rotation out of range",
+               with(LogConfig{CaptureTarget::Dir, "/x", 1, limits::kLogKeepMax + 1, false}).c_str());
 }
 
 TEST(JobCheck, Operators) {

@@ -78,6 +78,22 @@ void layout_job(WireWriter& w, const JobDesc& j, const JobOverrides& o = {}) {
   w.u16(pol.ready_fd);
   w.u32(pol.ready_timeout_ms);
   layout_strings(w, j.operators, std::nullopt);
+  const Confinement& c = j.confine;
+  w.u8(c.has_umask ? 1 : 0);
+  w.u16(c.umask);
+  w.str(c.group);
+  w.u8(c.set_groups ? 1 : 0);
+  layout_strings(w, c.groups, std::nullopt);
+  w.u8(c.set_caps ? 1 : 0);
+  w.u32(static_cast<uint32_t>(c.caps.size()));
+  for (uint8_t cap : c.caps) w.u8(cap);
+  w.u8(c.nonewprivs ? 1 : 0);
+  w.u64(c.memory_max);
+  w.u8(c.has_swap_max ? 1 : 0);
+  w.u64(c.swap_max);
+  w.u32(c.tasks_max);
+  w.u32(c.cpu_percent);
+  w.u8(j.log ? 1 : 0);
   for (const SourcePos* p : {&j.pos, &j.cmd_pos, &j.dir_pos, &j.user_pos}) {
     w.u32(p->line);
     w.u32(p->col);
@@ -138,6 +154,12 @@ struct Layout {
     w.str(c.socket);
     principals(c.status);
     principals(c.operate);
+    const LogConfig& l = m.globals.log;
+    w.u8(static_cast<uint8_t>(l.target));
+    w.str(l.dir);
+    w.u64(l.rotate_bytes);
+    w.u32(l.keep);
+    w.u8(l.all ? 1 : 0);
   }
   void operator()(const MsgTxnEnd& m) { w.u32(m.warnings); }
   void operator()(const MsgParseFailed& m) { w.u32(m.generation); w.u32(m.errors); w.u32(m.warnings); }
@@ -528,20 +550,20 @@ TEST(Messages, EveryStringFieldIsCapped) {
       {"remove name", limits::kNameBytes, [](const std::string& s) { return Message{MsgTxnRemove{s}}; }},
       {"host", 64,
        [](const std::string& s) {
-         return Message{MsgTxnGlobals{GlobalConfig{UdpAddress{s, 1, ""}, std::nullopt, {}}}};
+         return Message{MsgTxnGlobals{test::make_globals(UdpAddress{s, 1, ""}, std::nullopt)}};
        }},
       {"iface", 16,
        [](const std::string& s) {
-         return Message{MsgTxnGlobals{GlobalConfig{std::nullopt, UdpAddress{"::1", 1, s}, {}}}};
+         return Message{MsgTxnGlobals{test::make_globals(std::nullopt, UdpAddress{"::1", 1, s})}};
        }},
       {"control socket", limits::kSocketPathBytes,
        [](const std::string& s) {
-         return Message{MsgTxnGlobals{GlobalConfig{std::nullopt, std::nullopt, ControlConfig{true, s, {}, {}}}}};
+         return Message{MsgTxnGlobals{test::make_globals(std::nullopt, std::nullopt, ControlConfig{true, s, {}, {}})}};
        }},
       {"control user", limits::kUserBytes + 1,
        [](const std::string& s) {
          return Message{
-             MsgTxnGlobals{GlobalConfig{std::nullopt, std::nullopt, ControlConfig{true, "", {}, Principals{false, {s}}}}}};
+             MsgTxnGlobals{test::make_globals(std::nullopt, std::nullopt, ControlConfig{true, "", {}, Principals{false, {s}}})}};
        }},
   };
   for (const Field& f : fields) {

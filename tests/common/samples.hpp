@@ -61,6 +61,20 @@ inline JobDesc full_job() {
   j.policy.ready_fd = 0x0304;
   j.policy.ready_timeout_ms = 0x05060708;
   j.operators = {"alice", "@deploy"};
+  j.confine.has_umask = true;
+  j.confine.umask = 0750;
+  j.confine.group = "www-data";
+  j.confine.set_groups = true;
+  j.confine.groups = {"ssl-cert", "adm"};
+  j.confine.set_caps = true;
+  j.confine.caps = {10, 12, 63};
+  j.confine.nonewprivs = true;
+  j.confine.memory_max = 0x0003020304050607ull;   // below limits::kSizeMax
+  j.confine.has_swap_max = true;
+  j.confine.swap_max = 0x0000010203040506ull;
+  j.confine.tasks_max = 0x00010203;
+  j.confine.cpu_percent = 0x00001234;
+  j.log = true;
   j.pos = {0x11121314, 0x21222324};
   j.cmd_pos = {0x31323334, 0x41424344};
   j.dir_pos = {0x51525354, 0x61626364};
@@ -74,6 +88,18 @@ inline JobDesc minimal_job() {
   j.name = "a";
   j.argv = {"/x"};
   return j;
+}
+
+// Globals built field by field, so a new field needs no edit here.
+inline GlobalConfig make_globals(std::optional<UdpAddress> report = std::nullopt,
+                                 std::optional<UdpAddress> listen = std::nullopt, ControlConfig control = {},
+                                 LogConfig log = {}) {
+  GlobalConfig g;
+  g.report_to = std::move(report);
+  g.listen_on = std::move(listen);
+  g.control = std::move(control);
+  g.log = std::move(log);
+  return g;
 }
 
 inline std::vector<Message> sample_messages() {
@@ -103,13 +129,13 @@ inline std::vector<Message> sample_messages() {
       MsgTxnChange{{IndexedJob{2, changed}, IndexedJob{3, minimal_job()}}},
       MsgTxnRemove{"old-job"},
       MsgTxnGlobals{GlobalConfig{}},
-      MsgTxnGlobals{GlobalConfig{UdpAddress{"192.0.2.1", 514, ""}, std::nullopt, {}}},
-      MsgTxnGlobals{GlobalConfig{std::nullopt, UdpAddress{"ff02::1", 0xfedc, "eth0"}, {}}},
-      MsgTxnGlobals{GlobalConfig{UdpAddress{"::1", 1, ""}, UdpAddress{"0.0.0.0", 65535, "lo"}, {}}},
-      MsgTxnGlobals{GlobalConfig{std::nullopt, std::nullopt,
-                                 ControlConfig{true, "/run/pmtr/ctl", Principals{false, {"bob", "@adm"}},
-                                               Principals{true, {}}}}},
-      MsgTxnGlobals{GlobalConfig{std::nullopt, std::nullopt, ControlConfig{false, "", Principals{}, Principals{}}}},
+      MsgTxnGlobals{make_globals(UdpAddress{"192.0.2.1", 514, ""}, std::nullopt)},
+      MsgTxnGlobals{make_globals(std::nullopt, UdpAddress{"ff02::1", 0xfedc, "eth0"})},
+      MsgTxnGlobals{make_globals(UdpAddress{"::1", 1, ""}, UdpAddress{"0.0.0.0", 65535, "lo"})},
+      MsgTxnGlobals{make_globals(std::nullopt, std::nullopt, ControlConfig{true, "/run/pmtr/ctl", Principals{false, {"bob", "@adm"}},
+                                               Principals{true, {}}})},
+      MsgTxnGlobals{make_globals(std::nullopt, std::nullopt, ControlConfig{false, "", Principals{}, Principals{}})},
+      MsgTxnGlobals{make_globals(std::nullopt, std::nullopt, {}, LogConfig{CaptureTarget::Stderr, "/srv/log", 0x0102030405060708ull, 0x00000d0c, true})},
       MsgTxnEnd{4},
       MsgParseFailed{9, 0x10000, 1},
   };
@@ -174,6 +200,18 @@ inline std::vector<NamedMutator> job_mutators() {
       {"ready_fd", false, [](JobDesc& j) { j.policy.ready_fd = 3; }},
       {"ready_timeout_ms", false, [](JobDesc& j) { j.policy.ready_timeout_ms = 1; }},
       {"operators", false, [](JobDesc& j) { j.operators = {"@ops"}; }},
+      {"umask", false, [](JobDesc& j) { j.confine.has_umask = true; j.confine.umask = 077; }},
+      {"group", false, [](JobDesc& j) { j.confine.group = "adm"; }},
+      {"groups", false, [](JobDesc& j) { j.confine.set_groups = true; j.confine.groups = {"adm"}; }},
+      {"groups none", false, [](JobDesc& j) { j.confine.set_groups = true; }},
+      {"caps", false, [](JobDesc& j) { j.confine.set_caps = true; j.confine.caps = {10}; }},
+      {"caps none", false, [](JobDesc& j) { j.confine.set_caps = true; }},
+      {"nonewprivs", false, [](JobDesc& j) { j.confine.nonewprivs = true; }},
+      {"memory_max", false, [](JobDesc& j) { j.confine.memory_max = 1; }},
+      {"swap_max", false, [](JobDesc& j) { j.confine.has_swap_max = true; }},
+      {"tasks_max", false, [](JobDesc& j) { j.confine.tasks_max = 5; }},
+      {"cpu_percent", false, [](JobDesc& j) { j.confine.cpu_percent = 150; }},
+      {"log", false, [](JobDesc& j) { j.log = true; }},
       {"disabled", false, [](JobDesc& j) { j.disabled = true; }},
       {"pos.line", true, [](JobDesc& j) { j.pos.line = 0x80000001; }},
       {"pos.col", true, [](JobDesc& j) { j.pos.col = 2; }},
@@ -205,7 +243,8 @@ inline bool eq(const JobDesc& a, const JobDesc& b) {
          a.has_nice == b.has_nice && a.nice == b.nice && a.cpus == b.cpus &&
          a.bounce_seconds == b.bounce_seconds && a.depends == b.depends && a.order == b.order &&
          a.wait == b.wait && a.wait_ready == b.wait_ready && a.once == b.once &&
-         a.disabled == b.disabled && eq(a.policy, b.policy) && a.operators == b.operators && eq(a.pos, b.pos) &&
+         a.disabled == b.disabled && eq(a.policy, b.policy) && a.operators == b.operators &&
+         a.confine == b.confine && a.log == b.log && eq(a.pos, b.pos) &&
          eq(a.cmd_pos, b.cmd_pos) && eq(a.dir_pos, b.dir_pos) && eq(a.user_pos, b.user_pos);
 }
 
@@ -244,9 +283,13 @@ inline bool eq(const Principals& a, const Principals& b) { return a.everyone == 
 inline bool eq(const ControlConfig& a, const ControlConfig& b) {
   return a.enabled == b.enabled && a.socket == b.socket && eq(a.status, b.status) && eq(a.operate, b.operate);
 }
+inline bool eq(const LogConfig& a, const LogConfig& b) {
+  return a.target == b.target && a.dir == b.dir && a.rotate_bytes == b.rotate_bytes && a.keep == b.keep &&
+         a.all == b.all;
+}
 inline bool eq(const MsgTxnGlobals& a, const MsgTxnGlobals& b) {
   return eq(a.globals.report_to, b.globals.report_to) && eq(a.globals.listen_on, b.globals.listen_on) &&
-         eq(a.globals.control, b.globals.control);
+         eq(a.globals.control, b.globals.control) && eq(a.globals.log, b.globals.log);
 }
 inline bool eq(const MsgTxnEnd& a, const MsgTxnEnd& b) { return a.warnings == b.warnings; }
 inline bool eq(const MsgParseFailed& a, const MsgParseFailed& b) {

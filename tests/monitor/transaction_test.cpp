@@ -167,7 +167,7 @@ TEST(Transaction, FullTransactionCompletesWithEverythingItCarried) {
   a.expect(7, current.size());
   CHECK_STATE(State::Awaiting, a.state());
   CHECK_OUTCOME(Outcome::Continue, feed(MsgTxnBegin{7, 5}));
-  GlobalConfig g{UdpAddress{"127.0.0.1", 9999, ""}, UdpAddress{"::1", 10000, "lo"}, {}};
+  GlobalConfig g = test::make_globals(UdpAddress{"127.0.0.1", 9999, ""}, UdpAddress{"::1", 10000, "lo"});
   CHECK_OUTCOME(Outcome::Continue, feed(MsgTxnGlobals{g}));
   CHECK_OUTCOME(Outcome::Continue, feed(MsgTxnKeep{{KeptJob{3, "keep"}}}));
   CHECK_OUTCOME(Outcome::Continue, feed(MsgTxnAdd{{at(0, job("new1")), at(4, job("new2"))}}));
@@ -343,10 +343,10 @@ TEST(Transaction, MissingGlobalsIsAViolation) {
 
 TEST(Transaction, BadGlobalsAreAViolation) {
   const std::vector<GlobalConfig> bad = {
-      GlobalConfig{UdpAddress{"not-an-address", 514, ""}, std::nullopt, {}},
-      GlobalConfig{UdpAddress{"127.0.0.1", 0, ""}, std::nullopt, {}},
-      GlobalConfig{std::nullopt, UdpAddress{"::1", 10000, "eth 0"}, {}},
-      GlobalConfig{std::nullopt, UdpAddress{std::string("127.0.0.1\0x", 11), 1, ""}, {}},
+      test::make_globals(UdpAddress{"not-an-address", 514, ""}, std::nullopt),
+      test::make_globals(UdpAddress{"127.0.0.1", 0, ""}, std::nullopt),
+      test::make_globals(std::nullopt, UdpAddress{"::1", 10000, "eth 0"}),
+      test::make_globals(std::nullopt, UdpAddress{std::string("127.0.0.1\0x", 11), 1, ""}),
   };
   for (const auto& g : bad) {
     begin(0);
@@ -629,7 +629,7 @@ std::vector<Message> valid_records() {
   return {
       MsgDiag{Severity::Warning, 3, 4, "duplicate depends path '/x' ignored"},
       MsgTxnBegin{11, 3},
-      MsgTxnGlobals{GlobalConfig{UdpAddress{"127.0.0.1", 9999, ""}, std::nullopt, {}}},
+      MsgTxnGlobals{test::make_globals(UdpAddress{"127.0.0.1", 9999, ""}, std::nullopt)},
       MsgTxnKeep{{KeptJob{2, "keep"}}},
       MsgTxnAdd{{IndexedJob{0, [] {
                                JobDesc j = test::full_job();
