@@ -10,7 +10,8 @@ namespace pmtr {
 
 Result<LaunchedJob> ProcessLauncher::launch(const JobDesc& job) {
   LaunchedJob out;
-  ReadyPipe ready;
+  FdPlacement ready[1];
+  size_t placed = 0;
   unique_fd write_end;
   if (job.policy.ready_fd != 0) {
     int ends[2];
@@ -19,10 +20,9 @@ Result<LaunchedJob> ProcessLauncher::launch(const JobDesc& job) {
     write_end.reset(ends[1]);
     // Only ours is non-blocking: the job's end behaves like any pipe.
     if (::fcntl(out.ready.get(), F_SETFL, O_NONBLOCK) != 0) return Error::from_errno("ready pipe");
-    ready.write_fd = write_end.get();
-    ready.target_fd = job.policy.ready_fd;
+    ready[placed++] = FdPlacement{write_end.get(), job.policy.ready_fd};
   }
-  Result<SpawnedJob> spawned = spawn_job(job, reports_, ready);
+  Result<SpawnedJob> spawned = spawn_job(job, reports_, std::span<const FdPlacement>(ready, placed));
   if (!spawned) return spawned.error();
   // Our copy of the write end closes here: EOF then means the job closed its own.
   out.pid = spawned->pid;

@@ -280,7 +280,8 @@ void Monitor::reap_children() {
       if (parser_.alive()) {
         char how[96];
         describe_wait_status(status, how, sizeof how);
-        parser_failed(std::string("exited: ") + how);
+        const std::string before_exec = parser_.start_failure();
+        parser_failed(std::string("exited: ") + how + (before_exec.empty() ? "" : " (could not start: " + before_exec + ")"));
       }
       continue;
     }

@@ -1,11 +1,9 @@
 #include "monitor/parser_link.hpp"
 
 #include <fcntl.h>
-#include <linux/close_range.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <climits>
@@ -14,13 +12,13 @@
 
 #include "common/limits.hpp"
 #include "common/log.hpp"
+#include "spawner/spawn.hpp"
 #include "spawner/user_lookup.hpp"
 
 namespace pmtr {
 namespace {
 
 constexpr int kChannelFd = 3;
-constexpr int kProgramFd = 4;   // only between fork and exec
 
 }  // namespace
 
@@ -144,50 +142,28 @@ Status ParserLink::spawn(const ParserIdentity& id, ParseMode mode, const std::st
     log_warnx("%s", program->warning.c_str());   // once, not at every restart
     last_program_warning_ = program->warning;
   }
-  const int exe = program->fd.get();
-  char uid_s[16], gid_s[16];
-  std::snprintf(uid_s, sizeof uid_s, "%u", static_cast<unsigned>(id.uid));
-  std::snprintf(gid_s, sizeof gid_s, "%u", static_cast<unsigned>(id.gid));
-  char arg0[] = "pmtr: parser";
-  char opt_uid[] = "--uid";
-  char opt_gid[] = "--gid";
-  char* argv[] = {arg0, opt_uid, uid_s, opt_gid, gid_s, nullptr};
+  HelperCommand cmd;
+  cmd.program_fd = program->fd.get();
+  cmd.argv = {"pmtr: parser", "--uid", std::to_string(id.uid), "--gid", std::to_string(id.gid)};
   // The parser idles between reloads for as long as pmtr runs: without
   // glibc's per-thread cache of freed blocks (which malloc_trim never
   // returns) its heap stays some 40 KiB smaller, at no measurable cost.
-  char tunables[] = "GLIBC_TUNABLES=glibc.malloc.tcache_count=0";
-  char* envp[] = {tunables, nullptr};
-
-  unique_fd devnull(::open("/dev/null", O_RDWR | O_CLOEXEC));
-  if (!devnull) return Error::from_errno("open /dev/null");
+  cmd.env = {"GLIBC_TUNABLES=glibc.malloc.tcache_count=0"};
+  cmd.placements.push_back(FdPlacement{theirs.get(), kChannelFd});
   unique_fd err_read, err_write;
   if (keep_stderr) {
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0) return Error::from_errno("pipe for the parser's stderr");
     err_read.reset(p[0]);
     err_write.reset(p[1]);
+    cmd.placements.push_back(FdPlacement{err_write.get(), STDERR_FILENO});
   }
-
-  const pid_t pid = fork();
-  if (pid < 0) return Error::from_errno("fork parser");
-  if (pid == 0) {
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-    if (dup2(devnull.get(), 0) != 0 || dup2(devnull.get(), 1) != 1) _exit(127);
-    if (dup2(keep_stderr ? err_write.get() : devnull.get(), 2) != 2) _exit(127);
-    if (theirs.get() == kChannelFd) {
-      if (fcntl(kChannelFd, F_SETFD, 0) != 0) _exit(127);
-    } else if (dup2(theirs.get(), kChannelFd) != kChannelFd) {
-      _exit(127);
-    }
-    // The checked program at fd 4 (close-on-exec: the parser never sees
-    // it), exec'd by fd, not by name.
-    if (dup3(exe, kProgramFd, O_CLOEXEC) != kProgramFd) _exit(127);
-    syscall(SYS_close_range, kProgramFd + 1, ~0U, 0);
-    syscall(SYS_execveat, kProgramFd, "", argv, envp, AT_EMPTY_PATH);
-    _exit(127);
-  }
+  // The same child steps as every job (spawner/): signals reset, every fd
+  // of ours closed but these, then exec of the checked program by its fd.
+  Result<SpawnedJob> spawned = spawn_helper(cmd);
+  if (!spawned) return Error{spawned.error().err, "start parser: " + spawned.error().what};
+  const pid_t pid = spawned->pid;
+  start_report_ = std::move(spawned->error_pipe);
   pid_ = pid;
   theirs.reset();
   err_write.reset();   // EOF on err_read once the parser is gone
@@ -204,6 +180,14 @@ Status ParserLink::spawn(const ParserIdentity& id, ParseMode mode, const std::st
 
 Status ParserLink::request_parse(uint32_t generation, int config_fd) {
   return send_message(sock_.get(), MsgParse{generation}, config_fd);
+}
+
+std::string ParserLink::start_failure() {
+  if (!start_report_) return {};
+  const SpawnReport r = read_spawn_report(start_report_.get());
+  start_report_.reset();
+  if (r.state != SpawnReport::State::Failed) return {};
+  return std::string(spawn_step_name(r.failure.step)) + ": " + std::strerror(r.failure.err);
 }
 
 void ParserLink::kill_now() noexcept {

@@ -67,6 +67,9 @@ class ParserLink {
 
   // The read end of the last spawned parser's stderr pipe (once).
   [[nodiscard]] unique_fd take_stderr() noexcept { return std::move(stderr_); }
+  // Once it has exited: the step of its start that failed, with its errno
+  // ("execve: Exec format error"), or "" when it reached exec.
+  [[nodiscard]] std::string start_failure();
 
   [[nodiscard]] bool alive() const noexcept { return sock_.valid(); }
   [[nodiscard]] pid_t pid() const noexcept { return pid_; }
@@ -75,6 +78,7 @@ class ParserLink {
  private:
   unique_fd sock_;
   unique_fd stderr_;
+  unique_fd start_report_;   // the spawner's error pipe: EOF once it exec'd
   pid_t pid_ = -1;
   std::string last_program_warning_;
 };

@@ -5,14 +5,14 @@
 //   signals            dispositions to SIG_DFL, then an empty mask (the
 //                      parent blocked everything around fork, so no handler
 //                      of pmtr's can run in here)
-//   fds                error pipe to fd 3 (the ready pipe beside it), close
+//   fds                error pipe to fd 3 (fds to place beside it), close
 //                      everything above them
 //   umask 022
 //   rlimits, nice, affinity     while still root: raising a hard limit
 //                      and a negative nice need privilege
 //   setgid, setgroups, setuid   then prove that root cannot come back
 //   chdir, open in/out/err      as the job's user, see below
-//   dup2 onto 0, 1, 2, then the ready pipe onto the job's `ready fd`
+//   dup2 onto 0, 1, 2, then the placed fds (a job's `ready fd`)
 //   execve             fd 3 is close-on-exec: EOF on the pipe means success
 //
 // Files are opened after the switch to the job's user on purpose.  dir and
@@ -119,42 +119,59 @@ void reset_signals(const ChildReport& report) noexcept {
 // until exec).  They are closed now rather than at exec so that the files
 // opened below get low numbers: a job with `ulimit -n 64` must not fail
 // with EMFILE because pmtr happens to have hundreds of fds open.  Kept:
-// the failure report (forked children) and the job's ready pipe, moved to
-// the lowest numbers from 3 up that are not the ready fd the job asked
-// for.  Returns where the ready pipe went (-1: none).
-int keep_only_needed_fds(const ExecPlan& p, ChildReport& report) noexcept {
+// the failure report (forked children), the fds to place, the program to
+// exec by fd; parked at the lowest numbers from 3 up that no placement
+// targets, close-on-exec.  `parked[i]` receives where placement i went,
+// `exec_at` where the program fd went.
+void keep_only_needed_fds(const ExecPlan& p, ChildReport& report, int (&parked)[kMaxPlacements],
+                          int& exec_at) noexcept {
   const bool has_report = report.memory == nullptr;   // vforked: no pipe to keep
-  if (p.ready_source < 0) {
+  if (p.placement_count == 0 && p.exec_fd < 0) {
     if (!has_report) {
       if (::close_range(kChildReportFd, ~0U, 0) < 0) fail(report, SpawnStep::CloseFds, errno);
-      return -1;
+      return;
     }
     if (report.fd != kChildReportFd) {
       if (::dup3(report.fd, kChildReportFd, O_CLOEXEC) < 0) fail(report, SpawnStep::CloseFds, errno);
       report.fd = kChildReportFd;
     }
     if (::close_range(kChildReportFd + 1, ~0U, 0) < 0) fail(report, SpawnStep::CloseFds, errno);
-    return -1;
+    return;
   }
-  // Copies above every place either can go, so placing one cannot
-  // overwrite the other.
-  constexpr int kScratch = 8;
-  const int ready_copy = ::fcntl(p.ready_source, F_DUPFD_CLOEXEC, kScratch);
-  if (ready_copy < 0) fail(report, SpawnStep::CloseFds, errno);
-  int report_at = -1;
-  if (has_report) {
-    const int report_copy = ::fcntl(report.fd, F_DUPFD_CLOEXEC, kScratch);
-    if (report_copy < 0) fail(report, SpawnStep::CloseFds, errno);
-    report_at = p.ready_target == kChildReportFd ? kChildReportFd + 1 : kChildReportFd;
-    if (::dup3(report_copy, report_at, O_CLOEXEC) < 0) fail(report, SpawnStep::CloseFds, errno);
-    report.fd = report_at;
-  }
-  int ready_at = kChildReportFd;
-  while (ready_at == p.ready_target || ready_at == report_at) ++ready_at;
-  if (::dup3(ready_copy, ready_at, O_CLOEXEC) < 0) fail(report, SpawnStep::CloseFds, errno);
-  const int highest = ready_at > report_at ? ready_at : report_at;
+  // Copies above every place one can go, so parking one cannot overwrite
+  // another (a source may sit exactly where another is parked).
+  constexpr int kScratch = 3 + static_cast<int>(kMaxPlacements) + 3;
+  int copies[kMaxPlacements];
+  for (size_t i = 0; i < p.placement_count; ++i)
+    if ((copies[i] = ::fcntl(p.placements[i].source, F_DUPFD_CLOEXEC, kScratch)) < 0)
+      fail(report, SpawnStep::CloseFds, errno);
+  int exec_copy = -1;
+  if (p.exec_fd >= 0 && (exec_copy = ::fcntl(p.exec_fd, F_DUPFD_CLOEXEC, kScratch)) < 0)
+    fail(report, SpawnStep::CloseFds, errno);
+  int report_copy = -1;
+  if (has_report && (report_copy = ::fcntl(report.fd, F_DUPFD_CLOEXEC, kScratch)) < 0)
+    fail(report, SpawnStep::CloseFds, errno);
+
+  int next = kChildReportFd;
+  // The lowest free number from 3 up that no placement wants.
+  auto free_slot = [&]() noexcept {
+    for (;; ++next) {
+      bool wanted = false;
+      for (size_t i = 0; i < p.placement_count; ++i) wanted = wanted || p.placements[i].target == next;
+      if (!wanted) return next++;
+    }
+  };
+  int highest = kChildReportFd - 1;
+  auto park = [&](int copy) noexcept {
+    const int at = free_slot();
+    if (::dup3(copy, at, O_CLOEXEC) < 0) fail(report, SpawnStep::CloseFds, errno);
+    highest = at;
+    return at;
+  };
+  if (has_report) report.fd = park(report_copy);   // first: failures below still reach it
+  for (size_t i = 0; i < p.placement_count; ++i) parked[i] = park(copies[i]);
+  if (exec_copy >= 0) exec_at = park(exec_copy);
   if (::close_range(static_cast<unsigned>(highest) + 1, ~0U, 0) < 0) fail(report, SpawnStep::CloseFds, errno);
-  return ready_at;
 }
 
 // Only forked children switch ids (spawn.cpp: a vforked child shares
@@ -180,9 +197,11 @@ void switch_user(const ExecPlan& p, const ChildReport& report) noexcept {
 }  // namespace
 
 void run_child_steps(const ExecPlan& p, ChildReport report) noexcept {
-  if (::setsid() < 0) fail(report, SpawnStep::Setsid, errno);
+  if (p.new_session && ::setsid() < 0) fail(report, SpawnStep::Setsid, errno);
   reset_signals(report);
-  const int ready = keep_only_needed_fds(p, report);
+  int parked[kMaxPlacements];
+  int exec_at = -1;
+  keep_only_needed_fds(p, report, parked, exec_at);
   ::umask(022);
 
   for (size_t i = 0; i < p.rlimit_count; ++i)
@@ -218,17 +237,20 @@ void run_child_steps(const ExecPlan& p, ChildReport report) noexcept {
   if (err < 0) fail(report, SpawnStep::OpenErr, errno);
   if (!install(in, 0) || !install(out, 1) || !install(err, 2)) fail(report, SpawnStep::Dup, errno);
   // in/out/err themselves, when above 2, and the error pipe are
-  // close-on-exec: after execve the job has exactly 0, 1 and 2, plus its
-  // ready fd (dup2 leaves the new fd without close-on-exec).
-  if (ready >= 0) {
+  // close-on-exec: after execve the job has exactly 0, 1 and 2, plus what
+  // is placed now (dup2 leaves the new fd without close-on-exec).
+  for (size_t i = 0; i < p.placement_count; ++i) {
     do {
-      rc = ::dup2(ready, p.ready_target);
+      rc = ::dup2(parked[i], p.placements[i].target);
     } while (rc < 0 && errno == EINTR);
-    if (rc < 0) fail(report, SpawnStep::ReadyFd, errno);
+    if (rc < 0) fail(report, SpawnStep::PlaceFds, errno);
   }
 
-  ::execve(p.argv[0], const_cast<char* const*>(p.argv.data()),
-           const_cast<char* const*>(p.envp.data()));
+  if (exec_at >= 0)
+    ::syscall(SYS_execveat, exec_at, "", const_cast<char* const*>(p.argv.data()),
+              const_cast<char* const*>(p.envp.data()), AT_EMPTY_PATH);
+  else
+    ::execve(p.argv[0], const_cast<char* const*>(p.argv.data()), const_cast<char* const*>(p.envp.data()));
   fail(report, SpawnStep::Exec, errno);
 }
 

@@ -19,6 +19,7 @@
 
 #include "common/job.hpp"
 #include "common/limits.hpp"
+#include "spawner/spawn.hpp"
 #include "spawner/user_lookup.hpp"
 
 namespace pmtr {
@@ -67,10 +68,18 @@ struct ExecPlan {
   bool set_affinity = false;
   cpu_set_t cpus{};
 
-  // `ready fd`: the pipe's write end as pmtr holds it, and the fd number
-  // the job gets (-1 / 0: none).
-  int ready_source = -1;
-  int ready_target = 0;
+  // Fds the child gets at fixed numbers, without close-on-exec (a job's
+  // ready fd, a helper's channel): placed last, over whatever the steps
+  // before put there.
+  std::array<FdPlacement, kMaxPlacements> placements{};
+  size_t placement_count = 0;
+
+  // Own session and process group: every job; pmtr's helpers stay in
+  // pmtr's.
+  bool new_session = true;
+  // Exec this fd (execveat, AT_EMPTY_PATH) instead of the path argv[0]:
+  // a helper binary checked before fork.  -1: by path.
+  int exec_fd = -1;
 
   bool switch_ids = false;
   uid_t uid = 0;

@@ -93,7 +93,16 @@ pid_t start_child(const ExecPlan& plan, bool use_vfork, int report_write, bool s
   return ::clone(vforked_child, top, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
 }
 
-Result<SpawnedJob> spawn(const JobDesc& job, const SpawnReports* shared, ReadyPipe ready) {
+// Starts the child from a finished plan: a private error pipe unless the
+// shared channel is given, every signal blocked across fork.
+Result<SpawnedJob> start(const ExecPlan& plan, bool use_vfork, const SpawnReports* shared);
+
+void add_placements(ExecPlan& plan, std::span<const FdPlacement> placements) {
+  for (const FdPlacement& f : placements)
+    if (plan.placement_count < plan.placements.size()) plan.placements[plan.placement_count++] = f;
+}
+
+Result<SpawnedJob> spawn(const JobDesc& job, const SpawnReports* shared, std::span<const FdPlacement> placements) {
   // The monitor validated the job already; checking again here keeps the
   // promise that no unchecked string reaches execve.
   if (Status s = check_job(job); !s) return Error{0, "invalid job: " + s.error().what};
@@ -109,12 +118,12 @@ Result<SpawnedJob> spawn(const JobDesc& job, const SpawnReports* shared, ReadyPi
 
   ExecPlan plan;
   build_exec_plan(job, PlanUser{user ? &*user : nullptr, root}, plan);
-  if (ready.write_fd >= 0) {
-    plan.ready_source = ready.write_fd;
-    plan.ready_target = ready.target_fd;
-  }
-  const bool use_vfork = starts_by_vfork(job);
+  if (placements.size() > kMaxPlacements) return Error{E2BIG, "fds to place"};
+  add_placements(plan, placements);
+  return start(plan, starts_by_vfork(job), shared);
+}
 
+Result<SpawnedJob> start(const ExecPlan& plan, bool use_vfork, const SpawnReports* shared) {
   unique_fd report_read, own_write;
   int report_write = -1;
   if (shared != nullptr) {
@@ -158,14 +167,29 @@ Result<SpawnedJob> spawn(const JobDesc& job, const SpawnReports* shared, ReadyPi
 
 }  // namespace
 
-Result<SpawnedJob> spawn_job(const JobDesc& job) { return spawn(job, nullptr, ReadyPipe{}); }
+Result<SpawnedJob> spawn_job(const JobDesc& job) { return spawn(job, nullptr, {}); }
 
-Result<SpawnedJob> spawn_job(const JobDesc& job, const SpawnReports& reports) {
-  return spawn(job, &reports, ReadyPipe{});
+Result<SpawnedJob> spawn_job(const JobDesc& job, const SpawnReports& reports) { return spawn(job, &reports, {}); }
+
+Result<SpawnedJob> spawn_job(const JobDesc& job, const SpawnReports& reports, std::span<const FdPlacement> placements) {
+  return spawn(job, &reports, placements);
 }
 
-Result<SpawnedJob> spawn_job(const JobDesc& job, const SpawnReports& reports, ReadyPipe ready) {
-  return spawn(job, &reports, ready);
+Result<SpawnedJob> spawn_helper(const HelperCommand& cmd) {
+  if (cmd.program_fd < 0 || cmd.argv.empty()) return Error{EINVAL, "helper command"};
+  if (cmd.placements.size() > kMaxPlacements) return Error{E2BIG, "fds to place"};
+  ExecPlan plan;
+  for (const auto& a : cmd.argv) plan.argv.push_back(a.c_str());
+  plan.argv.push_back(nullptr);
+  for (const auto& e : cmd.env) plan.envp.push_back(e.c_str());
+  plan.envp.push_back(nullptr);
+  // In pmtr's session (a helper is part of pmtr, not a daemon of its own),
+  // as pmtr's user (it drops privileges itself, and proves it), stdin and
+  // stdout /dev/null, exec'd by the fd that was checked.
+  plan.new_session = false;
+  plan.exec_fd = cmd.program_fd;
+  add_placements(plan, cmd.placements);
+  return start(plan, false, nullptr);
 }
 
 Status SpawnReports::open() {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,14 @@
 
 namespace pmtr {
 
+// An fd of the caller's that the child gets at `target`, without
+// close-on-exec.  The caller keeps its own copy.
+struct FdPlacement {
+  int source = -1;
+  int target = -1;
+};
+inline constexpr size_t kMaxPlacements = 4;
+
 // The step of the child's setup that failed; reported through the
 // close-on-exec error pipe and logged as "job NAME: STEP: strerror".
 // Listed in the order the child performs them, except CloseFds, which the
@@ -26,7 +35,7 @@ namespace pmtr {
 enum class SpawnStep : uint8_t {
   Setsid = 1, Signals, Umask, Rlimit, Nice, Affinity, Setgid, Setgroups, Setuid,
   Chdir, OpenIn, OpenOut, OpenErr, Dup, CloseFds, Exec,
-  ReadyFd,   // placing the `ready fd` (right before execve)
+  PlaceFds,   // placing a ready fd or a helper's channel (right before execve)
 };
 [[nodiscard]] const char* spawn_step_name(SpawnStep step) noexcept;
 
@@ -57,6 +66,11 @@ struct SpawnedJob {
 // itself for the duration of fork, and the child resets dispositions and
 // unblocks everything before exec.  SIGCHLD must not be SIG_IGN in the
 // caller (the pid has to stay reapable).
+//
+// This variant reports on a private error pipe (SpawnedJob::error_pipe),
+// the channel pmtr's helpers are started with (spawn_helper); pmtr starts
+// jobs with the shared channel below, which holds no fd per job.  The
+// child steps are the same either way.
 [[nodiscard]] Result<SpawnedJob> spawn_job(const JobDesc& job);
 
 // True for a job with no `user` line and no in, out or err (and not in an
@@ -93,14 +107,23 @@ class SpawnReports {
 // error_pipe.
 [[nodiscard]] Result<SpawnedJob> spawn_job(const JobDesc& job, const SpawnReports& reports);
 
-// A job's `ready fd`: the write end of a pipe (the caller's; it stays
-// open and close-on-exec in the caller) that becomes fd `target_fd` in the
-// job, without close-on-exec.  write_fd -1: no ready fd.
-struct ReadyPipe {
-  int write_fd = -1;
-  uint16_t target_fd = 0;
+// The same, handing the job fds of the caller's (a ready pipe's write end)
+// at fixed numbers.
+[[nodiscard]] Result<SpawnedJob> spawn_job(const JobDesc& job, const SpawnReports& reports,
+                                           std::span<const FdPlacement> placements);
+
+// One of pmtr's own helper programs (pmtr-parser, ...): started through
+// the same child steps as a job (dispositions and mask reset, every fd of
+// pmtr's closed but those it is given, stdin and stdout /dev/null), but in
+// pmtr's session, as pmtr's user (it drops privileges itself), exec'd by
+// fd.  Its failure before exec is reported on the returned error pipe.
+struct HelperCommand {
+  int program_fd = -1;                  // exec'd by this fd, not by name (checked before)
+  std::vector<std::string> argv;        // argv[0]: what ps shows
+  std::vector<std::string> env;
+  std::vector<FdPlacement> placements;  // its channel at 3, its stderr at 2, ...
 };
-[[nodiscard]] Result<SpawnedJob> spawn_job(const JobDesc& job, const SpawnReports& reports, ReadyPipe ready);
+[[nodiscard]] Result<SpawnedJob> spawn_helper(const HelperCommand& cmd);
 
 // What the error pipe says so far.
 struct SpawnReport {

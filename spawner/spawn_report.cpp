@@ -11,7 +11,7 @@ namespace {
 constexpr uint32_t kMaxErrno = 4095;
 
 bool known_step(uint8_t v) noexcept {
-  return v >= static_cast<uint8_t>(SpawnStep::Setsid) && v <= static_cast<uint8_t>(SpawnStep::ReadyFd);
+  return v >= static_cast<uint8_t>(SpawnStep::Setsid) && v <= static_cast<uint8_t>(SpawnStep::PlaceFds);
 }
 
 SpawnReport failed(SpawnStep step, int err) noexcept {
@@ -38,7 +38,7 @@ const char* spawn_step_name(SpawnStep step) noexcept {
     case SpawnStep::Dup: return "dup2";
     case SpawnStep::CloseFds: return "close fds";
     case SpawnStep::Exec: return "execve";
-    case SpawnStep::ReadyFd: return "ready fd";
+    case SpawnStep::PlaceFds: return "place fds";
   }
   return "unknown step";
 }

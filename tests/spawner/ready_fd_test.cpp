@@ -62,7 +62,8 @@ TEST_GROUP(ReadyFd) {
     JobDesc j = make_job({"/bin/bash", "-c", "echo ready >&" + n + "; exec /bin/sleep 1000"});
     j.name = "ready-" + n;
     if (fork_it) j.out = "/dev/null";   // jobs naming out are forked, the rest vforked
-    auto s = spawn_job(j, reports, ReadyPipe{wr.get(), static_cast<uint16_t>(target)});
+    const FdPlacement ready{wr.get(), target};
+    auto s = spawn_job(j, reports, std::span<const FdPlacement>(&ready, 1));
     CHECK_TEXT(s.ok(), s.ok() ? "" : s.error().message().c_str());
     if (!s) return -1;
     children.add(s->pid);
@@ -98,7 +99,8 @@ TEST(ReadyFd, AFailureIsStillReportedWhenTheReadyFdTakesTheReportsPlace) {
   JobDesc j = make_job({"/nonexistent/prog"});
   j.name = "ready-fail";
   j.out = "/dev/null";   // forked: the failure travels on the shared channel
-  auto s = spawn_job(j, reports, ReadyPipe{wr.get(), 3});
+  const FdPlacement ready{wr.get(), 3};
+  auto s = spawn_job(j, reports, std::span<const FdPlacement>(&ready, 1));
   CHECK(s.ok());
   children.add(s->pid);
   CHECK_EQUAL(127 << 8, children.reap(s->pid));
@@ -114,13 +116,14 @@ TEST(ReadyFd, AReadyFdAboveTheJobsFdLimitFailsAtItsOwnStep) {
   j.name = "ready-limit";
   j.out = "/dev/null";
   j.ulimits = {{RLIMIT_NOFILE, 64}};
-  auto s = spawn_job(j, reports, ReadyPipe{wr.get(), 100});
+  const FdPlacement ready{wr.get(), 100};
+  auto s = spawn_job(j, reports, std::span<const FdPlacement>(&ready, 1));
   CHECK(s.ok());
   children.add(s->pid);
   CHECK_EQUAL(127 << 8, children.reap(s->pid));
   const auto records = reports.drain();
   CHECK_EQUAL(1u, records.size());
-  CHECK(records.at(0).failure.step == SpawnStep::ReadyFd);
+  CHECK(records.at(0).failure.step == SpawnStep::PlaceFds);
   CHECK_EQUAL(EBADF, records.at(0).failure.err);
-  STRCMP_EQUAL("ready fd", spawn_step_name(SpawnStep::ReadyFd));
+  STRCMP_EQUAL("place fds", spawn_step_name(SpawnStep::PlaceFds));
 }

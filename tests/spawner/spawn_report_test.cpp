@@ -73,7 +73,7 @@ TEST(SpawnReport, TruncatedAndOversizedRecordsAreRejected) {
 TEST(SpawnReport, UnknownStepsAndImpossibleErrnosAreRejected) {
   unsigned char rec[kSpawnRecordBytes];
   encode_spawn_record(SpawnStep::Exec, ENOENT, rec);
-  for (const int bad_step : {0, static_cast<int>(SpawnStep::ReadyFd) + 1, 255}) {
+  for (const int bad_step : {0, static_cast<int>(SpawnStep::PlaceFds) + 1, 255}) {
     rec[0] = static_cast<unsigned char>(bad_step);
     CHECK_FALSE(decode_spawn_record(rec).has_value());
   }
