@@ -89,7 +89,27 @@ $(foreach p,$(PARTS),$(eval LIB_$(p) := $(BUILD)/lib$(p).a))
 # Link order: dependants before dependencies.
 LIBS_ALL := $(LIB_monitor) $(LIB_control) $(LIB_spawner) $(LIB_parser) $(LIB_common)
 
-PROGRAMS := $(BUILD)/pmtr $(BUILD)/pmtr-parser
+# One folder per process: each program links its own folder's library and
+# common (pmtr also the spawner, which runs inside it), and nothing else, so
+# a call into another process's code is a link error rather than something
+# the archive linker happens to drop.  One line per program:
+#   $(call program,NAME,ENTRY POINT,PART LIBRARIES,OTHER LIBRARIES)
+# tests/e2e/program_symbols_test.cpp checks the built programs' symbols
+# against its own copy of this table.
+#
+# The parser links libseccomp and libcap-ng statically: as shared objects
+# their relocated pages are private to it and cost more than the few
+# functions it calls.
+STATIC_SANDBOX_LIBS := -Wl,-Bstatic $(LDLIBS_SANDBOX) -Wl,-Bdynamic
+define program
+PROGRAMS += $(BUILD)/$(1)
+$(BUILD)/$(1): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(2)) $(foreach p,$(3),$(LIB_$(p)))
+	@$$(if $$(Q),echo "  LINK    $$@")
+	$$(Q)$$(CXX) $$(LDFLAGS) -o $$@ $$< $(foreach p,$(3),$(LIB_$(p))) $(4)
+endef
+PROGRAMS :=
+$(eval $(call program,pmtr,monitor/pmtr_main.cpp,monitor spawner common,))
+$(eval $(call program,pmtr-parser,parser/parser_main.cpp,parser common,$(STATIC_SANDBOX_LIBS)))
 
 TEST_SUPPORT_OBJS := $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard tests/support/*.cpp))
 TEST_SUITES := common parser spawner monitor e2e bench
@@ -111,17 +131,6 @@ $(LIB_$(1)): $(OBJS_$(1))
 	$(Q)rm -f $$@ && ar rcs $$@ $$^
 endef
 $(foreach p,$(PARTS),$(eval $(call part_lib_rule,$(p))))
-
-$(BUILD)/pmtr: $(BUILD)/obj/monitor/pmtr_main.o $(LIBS_ALL)
-	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(LIBS_ALL) $(LDLIBS_SANDBOX)
-
-# The parser links libseccomp and libcap-ng statically: as shared objects
-# their relocated pages are private to it and cost more than the few
-# functions it calls.
-$(BUILD)/pmtr-parser: $(BUILD)/obj/parser/parser_main.o $(LIB_parser) $(LIB_common)
-	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(LIB_parser) $(LIB_common) -Wl,-Bstatic $(LDLIBS_SANDBOX) -Wl,-Bdynamic
 
 # One CppUTest binary per suite; each links every part library (the archive
 # linker takes only what a suite uses).
