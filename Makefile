@@ -60,17 +60,18 @@ FORTIFY  := -D_FORTIFY_SOURCE=2
 # lines); full debug info of instrumented code costs a fifth more time.
 #
 # The tests' own code (tests/) is compiled for compile time, the part of
-# `make test` that dominates: -O1 in the plain tree (-O2 costs a sixth
+# `make test` that dominates: -O1 in the plain tree (-O2 costs a fifth
 # more and buys nothing for code that mostly waits), -O0 in the sanitized
-# tree (some 40 % less than -O1 once instrumented, and still instrumented).
-# _FORTIFY_SOURCE needs optimisation; there AddressSanitizer checks the
-# same calls.  The code under test is in the part libraries, compiled as
-# above.
+# tree (some 40 % less than -O1 once instrumented, and still instrumented),
+# where the bench programs serve only the bench smoke test and get the
+# same.  _FORTIFY_SOURCE needs optimisation; there AddressSanitizer checks
+# the same calls.  The code under test is in the part libraries, compiled
+# as above.
 ifeq ($(SANITIZE),1)
 OPT_LEVEL ?= -O1
 DEBUG     ?= -g1
-$(BUILD)/obj/tests/%.o: OPT_LEVEL := -O0
-$(BUILD)/obj/tests/%.o: FORTIFY :=
+$(BUILD)/obj/tests/%.o $(BUILD)/obj/bench/%.o: OPT_LEVEL := -O0
+$(BUILD)/obj/tests/%.o $(BUILD)/obj/bench/%.o: FORTIFY :=
 else
 OPT_LEVEL ?= -O2
 DEBUG     ?= -g
