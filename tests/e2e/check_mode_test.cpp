@@ -1,5 +1,6 @@
-// `pmtr -t` end to end (SPEC §1 and §3): exit status, diagnostics and the
-// summary line, through the real sandboxed parser.
+// `pmtr -t` end to end (pmtr(8) EXIT STATUS, pmtr.conf(5) DIAGNOSTICS):
+// exit status, diagnostics and the summary line, through the real
+// sandboxed parser.
 #include <dirent.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
