@@ -12,8 +12,9 @@ namespace {
 size_t size_bound(const JobDesc& j) {
   constexpr size_t kFixedRoom = 1024;
   size_t n = kFixedRoom + j.name.size() + j.dir.size() + j.in.size() + j.out.size() +
-             j.err.size() + j.user.size() + 2 * j.cpus.size() + 16 * j.ulimits.size();
-  for (const auto* list : {&j.argv, &j.env, &j.depends})
+             j.err.size() + j.user.size() + j.confine.group.size() + 2 * j.cpus.size() +
+             16 * j.ulimits.size() + j.confine.caps.size();
+  for (const auto* list : {&j.argv, &j.env, &j.depends, &j.operators, &j.confine.groups})
     for (const auto& s : *list) n += 8 + s.size();
   return n;
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/limits.hpp"
+#include "common/messages.hpp"
 #include "parser/config_parser.hpp"
 #include "tests/parser/config_test_util.hpp"
 
@@ -208,4 +209,26 @@ TEST(ConfineErrors, SynonymsFromOtherSupervisors) {
   for (const auto& k : cases)
     CHECK_DIAGS(job_with(" " + std::string(k.word) + " x\n"),
                 at4("2: error: unknown option '" + std::string(k.word) + "' (did you mean '" + k.option + "'?)"));
+}
+
+// The validator's cheap bound on a job's encoding must count the new
+// lists, or a job over the cap would go unreported and the monitor would
+// take the parser's transaction for a protocol violation.
+TEST(ConfineErrors, OperatorsAndGroupsCountTowardsTheSizeCap) {
+  std::string body;
+  for (int i = 0; i < 55; ++i) body += " depends /" + std::string(1000, 'a' + i % 26) + std::to_string(i) + "\n";
+  std::string ops = " operators", groups = " groups";
+  for (int i = 0; i < 120; ++i) {
+    const std::string n = std::to_string(1000 + i);
+    ops += " " + std::string(28, 'u') + n;
+    groups += " " + std::string(28, 'g') + n;
+  }
+  const ParsedConfig under = parse_config(job_with(body, "big"));
+  LONGS_EQUAL(0, under.errors());
+  const ParsedConfig c = parse_config(job_with(body + ops + "\n" + groups + "\n", "big"));
+  LONGS_EQUAL(1, c.errors());
+  CHECK_TRUE(encoded_job_size(c.jobs[0]) > limits::kJobEncodedBytes);
+  const std::string want = "FILE:1:1: error: job 'big' is too large (" + std::to_string(encoded_job_size(c.jobs[0])) +
+                           " bytes encoded, max 60000)\n";
+  STRCMP_EQUAL(want.c_str(), diag_lines(c).c_str());
 }
