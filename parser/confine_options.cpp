@@ -49,9 +49,11 @@ std::string resource_hint(std::string_view word) {
   return hint_among(word, kResources);
 }
 
-// The value, then nothing more: left to right, so `umask 99 x` reports
-// the umask, not the extra word.
-void set_limit_memory(const OptionLine& c, bool swap) {
+// Each handler reads the value, then demands the end of the line: left
+// to right, so `limit tasks 0 x` reports the 0, not the extra word.
+
+// `limit memory` and `limit swap`.
+void set_limit_size(const OptionLine& c, bool swap) {
   Token v;
   if (!c.first_value(v, swap ? "as in 'limit swap 1G'" : "as in 'limit memory 512M'")) return;
   auto bytes = parse_size(v.value());
@@ -233,8 +235,8 @@ void apply_limit(const Token& kw, LineLexer& lx, JobState& js, DiagSink& diag) {
   const size_t i = static_cast<size_t>(it - kResources.begin());
   const OptionLine c{lx, js, diag, kw, kResourceSettings[i]};
   if (!c.claim()) return;
-  if (i == 0) set_limit_memory(c, false);
-  else if (i == 1) set_limit_memory(c, true);
+  if (i == 0) set_limit_size(c, false);
+  else if (i == 1) set_limit_size(c, true);
   else if (i == 2) set_limit_tasks(c);
   else set_limit_cpu(c);
 }
