@@ -83,11 +83,14 @@ $(BUILD)/obj/monitor/%.o $(BUILD)/obj/spawner/%.o: OPT_LEVEL := -Os
 # sets would call libm's ceil() under -Os (-O2 inlines it), linking the
 # shared libm (some 400 KiB mapped) into the monitor for one function.
 $(BUILD)/obj/monitor/transaction.o: OPT_LEVEL := -O2
-# The parser's rarely run parts: the lifecycle options (a few lines in a
-# config, if any), their value syntax, and the hints (error paths only).
-# Their text stays resident in the parser for as long as pmtr runs.
+# The parser's rarely run parts: the lifecycle, confinement, capture and
+# access options and the global statements (a few lines in a config, if
+# any), their value syntax, and the hints (error paths only).  Their text
+# stays resident in the parser for as long as pmtr runs.
 $(BUILD)/obj/parser/policy_options.o $(BUILD)/obj/parser/signals.o $(BUILD)/obj/parser/durations.o \
-  $(BUILD)/obj/parser/did_you_mean.o: OPT_LEVEL := -Os
+  $(BUILD)/obj/parser/did_you_mean.o $(BUILD)/obj/parser/confine_options.o $(BUILD)/obj/parser/name_lists.o \
+  $(BUILD)/obj/parser/global_statements.o $(BUILD)/obj/parser/capabilities.o $(BUILD)/obj/parser/sizes.o \
+  $(BUILD)/obj/parser/option_hint.o: OPT_LEVEL := -Os
 endif
 CPPFLAGS += -I. -MMD -MP -DPMTR_VERSION='"$(VERSION)"' \
             -DPMTR_LIBEXECDIR='"$(LIBEXECDIR)/pmtr"' -D_GNU_SOURCE
