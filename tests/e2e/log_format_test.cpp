@@ -111,5 +111,5 @@ TEST(StderrLog, CheckModeReportIsNotStamped) {
   write_file(conf, job("web", "/bin/sleep 2003"));
   std::string out;
   CHECK_EQUAL(0, run_command({pmtr_bin(), "-t", "-c", conf}, &out));
-  STRCMP_EQUAL(("pmtr: " + conf + ": ok (1 jobs)\n").c_str(), out.c_str());
+  STRCMP_EQUAL(("pmtr: " + conf + ": ok (1 job)\n").c_str(), out.c_str());
 }
