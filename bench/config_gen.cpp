@@ -79,6 +79,7 @@ std::string render_job(const JobSpec& job) {
     out += "  nice " + std::to_string(job.index % 20) + "\n";
     out += "  order " + std::to_string(job.index % 4) + "\n";
   }
+  for (const auto& line : job.extra) out += "  " + line + "\n";
   out += "}\n";
   return out;
 }

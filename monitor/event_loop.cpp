@@ -16,13 +16,20 @@ Status EventLoop::init() {
   return {};
 }
 
-Status EventLoop::add(int fd, Handler handler) {
+Status EventLoop::add(int fd, Handler handler, Priority priority) {
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.fd = fd;
   if (epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev) != 0) return Error::from_errno("epoll_ctl add");
-  handlers_[fd] = std::move(handler);
+  handlers_[fd] = Entry{std::move(handler), priority};
   return {};
+}
+
+void EventLoop::mute(int fd, bool muted, bool writable) noexcept {
+  epoll_event ev{};
+  ev.events = muted ? 0u : EPOLLIN | (writable ? EPOLLOUT : 0u);
+  ev.data.fd = fd;
+  epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, fd, &ev);
 }
 
 void EventLoop::want_writable(int fd, bool on) noexcept {
@@ -41,14 +48,16 @@ Status EventLoop::run_once(int timeout_ms) {
   epoll_event events[64];
   const ReadyResult ready = sys_epoll_wait(epoll_.get(), events, 64, timeout_ms);
   if (!ready.ok()) return Error{ready.err, "epoll_wait"};
-  for (int i = 0; i < ready.count; ++i) {
-    // A handler may remove other fds (a job's error pipe closed on reap):
-    // look each one up at dispatch time, and copy the handler since it may
-    // remove itself.
-    auto it = handlers_.find(events[i].data.fd);
-    if (it == handlers_.end()) continue;
-    Handler h = it->second;
-    h(events[i].events);
+  // Two passes: the jobs' events first.  A handler may remove other fds
+  // (a job's ready pipe closed on reap): look each one up at dispatch
+  // time, and copy the handler since it may remove itself.
+  for (const Priority pass : {Priority::Jobs, Priority::Clients}) {
+    for (int i = 0; i < ready.count; ++i) {
+      auto it = handlers_.find(events[i].data.fd);
+      if (it == handlers_.end() || it->second.priority != pass) continue;
+      Handler h = it->second.handler;
+      h(events[i].events);
+    }
   }
   return {};
 }

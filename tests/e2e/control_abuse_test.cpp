@@ -6,9 +6,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <csignal>
 #include <cstring>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/channel.hpp"
@@ -191,4 +194,36 @@ TEST(ControlAbuse, AClientThatNeverReadsItsStatusIsDroppedAndOthersAreServed) {
   CHECK(pmtr.wait_log("stopped reading its status", 10000ms));
   CHECK_EQUAL(web, pmtr.job_pid("web"));
   CHECK(ctl(pmtr.control_socket(), CtlStatusRequest{{"web"}}).complete);
+}
+
+// Clients that connect as fast as they are served (or turned away) once
+// kept the monitor in its accept loop for good: no reply, no restart.  Now
+// the jobs' events go first and a crowd of clients shares a CPU budget:
+// under the flood a killed job is replaced and status is still answered.
+TEST(ControlAbuse, AFloodOfClientsNeitherStarvesTheJobsNorTheClients) {
+  write_file(conf, job("web", "/bin/sleep 1431", "  backoff 1s to 1s\n") + job("loop", "/bin/false", "  backoff 1s to 1s\n"));
+  Pmtr pmtr(conf);
+  CHECK(wait_listening(pmtr));
+  const pid_t web = pmtr.wait_job("web", 5000ms);
+  CHECK(web > 0);
+  std::atomic<bool> stop{false};
+  std::atomic<int> served{0};
+  std::vector<std::thread> flood;
+  for (int i = 0; i < 100; ++i)
+    flood.emplace_back([&] {
+      while (!stop.load())
+        if (ctl(pmtr.control_socket(), CtlStatusRequest{}, 2000ms).code == CtlCode::Ok) ++served;
+    });
+  const int served_before = served.load();
+  CHECK_EQUAL(0, ::kill(web, SIGKILL));
+  const bool replaced = poll_until([&] { return pmtr.job_pid("web") != web && pmtr.job_pid("web") > 0; }, 5000ms);
+  const bool answered = poll_until([&] { return served.load() > served_before + 100; }, 5000ms);
+  const int loop_starts = pmtr.count_log("started job loop");
+  const bool looping = pmtr.wait_log("started job loop", 5000ms, loop_starts + 2);
+  stop = true;
+  for (auto& t : flood) t.join();
+  CHECK_TEXT(replaced, "the killed job was not replaced under the flood");
+  CHECK_TEXT(answered, ("status answers under the flood: " + std::to_string(served.load() - served_before)).c_str());
+  CHECK_TEXT(looping, "the crash-looping job stopped being restarted under the flood");
+  CHECK(process_alive(pmtr.pid()));
 }
