@@ -401,7 +401,15 @@ void ControlServer::pump_status(Client& c) {
   }
   c.names.clear();
   c.names.shrink_to_fit();
-  if (send(c, CtlStatusEnd{})) drop(c, nullptr);
+  // The end waits for room like any batch: the last batch may have filled
+  // the client's buffer (the client is slow, not gone).
+  const Status s = send_record(c.fd.get(), encode_ctl_reply(CtlStatusEnd{}), MSG_DONTWAIT);
+  if (!s && (s.error().err == EAGAIN || s.error().err == EWOULDBLOCK)) {
+    loop_.want_writable(c.fd.get(), true);
+    c.deadline = now + kRequestTimeout;
+    return;
+  }
+  drop(c, nullptr);
 }
 
 void ControlServer::on_operate(Client& c, CtlRequest& req) {
