@@ -121,7 +121,7 @@ trap 'rm -f "$tmp"' EXIT
 put_substituted() {
   mode=$1 src=$2 dst=$3
   tmp=$(mktemp "${TMPDIR:-/tmp}/pmtr-install.XXXXXX") || die "mktemp failed"
-  sed -e "s|@SBINDIR@|$SBINDIR|g" -e "s|@SYSCONFDIR@|$SYSCONFDIR|g" "$src" >"$tmp" || die "cannot read $src"
+  sed -e "s|@SBINDIR@|$SBINDIR|g" -e "s|@BINDIR@|$BINDIR|g" -e "s|@SYSCONFDIR@|$SYSCONFDIR|g" "$src" >"$tmp" || die "cannot read $src"
   put "$mode" "$tmp" "$dst"
   rm -f "$tmp"
   tmp=

@@ -80,8 +80,11 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
 }
 
 // An init template as install.sh writes it.
+// BINDIR is SBINDIR's sibling (PREFIX/bin), as `make install` defaults it.
 std::string substituted(const std::string& name, const std::string& sbindir, const std::string& sysconfdir) {
-  return replace_all(replace_all(read_file(source_dir() + "/init/" + name), "@SBINDIR@", sbindir),
+  const std::string bindir = sbindir.substr(0, sbindir.rfind('/')) + "/bin";
+  return replace_all(replace_all(replace_all(read_file(source_dir() + "/init/" + name), "@SBINDIR@", sbindir),
+                                 "@BINDIR@", bindir),
                      "@SYSCONFDIR@", sysconfdir);
 }
 
@@ -455,7 +458,8 @@ TEST(Install, StagingSystemdInstallsTheUnitWithPaths) {
     check_staging_tree(root, want);
     const std::string text = read_file(root + "/" + unit);
     CHECK_TEXT(contains(text, "\nExecStart=" + prefix + "/sbin/pmtr -F -c /etc/pmtr.conf\n"), text.c_str());
-    CHECK(contains(text, "\nExecReload=/bin/kill -HUP $MAINPID\n"));
+    CHECK(contains(text, "\nExecReload=" + prefix + "/bin/pmtrctl reload\n"));
+    CHECK(contains(text, "\nRuntimeDirectory=pmtr\n"));
     CHECK(contains(text, "\nKillMode=mixed\n"));
     CHECK_FALSE(contains(text, "@"));
   }
@@ -663,8 +667,9 @@ TEST(SystemInstall, LiveInstallSysvScriptAndStartStopDaemon) {
   CHECK(poll_until([&] { return (parser = parser_of(first)) > 0; }, 5000ms));
   if (const passwd* pw = getpwnam("pmtr")) CHECK_EQUAL(pw->pw_uid, real_uid_of(parser));
 
-  CHECK_EQUAL_TEXT(0, init_script("status", &out), out.c_str());
-  CHECK_TEXT(contains(out, "is running"), out.c_str());
+  // status: the daemon's, then its jobs as pmtrctl shows them.
+  CHECK(poll_until([&] { return init_script("status", &out) == 0 && contains(out, "live "); }, 5000ms));
+  CHECK_TEXT(contains(out, "is running") && contains(out, "running"), out.c_str());
   CHECK_EQUAL_TEXT(0, init_script("start", &out), out.c_str());   // already running: success (LSB)
   CHECK_EQUAL(first, read_pidfile("/run/pmtr.pid"));
 
@@ -672,6 +677,14 @@ TEST(SystemInstall, LiveInstallSysvScriptAndStartStopDaemon) {
   // Same daemon, and the unchanged job is not touched.
   CHECK_FALSE(poll_until([&] { return find_descendant(first, "/bin/sleep 100501") != job_pid; }, 1000ms));
   CHECK(process_alive(first));
+  // A broken edit: the reload fails with the diagnostics (through pmtrctl),
+  // and nothing changes.
+  write_file("/etc/pmtr.conf", job("live", "/bin/sleep 100501") + "jbo {\n}\n", 0600);
+  CHECK_EQUAL_TEXT(1, init_script("reload", &out), out.c_str());
+  CHECK_TEXT(contains(out, "pmtr.conf:5:1: error: unknown statement 'jbo'"), out.c_str());
+  CHECK_EQUAL(job_pid, find_descendant(first, "/bin/sleep 100501"));
+  write_file("/etc/pmtr.conf", job("live", "/bin/sleep 100501"), 0600);
+  CHECK_EQUAL_TEXT(0, init_script("reload", &out), out.c_str());
 
   // Uninstall refuses while it runs.
   CHECK(run_make("uninstall", vars, &out) != 0);
