@@ -104,6 +104,9 @@ double kill_to_exec(Bench& b, pid_t victim) {
 void restart_and_hammer(Bench& b) {
   Result& restart = b.row(kControl, "pmtrctl restart JOB -> new instance exec'd", Unit::Millis,
                           at_most(3, "<= 3 ms median"));
+  // What any command costs on this machine before it says a word: the
+  // part of the restart row that is not pmtr's.
+  Result& floor = b.row(kControl, "pmtrctl --version alone (starting the command)", Unit::Millis);
   Result& calm = b.row(kControl, "kill -> replacement exec, 20 jobs, 100 others crash-looping", Unit::Millis);
   Result& busy = b.row(kControl, "the same while 200 clients hammer status", Unit::Millis);
   Result& ratio = b.row(kControl, "restart latency, hammered / calm (median)", Unit::Times, at_most(2, "<= 2x"));
@@ -127,6 +130,8 @@ void restart_and_hammer(Bench& b) {
     // Past `stable after` (10 s by default) for the sleeps.
     b.watch().drain_for(secs(11));
     const std::string ctl = b.settings().build + "/pmtrctl";
+    for (size_t i = 0; i < b.settings().restart_samples; ++i)
+      if (const uint64_t t = timed({ctl, "--version"}); t != 0) floor.samples.push_back(to_ms(t));
     for (size_t i = 0; i < b.settings().restart_samples; ++i) {
       ProcessWatch& w = b.watch();
       w.clear_events();
