@@ -33,6 +33,8 @@
 #include "tests/support/e2e_harness.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/skip.hpp"
+#include "tests/support/system_lock.hpp"
+#include "tests/support/system_lock.hpp"
 
 // CppUTest last: its leak-detection macros redefine `new`.
 #include <CppUTest/TestHarness.h>
@@ -163,26 +165,6 @@ int run_make(const std::string& target, const std::vector<std::string>& vars, st
   argv.insert(argv.end(), vars.begin(), vars.end());
   return run_command(argv, out);
 }
-
-// Serialises the tests that touch the machine's state across processes.
-// The lock is a flock on the /run/lock directory itself, so no lock file is
-// left behind (and a crashed test releases it).
-class SystemLock {
- public:
-  SystemLock() {
-    fd_ = ::open("/run/lock", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd_ < 0) fd_ = ::open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd_ >= 0) flock(fd_, LOCK_EX);
-  }
-  ~SystemLock() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  SystemLock(const SystemLock&) = delete;
-  SystemLock& operator=(const SystemLock&) = delete;
-
- private:
-  int fd_ = -1;
-};
 
 bool user_exists(const char* name) { return getpwnam(name) != nullptr; }
 bool group_exists(const char* name) { return getgrnam(name) != nullptr; }
