@@ -304,12 +304,17 @@ void Supervisor::deliver_exit(Job& job, pid_t pid, int wait_status, TimePoint no
   const ExitVerdict v = classify_exit(job.policy, job.once, ExitFacts{now - job.started, wait_status, failed_start},
                                       job.quick_exits, now);
   if (is_stopping(job.state)) {
-    // Stopped by us: never a failure, whatever the status.  Children that
-    // ignored the stop signal get SIGKILL when the grace period ends.
+    // Children that ignored the stop signal get SIGKILL when the grace
+    // period ends.
     if (launcher_.group_exists(pid)) lingering_.push_back({pid, job.kill_at == kNever ? now : job.kill_at});
-    log_info("%s", line.c_str());
-    fire(job, v.event, now);
-    return;
+    // Stopped by us: never a failure, whatever the status.  Except after
+    // a failed readiness: that exit is the quick exit it stands for, and
+    // its restart delay or giving up is logged like any other's.
+    if (job.state != JobState::StoppingDelay) {
+      log_info("%s", line.c_str());
+      fire(job, v.event, now);
+      return;
+    }
   }
   const std::string name = job.name;
   const uint32_t next = job.starts;   // the number of the restart to come
