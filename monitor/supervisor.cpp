@@ -108,13 +108,15 @@ void Supervisor::take_definition(Job& job) {
 }
 
 void Supervisor::reset_backoff(Job& job) noexcept {
-  job.backoff_ms = job.policy.backoff_min_ms;
+  job.backoff_ms = 0;   // the next quick exit waits the minimum
   job.quick_exits.clear();
 }
 
+// backoff_ms is the delay in effect, which status reports: the one being
+// waited out, not the one after it.
 void Supervisor::arm_delay(Job& job, TimePoint now) noexcept {
-  job.restart_at = now + from_ms(job.backoff_ms);
   job.backoff_ms = next_backoff_ms(job.policy, job.backoff_ms);
+  job.restart_at = now + from_ms(job.backoff_ms);
 }
 
 void Supervisor::signal_stop(Job& job, TimePoint now) noexcept {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "monitor/event_loop.hpp"
+#include "monitor/job_status.hpp"
 #include "monitor/supervisor.hpp"
 #include "tests/monitor/fake_launcher.hpp"
 #include "tests/monitor/stderr_capture.hpp"
@@ -104,6 +105,28 @@ TEST(SupervisorPolicy, BackoffDoublesPerQuickExitUpToMaxAndAStableRunResetsIt) {
   exit_job("a", exited(1), now);
   CHECK(job("a").restart_at == now + 1s);
   CHECK_EQUAL(6u, job("a").restarts());
+}
+
+TEST(SupervisorPolicy, StatusReportsTheBackoffBeingWaitedOut) {
+  JobDesc d = plain("s");
+  d.policy.backoff_min_ms = 1000;
+  d.policy.backoff_max_ms = 4000;
+  d.policy.stable_after_ms = 5000;
+  sup->apply(adding({d}), t0);
+  CHECK_EQUAL(0u, job_status(job("s"), t0, 0).backoff_ms);   // no quick exit yet
+  TimePoint now = t0;
+  for (uint32_t want : {1000u, 2000u, 4000u, 4000u}) {
+    now += 1s;
+    exit_job("s", exited(1), now);
+    const JobStatus st = job_status(job("s"), now, 1000000);
+    CHECK_EQUAL(want, st.backoff_ms);
+    CHECK_EQUAL(1000000u + want, st.next_start_ms);   // the two agree
+    now = job("s").restart_at;
+    sup->on_timer(now);
+  }
+  now += 6s;   // a stable run: no delay in effect any more
+  exit_job("s", exited(1), now);
+  CHECK_EQUAL(0u, job_status(job("s"), now, 0).backoff_ms);
 }
 
 TEST(SupervisorPolicy, GiveUpAfterNQuickExitsWithinTheWindowUntilStartedAgain) {
