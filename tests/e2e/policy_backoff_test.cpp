@@ -3,6 +3,7 @@
 // `stable after` restarts at once and brings the delay back to MIN.  The
 // delays are read twice: as pmtr announces them ("; restart 3 in 800 ms")
 // and as it applied them (the stamps of the exit and the next start).
+#include <algorithm>
 #include <string>
 #include <vector>
 

@@ -1,7 +1,7 @@
 // `stop signal SIG` through the real pmtr: the job's shell traps INT, TERM
 // and USR1 and writes down which one came, so the test sees the signal the
 // job itself got, when it leaves the config and when pmtr shuts down.
-#include <signal.h>
+#include <sys/wait.h>
 
 #include <string>
 
