@@ -69,9 +69,9 @@ inline constexpr int kJobEvents = static_cast<int>(JobEvent::Shutdown) + 1;
 // Transition::actions).
 enum JobAction : uint16_t {
   kTakeDefinition = 1u << 0,   // the pending definition, if any, becomes the job's (gate closed again)
-  kResetBackoff = 1u << 1,     // backoff back to its minimum, quick-exit history cleared
+  kResetBackoff = 1u << 1,     // the next quick exit waits the minimum; quick-exit history cleared
   kNoteQuickExit = 1u << 2,    // counts towards `give up after`
-  kArmDelay = 1u << 3,         // restart_at = now + backoff; the backoff doubles (up to its max)
+  kArmDelay = 1u << 3,         // the backoff doubles (from its min, up to its max); restart_at = now + backoff
   kOpenExitGate = 1u << 4,     // a plain `wait` job has exited: later jobs may start
   kOpenReadyGate = 1u << 5,    // a `wait ready` job is ready: later jobs may start
   kSignalStop = 1u << 6,       // the stop signal to the job's group; kill_at = now + stop timeout

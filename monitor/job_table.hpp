@@ -68,7 +68,7 @@ struct Job {
 
   // What status reports.
   uint32_t starts = 0;                // processes started since pmtr started
-  uint32_t backoff_ms = 0;            // delay after the next quick exit
+  uint32_t backoff_ms = 0;            // delay of the last quick exit since a reset (0: none)
   std::vector<TimePoint> quick_exits; // recent quick exits, for `give up after`
   int last_status = -1;               // wait status of the last exit, -1 before any
   uint64_t last_exit_ms = 0;          // wall clock of the last exit (Unix ms)

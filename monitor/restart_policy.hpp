@@ -37,7 +37,7 @@ struct ExitVerdict {
                                         std::span<const TimePoint> quick_exits, TimePoint now) noexcept;
 
 // The delay after the quick exit that follows one of `current_ms`: twice
-// as long, up to the policy's maximum.
+// as long, up to the policy's maximum; the minimum after none (0).
 [[nodiscard]] uint32_t next_backoff_ms(const LifecyclePolicy& policy, uint32_t current_ms) noexcept;
 
 // Remembers a quick exit at `now` for `give up after N in T`, forgetting

@@ -108,13 +108,15 @@ void Supervisor::take_definition(Job& job) {
 }
 
 void Supervisor::reset_backoff(Job& job) noexcept {
-  job.backoff_ms = job.policy.backoff_min_ms;
+  job.backoff_ms = 0;   // the next quick exit waits the minimum
   job.quick_exits.clear();
 }
 
+// backoff_ms is the delay in effect, which status reports: the one being
+// waited out, not the one after it.
 void Supervisor::arm_delay(Job& job, TimePoint now) noexcept {
-  job.restart_at = now + from_ms(job.backoff_ms);
   job.backoff_ms = next_backoff_ms(job.policy, job.backoff_ms);
+  job.restart_at = now + from_ms(job.backoff_ms);
 }
 
 void Supervisor::signal_stop(Job& job, TimePoint now) noexcept {
@@ -304,12 +306,17 @@ void Supervisor::deliver_exit(Job& job, pid_t pid, int wait_status, TimePoint no
   const ExitVerdict v = classify_exit(job.policy, job.once, ExitFacts{now - job.started, wait_status, failed_start},
                                       job.quick_exits, now);
   if (is_stopping(job.state)) {
-    // Stopped by us: never a failure, whatever the status.  Children that
-    // ignored the stop signal get SIGKILL when the grace period ends.
+    // Children that ignored the stop signal get SIGKILL when the grace
+    // period ends.
     if (launcher_.group_exists(pid)) lingering_.push_back({pid, job.kill_at == kNever ? now : job.kill_at});
-    log_info("%s", line.c_str());
-    fire(job, v.event, now);
-    return;
+    // Stopped by us: never a failure, whatever the status.  Except after
+    // a failed readiness: that exit is the quick exit it stands for, and
+    // its restart delay or giving up is logged like any other's.
+    if (job.state != JobState::StoppingDelay) {
+      log_info("%s", line.c_str());
+      fire(job, v.event, now);
+      return;
+    }
   }
   const std::string name = job.name;
   const uint32_t next = job.starts;   // the number of the restart to come

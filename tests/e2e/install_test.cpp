@@ -315,9 +315,15 @@ TEST(Install, ManPagesDocumentEveryOptionAndSection) {
   std::string out;
   CHECK_EQUAL(0, run_command({mandoc, "-T", "ascii", source_dir() + "/docs/pmtr.8"}, &out));
   const std::string p8 = plain(out);
-  for (const char* section : {"NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "SIGNALS", "FILES",
+  for (const char* section : {"NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "SIGNALS", "JOB LIFECYCLE", "FILES",
                               "EXIT STATUS", "LOGGING", "PROCESSES", "SECURITY NOTES"})
     CHECK_TEXT(has_line_starting(p8, section), section);
+  for (const char* sub : {"Starting", "Restart rules", "Stopping"})
+    CHECK_TEXT(has_line_starting(p8, std::string("   ") + sub), sub);
+  // Every state status reports (public_state_name): an item of its own.
+  for (const char* state : {"waiting", "starting", "running", "ready", "stopping", "delayed", "stopped", "disabled",
+                            "done", "failed"})
+    CHECK_TEXT(has_line_starting(p8, std::string("       ") + state), state);
   for (const char* opt : {"-F", "-v", "-c file", "-p pidfile", "-t", "-h", "-V"})
     CHECK_TEXT(has_line_starting(p8, std::string("       ") + opt), opt);
   for (const char* sig : {"SIGHUP", "SIGTERM, SIGINT"})
@@ -333,7 +339,9 @@ TEST(Install, ManPagesDocumentEveryOptionAndSection) {
   // (the indented lines under it).
   for (const char* opt : {"bounce", "cmd", "cpu", "depends", "dir", "disable", "env", "err", "in",
                           "name", "nice", "once", "order", "out", "ulimit", "user", "wait", "umask",
-                          "group", "groups", "caps", "nonewprivs", "limit", "log", "operators"}) {
+                          "group", "groups", "caps", "nonewprivs", "limit", "log", "operators", "restart",
+                          "backoff", "stable after", "give up after", "stop signal", "stop timeout", "ready fd",
+                          "ready timeout"}) {
     CHECK_TEXT(has_line_starting(p5, std::string("       ") + opt), opt);
     CHECK_TEXT(has_line_starting(p5, std::string("              ") + opt), opt);
   }

@@ -181,6 +181,7 @@ TEST(RestartPolicy, BackoffDoublesUpToItsMaximum) {
     b = next_backoff_ms(policy, b);
   }
   CHECK((seen == std::vector<uint32_t>{1000, 2000, 4000, 5000, 5000}));
+  CHECK_EQUAL(1000u, next_backoff_ms(policy, 0));   // the first quick exit since a reset
   CHECK_EQUAL(10000u, next_backoff_ms(LifecyclePolicy{}, 10000));   // the default stays 10 s
   policy.backoff_min_ms = policy.backoff_max_ms = 0;
   CHECK_EQUAL(0u, next_backoff_ms(policy, 0));

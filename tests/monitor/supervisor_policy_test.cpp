@@ -10,14 +10,17 @@
 #include <vector>
 
 #include "monitor/event_loop.hpp"
+#include "monitor/job_status.hpp"
 #include "monitor/supervisor.hpp"
 #include "tests/monitor/fake_launcher.hpp"
+#include "tests/monitor/stderr_capture.hpp"
 
 // CppUTest last: its leak-detection macros redefine `new`.
 #include <CppUTest/TestHarness.h>
 
 using namespace pmtr;
 using pmtr::test::FakeLauncher;
+using pmtr::test::StderrCapture;
 
 namespace {
 
@@ -102,6 +105,28 @@ TEST(SupervisorPolicy, BackoffDoublesPerQuickExitUpToMaxAndAStableRunResetsIt) {
   exit_job("a", exited(1), now);
   CHECK(job("a").restart_at == now + 1s);
   CHECK_EQUAL(6u, job("a").restarts());
+}
+
+TEST(SupervisorPolicy, StatusReportsTheBackoffBeingWaitedOut) {
+  JobDesc d = plain("s");
+  d.policy.backoff_min_ms = 1000;
+  d.policy.backoff_max_ms = 4000;
+  d.policy.stable_after_ms = 5000;
+  sup->apply(adding({d}), t0);
+  CHECK_EQUAL(0u, job_status(job("s"), t0, 0).backoff_ms);   // no quick exit yet
+  TimePoint now = t0;
+  for (uint32_t want : {1000u, 2000u, 4000u, 4000u}) {
+    now += 1s;
+    exit_job("s", exited(1), now);
+    const JobStatus st = job_status(job("s"), now, 1000000);
+    CHECK_EQUAL(want, st.backoff_ms);
+    CHECK_EQUAL(1000000u + want, st.next_start_ms);   // the two agree
+    now = job("s").restart_at;
+    sup->on_timer(now);
+  }
+  now += 6s;   // a stable run: no delay in effect any more
+  exit_job("s", exited(1), now);
+  CHECK_EQUAL(0u, job_status(job("s"), now, 0).backoff_ms);
 }
 
 TEST(SupervisorPolicy, GiveUpAfterNQuickExitsWithinTheWindowUntilStartedAgain) {
@@ -265,6 +290,32 @@ TEST(SupervisorPolicy, ReadyTimeoutStopsTheJobAsAQuickExit) {
   CHECK(sup->on_child_exit(pid, killed_by(SIGTERM), t0 + 2s + 5ms));
   CHECK(job("r").state == JobState::Delayed);
   CHECK(job("r").restart_at == t0 + 2s + 5ms + 3s);
+}
+
+TEST(SupervisorPolicy, AFailedReadinessLogsItsRestartDelayAndItsGivingUp) {
+  // Stopped by pmtr, but as a quick exit: the log says what comes next,
+  // as for a job that exited on its own.
+  StderrCapture log;
+  JobDesc r = plain("r");
+  r.policy.ready_fd = 3;
+  r.policy.ready_timeout_ms = 2000;
+  r.policy.backoff_min_ms = r.policy.backoff_max_ms = 3000;
+  r.policy.give_up_count = 2;
+  r.policy.give_up_window_ms = 60000;
+  sup->apply(adding({r}), t0);
+  pid_t pid = job("r").pid;
+  sup->on_timer(t0 + 2s);
+  CHECK(sup->on_child_exit(pid, killed_by(SIGTERM), t0 + 2s));
+  CHECK(job("r").state == JobState::Delayed);
+  CHECK_EQUAL(1, log.count("job r [" + std::to_string(pid) + "] exited after 2 s: signal 15 (Terminated); restart 1 in 3 s\n"));
+  CHECK_EQUAL(1, log.count("job r restarting too fast, delaying restart 3 s\n"));
+  sup->on_timer(t0 + 5s);
+  pid = job("r").pid;
+  sup->on_timer(t0 + 7s);
+  CHECK(sup->on_child_exit(pid, killed_by(SIGTERM), t0 + 7s));
+  CHECK(job("r").state == JobState::Failed);
+  CHECK_EQUAL(1, log.count("job r [" + std::to_string(pid) + "] exited after 2 s: signal 15 (Terminated); giving up\n"));
+  CHECK_EQUAL(1, log.count("job r gave up after 2 quick exits within 60 s"));
 }
 
 TEST(SupervisorPolicy, AReadyPipeClosedOrFloodedWithoutANewlineIsNotReady) {
