@@ -111,6 +111,7 @@ void scenario_ignore(Bench& b);     // 6 shutdown of jobs that ignore SIGTERM
 void scenario_storm(Bench& b);      // 7 restart storm
 void scenario_check(Bench& b);      // 8 pmtr -t
 void scenario_peers(Bench& b);      // 1-7 on runit, s6 and supervisord (bench-peers)
+void scenario_control(Bench& b);    // 9 control socket: pmtrctl status and restart, 200 clients
 
 // Helpers for the scenarios.
 [[nodiscard]] inline double to_ms(uint64_t ns) { return static_cast<double>(ns) / 1e6; }

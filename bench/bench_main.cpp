@@ -11,7 +11,7 @@
 // restart idle storm, and ignore through shutdown), not check, which has no
 // peer equivalent.
 //
-// Scenarios: check start reload memory shutdown restart ignore idle storm.
+// Scenarios: check start reload memory shutdown restart ignore idle storm control.
 // Exit status: 0 when every scenario produced numbers (a missed target is
 // a result, not a failure), 1 when one could not be measured, 2 on usage.
 #include <signal.h>
@@ -36,7 +36,7 @@ void on_signal(int) { ProcessWatch::request_stop(); }
 int usage() {
   std::fprintf(stderr,
                "usage: bench [--build DIR] [--reps N] [--quick] [--only LIST] [--nofile N] [--keep] [--peers]\n"
-               "  LIST: comma-separated of check start reload memory shutdown restart ignore idle storm\n");
+               "  LIST: comma-separated of check start reload memory shutdown restart ignore idle storm control\n");
   return 2;
 }
 
@@ -139,6 +139,7 @@ int main(int argc, char** argv) {
       {s.wants("shutdown") || s.wants("ignore"), scenario_ignore},
       {s.wants("idle"), scenario_idle},
       {s.wants("storm"), scenario_storm},
+      {s.wants("control"), scenario_control},
       {s.peers, scenario_peers},
   };
   for (const auto& sc : scenarios) {

@@ -1,5 +1,5 @@
 // Generated pmtr.conf files for the scenarios: N jobs of one kind, rendered
-// in the config language of SPEC §1, and saved the way an editor saves
+// in the config language of pmtr.conf(5), and saved the way an editor saves
 // (temp file, then rename), mode 0644.
 #pragma once
 
@@ -22,6 +22,7 @@ struct JobSpec {
   std::vector<std::string> argv;   // argv[0] absolute
   bool rich = false;               // the extra options of JobKind::Checked
   size_t index = 0;
+  std::vector<std::string> extra;  // more option lines, as written (`disable`, `backoff 1s to 1s`)
 };
 
 // "j0000042": fixed width, so names sort like their index.

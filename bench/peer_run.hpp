@@ -68,5 +68,6 @@ void end_peer(Bench& b, Run& run);
 // Scenarios on a running peer (bench/scenario_peers_runtime.cpp).
 void peer_storm(Bench& b, Peer p);    // 7 restart storm
 void peer_ignore(Bench& b, Peer p);   // 6 shutdown of jobs that ignore SIGTERM
+void peer_status(Bench& b, Peer p);   // 9 status of the running jobs (bench/scenario_peers_status.cpp)
 
 }  // namespace pmtr::bench

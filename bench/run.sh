@@ -6,7 +6,7 @@
 #   REPS=N      repetitions of each repeated scenario (default 5)
 #   QUICK=1     one-repetition smoke run with small N and short windows
 #   ONLY=a,b    only these scenarios: check start reload memory shutdown
-#               restart ignore idle storm
+#               restart ignore idle storm control
 #   NOFILE=N    soft RLIMIT_NOFILE for pmtr and the floor (default 1024,
 #               what a service gets by default)
 #   KEEP=1      keep the temporary directory (configs, pmtr's logs)
@@ -47,7 +47,7 @@ if [ "${PEERS:-0}" = 1 ]; then
     if [ "$ours" = 1 ]; then rm -f "$policy"; fi
     if [ "$status" != 0 ]; then exit "$status"; fi
   fi
-  for f in runsvdir sv s6-svscan s6-svscanctl s6-svc supervisord supervisorctl; do
+  for f in runsvdir sv s6-svscan s6-svscanctl s6-svc s6-svstat supervisord supervisorctl; do
     if ! command -v "$f" >/dev/null; then
       echo "bench: $f missing after installing runit s6 supervisor" >&2
       exit 1

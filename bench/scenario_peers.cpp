@@ -343,6 +343,9 @@ void scenario_peers(Bench& b) {
   if (st.wants("storm"))
     for (Peer p : kPeers)
       if (!ProcessWatch::stop_requested()) peer_storm(b, p);
+  if (st.wants("control"))
+    for (Peer p : kPeers)
+      if (!ProcessWatch::stop_requested()) peer_status(b, p);
   b.watch().set_job_rule(1, {});
 
   for (size_t n : {st.n_small, st.n_large})
@@ -354,6 +357,8 @@ void scenario_peers(Bench& b) {
           ": change 1 job of " + std::to_string(st.n_large) + ": save -> its new exec", Unit::Millis);
   compare(b, kReload, "add 1 job to " + std::to_string(st.n_large) + ": save -> its exec",
           ": add 1 job to " + std::to_string(st.n_large) + ": save -> its exec", Unit::Millis);
+  compare(b, "9 control", "pmtrctl status, " + std::to_string(st.n_large) + " running jobs: whole command",
+          ": status of " + std::to_string(st.n_large) + " running jobs: whole command", Unit::Millis);
   compare(b, kMemory, "PSS pmtr + parser (" + jobs_label(st.n_large) + ")", ": PSS of its own processes", Unit::KiB);
   compare(b, kMemory, "RSS pmtr + parser (" + jobs_label(st.n_large) + ")", ": RSS of its own processes", Unit::KiB);
   compare(b, kShutdown, "pmtr: SIGTERM -> exited, all " + jobs_label(st.n_large) + " reaped",

@@ -25,9 +25,10 @@
 # a manifest: they follow from the same variables) and leaves pmtr.conf and
 # the user alone.  A path that a Debian package owns is never touched.
 #
-# pmtr finds pmtr-parser at the LIBEXECDIR compiled into it: build and
-# install with the same PREFIX/LIBEXECDIR (make does not rebuild when only
-# these change).
+# pmtr finds pmtr-parser next to itself, then at the LIBEXECDIR compiled
+# into it.  `make install` rebuilds pmtr first when PREFIX/LIBEXECDIR differ
+# from the build's (the Makefile's libexecdir stamp); run by hand, this
+# script installs $BUILD's programs as they are.
 set -eu
 
 PREFIX=${PREFIX:-/usr/local}
@@ -120,7 +121,7 @@ trap 'rm -f "$tmp"' EXIT
 put_substituted() {
   mode=$1 src=$2 dst=$3
   tmp=$(mktemp "${TMPDIR:-/tmp}/pmtr-install.XXXXXX") || die "mktemp failed"
-  sed -e "s|@SBINDIR@|$SBINDIR|g" -e "s|@SYSCONFDIR@|$SYSCONFDIR|g" "$src" >"$tmp" || die "cannot read $src"
+  sed -e "s|@SBINDIR@|$SBINDIR|g" -e "s|@BINDIR@|$BINDIR|g" -e "s|@SYSCONFDIR@|$SYSCONFDIR|g" "$src" >"$tmp" || die "cannot read $src"
   put "$mode" "$tmp" "$dst"
   rm -f "$tmp"
   tmp=

@@ -2,6 +2,7 @@
 
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -70,7 +71,49 @@ Peer peer_of(int fd) {
 
 bool is_down(JobState s) { return !is_up(s) && !is_stopping(s); }
 
+uint64_t thread_cpu_ns() noexcept {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
 }  // namespace
+
+// The CPU time of one handler, booked when it returns (and by book() on
+// the way, in loops that must stop at the budget).
+struct ControlServer::Charge {
+  explicit Charge(ControlServer& s) : server(s) { server.cpu_mark_ns_ = thread_cpu_ns(); }
+  ~Charge() { server.book(); }
+  ControlServer& server;
+};
+
+void ControlServer::book() {
+  const uint64_t now = thread_cpu_ns();
+  charge(now - cpu_mark_ns_);
+  cpu_mark_ns_ = now;
+}
+
+void ControlServer::charge(uint64_t cpu_ns) {
+  const TimePoint now = Clock::now();
+  if (now >= window_end_) {
+    window_end_ = now + kBudgetWindow;
+    spent_ns_ = 0;
+  }
+  spent_ns_ += cpu_ns;
+  // A lone admin's status of 100,000 jobs is not held back; a crowd shares
+  // the budget.
+  if (clients_.size() < kCrowd) return;
+  if (muted_until_ == kNever && spent_ns_ > static_cast<uint64_t>(std::chrono::nanoseconds(kClientBudget).count())) {
+    muted_until_ = window_end_;
+    set_muted(true);
+  }
+}
+
+void ControlServer::set_muted(bool muted) {
+  if (listen_fd_ >= 0) loop_.mute(listen_fd_, muted);
+  for (auto& [fd, c] : clients_)
+    if (c->phase != Client::Phase::Dead) loop_.mute(fd, muted, c->phase == Client::Phase::Streaming);
+}
 
 ControlServer::ControlServer(EventLoop& loop, Supervisor& supervisor, const ControlAccess& access) noexcept
     : loop_(loop), supervisor_(supervisor), access_(access) {}
@@ -81,7 +124,7 @@ void ControlServer::serve(int listen_fd) {
   stop();
   if (!buf_) buf_ = std::make_unique_for_overwrite<std::byte[]>(limits::kMessageBytes + 1);
   listen_fd_ = listen_fd;
-  if (auto s = loop_.add(listen_fd_, [this](uint32_t) { on_accept(); }); !s) {
+  if (auto s = loop_.add(listen_fd_, [this](uint32_t) { on_accept(); }, EventLoop::Priority::Clients); !s) {
     log_warnx("control: %s", s.error().message().c_str());
     listen_fd_ = -1;
   }
@@ -116,7 +159,12 @@ void ControlServer::complain(const char* fmt, ...) {
 // ---- connections ---------------------------------------------------------------
 
 void ControlServer::on_accept() {
-  for (;;) {
+  const Charge charge(*this);
+  // Bounded per wakeup, and booked as it goes: clients that connect as
+  // fast as they are turned away would otherwise keep us here for ever.
+  for (int n = 0; n < kAcceptsPerWakeup; ++n) {
+    book();
+    if (over_budget()) return;
     unique_fd fd(::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
     if (!fd) {
       if (errno == EINTR) continue;
@@ -134,7 +182,7 @@ void ControlServer::on_accept() {
     c->deadline = Clock::now() + kRequestTimeout;
     const int raw = fd.get();
     c->fd = std::move(fd);
-    if (auto s = loop_.add(raw, [this, raw](uint32_t ev) { on_client(raw, ev); }); !s) {
+    if (auto s = loop_.add(raw, [this, raw](uint32_t ev) { on_client(raw, ev); }, EventLoop::Priority::Clients); !s) {
       complain("%s", s.error().message().c_str());
       continue;
     }
@@ -145,6 +193,17 @@ void ControlServer::on_accept() {
 void ControlServer::on_client(int fd, uint32_t events) {
   auto it = clients_.find(fd);
   if (it == clients_.end()) return;
+  if (over_budget()) {
+    // Muted, but epoll reports a hangup whatever the mask: a client that
+    // gave up is let go now (cheap), or it would wake us until the window
+    // ends.
+    if (events & (EPOLLHUP | EPOLLERR)) {
+      drop(*it->second, nullptr);
+      sweep();
+    }
+    return;
+  }
+  const Charge charge(*this);
   Client& c = *it->second;
   switch (c.phase) {
     case Client::Phase::Request: {
@@ -320,6 +379,13 @@ void ControlServer::pump_status(Client& c) {
       continue;
     }
     const Status s = send_record(c.fd.get(), encode_ctl_reply(batch), MSG_DONTWAIT);
+    book();
+    if (s && over_budget()) {
+      // Resumed when the budget window ends (writable then, so pumped).
+      c.next = i;
+      c.deadline = now + kRequestTimeout;
+      return;
+    }
     if (!s) {
       if (s.error().err == EAGAIN || s.error().err == EWOULDBLOCK) {
         // The client reads more slowly than we write: wait for room, but
@@ -335,7 +401,15 @@ void ControlServer::pump_status(Client& c) {
   }
   c.names.clear();
   c.names.shrink_to_fit();
-  if (send(c, CtlStatusEnd{})) drop(c, nullptr);
+  // The end waits for room like any batch: the last batch may have filled
+  // the client's buffer (the client is slow, not gone).
+  const Status s = send_record(c.fd.get(), encode_ctl_reply(CtlStatusEnd{}), MSG_DONTWAIT);
+  if (!s && (s.error().err == EAGAIN || s.error().err == EWOULDBLOCK)) {
+    loop_.want_writable(c.fd.get(), true);
+    c.deadline = now + kRequestTimeout;
+    return;
+  }
+  drop(c, nullptr);
 }
 
 void ControlServer::on_operate(Client& c, CtlRequest& req) {
@@ -444,6 +518,10 @@ void ControlServer::parse_refused(const std::string& why) {
 }
 
 void ControlServer::on_timer(TimePoint now) {
+  if (muted_until_ <= now) {
+    muted_until_ = kNever;
+    set_muted(false);
+  }
   for (auto& [fd, c] : clients_) {
     if (c->deadline > now) continue;
     switch (c->phase) {
@@ -470,7 +548,7 @@ void ControlServer::on_timer(TimePoint now) {
 }
 
 TimePoint ControlServer::next_deadline() const noexcept {
-  TimePoint next = kNever;
+  TimePoint next = muted_until_;
   for (const auto& [fd, c] : clients_)
     if (c->phase != Client::Phase::Dead) next = std::min(next, c->deadline);
   return next;

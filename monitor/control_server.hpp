@@ -26,6 +26,17 @@ class Supervisor;
 
 inline constexpr size_t kMaxClients = 64;
 inline constexpr Duration kRequestTimeout = 5s;
+// The CPU time clients may cost the monitor while kCrowd or more are
+// connected: at most kClientBudget in any kBudgetWindow (15 % of a core).
+// Beyond, the listening socket and every client are muted until the window
+// ends: their requests wait in the kernel, the jobs' events do not.  Fewer
+// clients are served at full speed (the jobs' events still go first).
+inline constexpr Duration kBudgetWindow = 100ms;
+inline constexpr Duration kClientBudget = 15ms;
+inline constexpr size_t kCrowd = 4;
+// Connections taken per wakeup of the listening socket; the rest wait in
+// the kernel's queue for the next turn of the loop, after the jobs' events.
+inline constexpr int kAcceptsPerWakeup = 16;
 // A reload waits for the parser: its 10 s deadline, and some room.
 inline constexpr Duration kReloadTimeout = 15s;
 
@@ -82,6 +93,12 @@ class ControlServer {
   void finish(Client& c, CtlCode code, std::string subject = {});
   void drop(Client& c, const char* why);
   void sweep();
+  // Books CPU time spent on clients; past the budget, mutes them all.
+  void charge(uint64_t cpu_ns);
+  void book();
+  [[nodiscard]] bool over_budget() const noexcept { return muted_until_ != kNever; }
+  void set_muted(bool muted);
+  struct Charge;
   // At most one line per second about misbehaving clients.
   void complain(const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -94,6 +111,10 @@ class ControlServer {
   std::unique_ptr<std::byte[]> buf_;   // one request at a time
   TimePoint last_complaint_{};
   uint32_t complaints_held_ = 0;
+  TimePoint window_end_{};
+  uint64_t spent_ns_ = 0;
+  TimePoint muted_until_ = kNever;
+  uint64_t cpu_mark_ns_ = 0;
 };
 
 }  // namespace pmtr

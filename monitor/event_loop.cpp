@@ -3,11 +3,10 @@
 #include <sys/epoll.h>
 #include <sys/timerfd.h>
 
-#include <cerrno>
 #include <chrono>
-#include <unistd.h>
-
 #include <vector>
+
+#include "common/syscalls.hpp"
 
 namespace pmtr {
 
@@ -17,13 +16,20 @@ Status EventLoop::init() {
   return {};
 }
 
-Status EventLoop::add(int fd, Handler handler) {
+Status EventLoop::add(int fd, Handler handler, Priority priority) {
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.fd = fd;
   if (epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev) != 0) return Error::from_errno("epoll_ctl add");
-  handlers_[fd] = std::move(handler);
+  handlers_[fd] = Entry{std::move(handler), priority};
   return {};
+}
+
+void EventLoop::mute(int fd, bool muted, bool writable) noexcept {
+  epoll_event ev{};
+  ev.events = muted ? 0u : EPOLLIN | (writable ? EPOLLOUT : 0u);
+  ev.data.fd = fd;
+  epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, fd, &ev);
 }
 
 void EventLoop::want_writable(int fd, bool on) noexcept {
@@ -40,19 +46,18 @@ void EventLoop::remove(int fd) noexcept {
 
 Status EventLoop::run_once(int timeout_ms) {
   epoll_event events[64];
-  const int n = epoll_wait(epoll_.get(), events, 64, timeout_ms);
-  if (n < 0) {
-    if (errno == EINTR) return {};
-    return Error::from_errno("epoll_wait");
-  }
-  for (int i = 0; i < n; ++i) {
-    // A handler may remove other fds (a job's error pipe closed on reap):
-    // look each one up at dispatch time, and copy the handler since it may
-    // remove itself.
-    auto it = handlers_.find(events[i].data.fd);
-    if (it == handlers_.end()) continue;
-    Handler h = it->second;
-    h(events[i].events);
+  const ReadyResult ready = sys_epoll_wait(epoll_.get(), events, 64, timeout_ms);
+  if (!ready.ok()) return Error{ready.err, "epoll_wait"};
+  // Two passes: the jobs' events first.  A handler may remove other fds
+  // (a job's ready pipe closed on reap): look each one up at dispatch
+  // time, and copy the handler since it may remove itself.
+  for (const Priority pass : {Priority::Jobs, Priority::Clients}) {
+    for (int i = 0; i < ready.count; ++i) {
+      auto it = handlers_.find(events[i].data.fd);
+      if (it == handlers_.end() || it->second.priority != pass) continue;
+      Handler h = it->second.handler;
+      h(events[i].events);
+    }
   }
   return {};
 }
@@ -84,9 +89,9 @@ void DeadlineTimer::disarm() noexcept {
 }
 
 void DeadlineTimer::drain() noexcept {
+  // Nothing to do with the count or an error (EAGAIN: not expired after all).
   uint64_t expirations;
-  ssize_t ignored = ::read(fd_.get(), &expirations, sizeof expirations);
-  (void)ignored;
+  (void)sys_read(fd_.get(), &expirations, sizeof expirations);
   // Expired: a later arm() for the same instant must really re-arm.
   armed_ = std::chrono::steady_clock::time_point::max();
 }

@@ -17,19 +17,31 @@ class EventLoop {
  public:
   using Handler = std::function<void(uint32_t events)>;
 
+  // Who goes first when several fds are ready at once: the jobs' own
+  // events (signals, the timer, readiness) before anything a client of
+  // the control socket asks, so a busy client never delays a restart.
+  enum class Priority : uint8_t { Jobs, Clients };
+
   [[nodiscard]] Status init();
   // The fd stays owned by the caller; remove() it before closing it.
-  [[nodiscard]] Status add(int fd, Handler handler);
+  [[nodiscard]] Status add(int fd, Handler handler, Priority priority = Priority::Jobs);
   void remove(int fd) noexcept;
   // Also (or no longer) wake the handler when the fd is writable: a
   // client that has not read its reply yet.
   void want_writable(int fd, bool on) noexcept;
+  // Stop (or resume) waking the handler at all, the fd staying added: a
+  // client held back while the control socket is over its budget.
+  void mute(int fd, bool muted, bool writable = false) noexcept;
   // Waits (timeout_ms < 0: forever) and runs the handlers of ready fds.
   [[nodiscard]] Status run_once(int timeout_ms);
 
  private:
+  struct Entry {
+    Handler handler;
+    Priority priority;
+  };
   unique_fd epoll_;
-  std::unordered_map<int, Handler> handlers_;
+  std::unordered_map<int, Entry> handlers_;
 };
 
 // A CLOCK_MONOTONIC timerfd armed for one absolute deadline at a time: the

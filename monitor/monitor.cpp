@@ -319,7 +319,10 @@ void Monitor::on_timer() {
     if (parser_.alive()) request_parse();
   }
   if (parse_outstanding_ && parse_deadline_ <= now) parser_failed("no answer within 10 s");
-  supervisor_.on_timer(now);
+  // Only when one of its own deadlines is due: the control socket's timers
+  // (a client's deadline, the end of a budget window) must not cost a walk
+  // of the whole job table.
+  if (supervisor_.next_deadline() <= now) supervisor_.on_timer(now);
   control_.on_timer(now);
   if (orphan_kill_at_ <= now) {
     kill(-1, SIGKILL);

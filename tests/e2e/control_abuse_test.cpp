@@ -2,13 +2,17 @@
 // an error or a closed connection, at most one log line per second, and
 // nothing else changes (jobs keep their pids, restarts stay on time).
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <csignal>
 #include <cstring>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/channel.hpp"
@@ -191,4 +195,77 @@ TEST(ControlAbuse, AClientThatNeverReadsItsStatusIsDroppedAndOthersAreServed) {
   CHECK(pmtr.wait_log("stopped reading its status", 10000ms));
   CHECK_EQUAL(web, pmtr.job_pid("web"));
   CHECK(ctl(pmtr.control_socket(), CtlStatusRequest{{"web"}}).complete);
+}
+
+// Clients that connect as fast as they are served (or turned away) once
+// kept the monitor in its accept loop for good: no reply, no restart.  Now
+// the jobs' events go first and a crowd of clients shares a CPU budget:
+// under the flood a killed job is replaced and status is still answered.
+TEST(ControlAbuse, AFloodOfClientsNeitherStarvesTheJobsNorTheClients) {
+  write_file(conf, job("web", "/bin/sleep 1431", "  backoff 1s to 1s\n") + job("loop", "/bin/false", "  backoff 1s to 1s\n"));
+  Pmtr pmtr(conf);
+  CHECK(wait_listening(pmtr));
+  const pid_t web = pmtr.wait_job("web", 5000ms);
+  CHECK(web > 0);
+  std::atomic<bool> stop{false};
+  std::atomic<int> served{0};
+  std::vector<std::thread> flood;
+  for (int i = 0; i < 100; ++i)
+    flood.emplace_back([&] {
+      while (!stop.load())
+        if (ctl(pmtr.control_socket(), CtlStatusRequest{}, 2000ms).code == CtlCode::Ok) ++served;
+    });
+  const int served_before = served.load();
+  CHECK_EQUAL(0, ::kill(web, SIGKILL));
+  const bool replaced = poll_until([&] { return pmtr.job_pid("web") != web && pmtr.job_pid("web") > 0; }, 5000ms);
+  const bool answered = poll_until([&] { return served.load() > served_before + 100; }, 5000ms);
+  const int loop_starts = pmtr.count_log("started job loop");
+  const bool looping = pmtr.wait_log("started job loop", 5000ms, loop_starts + 2);
+  stop = true;
+  for (auto& t : flood) t.join();
+  CHECK_TEXT(replaced, "the killed job was not replaced under the flood");
+  CHECK_TEXT(answered, ("status answers under the flood: " + std::to_string(served.load() - served_before)).c_str());
+  CHECK_TEXT(looping, "the crash-looping job stopped being restarted under the flood");
+  CHECK(process_alive(pmtr.pid()));
+}
+
+// A client slow to read a status that fills its socket buffer is waited
+// for, to the last record: once the final StatusEnd found the buffer full
+// and the client was dropped as one that never reads.  Tables of 2.5 to 6
+// batches, in steps of a quarter: in some of them the last batch fills the
+// buffer and leaves no room for the end.
+TEST(ControlAbuse, ASlowReaderGetsTheWholeStatusWhateverItsSize) {
+  auto table = [&](size_t n) {
+    std::string t;
+    for (size_t i = 0; i < n; ++i) t += job("a-long-job-name-that-makes-each-status-row-bigger-" + std::to_string(i),
+                                            "/bin/true", "  disable\n");
+    return t;
+  };
+  write_file(conf, table(100));
+  Pmtr pmtr(conf);
+  CtlExchange first;
+  CHECK(poll_until([&] { return (first = ctl(pmtr.control_socket(), CtlStatusRequest{}, 500ms)).jobs.size() == 100; },
+                   10000ms));
+  size_t bytes = 0;
+  for (const auto& j : first.jobs) bytes += encoded_status_size(j);
+  const size_t per_batch = limits::kMessageBytes / (bytes / 100);
+  // The queued bytes stop growing: the monitor wrote what fits and waits.
+  auto until_full = [](int fd) {
+    int last = -1, now = 0, same = 0;
+    poll_until([&] {
+      if (::ioctl(fd, FIONREAD, &now) != 0) return true;
+      same = now == last ? same + 1 : 0;
+      last = now;
+      return same >= 4;
+    }, 2000ms);
+  };
+  for (size_t n = per_batch * 5 / 2; n <= per_batch * 6; n += per_batch / 4) {
+    write_file(conf, table(n));
+    const CtlExchange reload = ctl(pmtr.control_socket(), CtlReload{}, 10000ms);
+    CHECK_TEXT(reload.complete && reload.code == CtlCode::Ok, reload.error.c_str());
+    const CtlExchange x = ctl_raw(pmtr.control_socket(), encode_ctl_request(CtlStatusRequest{}), 5000ms, until_full);
+    CHECK_TEXT(x.complete, ("status of " + std::to_string(n) + " jobs: " + x.error).c_str());
+    CHECK_EQUAL(n, x.jobs.size());
+  }
+  CHECK_EQUAL(0, pmtr.count_log("does not read its replies"));
 }

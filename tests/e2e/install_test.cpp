@@ -33,6 +33,8 @@
 #include "tests/support/e2e_harness.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/skip.hpp"
+#include "tests/support/system_lock.hpp"
+#include "tests/support/system_lock.hpp"
 
 // CppUTest last: its leak-detection macros redefine `new`.
 #include <CppUTest/TestHarness.h>
@@ -80,8 +82,11 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
 }
 
 // An init template as install.sh writes it.
+// BINDIR is SBINDIR's sibling (PREFIX/bin), as `make install` defaults it.
 std::string substituted(const std::string& name, const std::string& sbindir, const std::string& sysconfdir) {
-  return replace_all(replace_all(read_file(source_dir() + "/init/" + name), "@SBINDIR@", sbindir),
+  const std::string bindir = sbindir.substr(0, sbindir.rfind('/')) + "/bin";
+  return replace_all(replace_all(replace_all(read_file(source_dir() + "/init/" + name), "@SBINDIR@", sbindir),
+                                 "@BINDIR@", bindir),
                      "@SYSCONFDIR@", sysconfdir);
 }
 
@@ -160,26 +165,6 @@ int run_make(const std::string& target, const std::vector<std::string>& vars, st
   argv.insert(argv.end(), vars.begin(), vars.end());
   return run_command(argv, out);
 }
-
-// Serialises the tests that touch the machine's state across processes.
-// The lock is a flock on the /run/lock directory itself, so no lock file is
-// left behind (and a crashed test releases it).
-class SystemLock {
- public:
-  SystemLock() {
-    fd_ = ::open("/run/lock", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd_ < 0) fd_ = ::open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd_ >= 0) flock(fd_, LOCK_EX);
-  }
-  ~SystemLock() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  SystemLock(const SystemLock&) = delete;
-  SystemLock& operator=(const SystemLock&) = delete;
-
- private:
-  int fd_ = -1;
-};
 
 bool user_exists(const char* name) { return getpwnam(name) != nullptr; }
 bool group_exists(const char* name) { return getgrnam(name) != nullptr; }
@@ -347,12 +332,17 @@ TEST(Install, ManPagesDocumentEveryOptionAndSection) {
   // Every option of parser/keywords.cpp: an item of its own, and an example
   // (the indented lines under it).
   for (const char* opt : {"bounce", "cmd", "cpu", "depends", "dir", "disable", "env", "err", "in",
-                          "name", "nice", "once", "order", "out", "ulimit", "user", "wait"}) {
+                          "name", "nice", "once", "order", "out", "ulimit", "user", "wait", "umask",
+                          "group", "groups", "caps", "nonewprivs", "limit", "log", "operators"}) {
     CHECK_TEXT(has_line_starting(p5, std::string("       ") + opt), opt);
     CHECK_TEXT(has_line_starting(p5, std::string("              ") + opt), opt);
   }
   for (const char* global : {"report to", "listen on"})
     CHECK_TEXT(contains(p5, std::string("       ") + global + " udp://"), global);
+  for (const char* global : {"log to", "log rotate", "log all", "control socket", "control status", "control operate"}) {
+    CHECK_TEXT(has_line_starting(p5, std::string("       ") + global), global);
+    CHECK_TEXT(has_line_starting(p5, std::string("              ") + global), global);
+  }
 }
 
 // pmtrctl(8) is where users learn the commands, the JSON fields and the
@@ -450,7 +440,8 @@ TEST(Install, StagingSystemdInstallsTheUnitWithPaths) {
     check_staging_tree(root, want);
     const std::string text = read_file(root + "/" + unit);
     CHECK_TEXT(contains(text, "\nExecStart=" + prefix + "/sbin/pmtr -F -c /etc/pmtr.conf\n"), text.c_str());
-    CHECK(contains(text, "\nExecReload=/bin/kill -HUP $MAINPID\n"));
+    CHECK(contains(text, "\nExecReload=" + prefix + "/bin/pmtrctl reload\n"));
+    CHECK(contains(text, "\nRuntimeDirectory=pmtr\n"));
     CHECK(contains(text, "\nKillMode=mixed\n"));
     CHECK_FALSE(contains(text, "@"));
   }
@@ -658,8 +649,9 @@ TEST(SystemInstall, LiveInstallSysvScriptAndStartStopDaemon) {
   CHECK(poll_until([&] { return (parser = parser_of(first)) > 0; }, 5000ms));
   if (const passwd* pw = getpwnam("pmtr")) CHECK_EQUAL(pw->pw_uid, real_uid_of(parser));
 
-  CHECK_EQUAL_TEXT(0, init_script("status", &out), out.c_str());
-  CHECK_TEXT(contains(out, "is running"), out.c_str());
+  // status: the daemon's, then its jobs as pmtrctl shows them.
+  CHECK(poll_until([&] { return init_script("status", &out) == 0 && contains(out, "live "); }, 5000ms));
+  CHECK_TEXT(contains(out, "is running") && contains(out, "running"), out.c_str());
   CHECK_EQUAL_TEXT(0, init_script("start", &out), out.c_str());   // already running: success (LSB)
   CHECK_EQUAL(first, read_pidfile("/run/pmtr.pid"));
 
@@ -667,6 +659,14 @@ TEST(SystemInstall, LiveInstallSysvScriptAndStartStopDaemon) {
   // Same daemon, and the unchanged job is not touched.
   CHECK_FALSE(poll_until([&] { return find_descendant(first, "/bin/sleep 100501") != job_pid; }, 1000ms));
   CHECK(process_alive(first));
+  // A broken edit: the reload fails with the diagnostics (through pmtrctl),
+  // and nothing changes.
+  write_file("/etc/pmtr.conf", job("live", "/bin/sleep 100501") + "jbo {\n}\n", 0600);
+  CHECK_EQUAL_TEXT(1, init_script("reload", &out), out.c_str());
+  CHECK_TEXT(contains(out, "pmtr.conf:5:1: error: unknown statement 'jbo'"), out.c_str());
+  CHECK_EQUAL(job_pid, find_descendant(first, "/bin/sleep 100501"));
+  write_file("/etc/pmtr.conf", job("live", "/bin/sleep 100501"), 0600);
+  CHECK_EQUAL_TEXT(0, init_script("reload", &out), out.c_str());
 
   // Uninstall refuses while it runs.
   CHECK(run_make("uninstall", vars, &out) != 0);

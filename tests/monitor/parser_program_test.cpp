@@ -12,6 +12,7 @@
 
 #include "monitor/parser_link.hpp"
 #include "tests/support/skip.hpp"
+#include "tests/support/system_lock.hpp"
 
 // CppUTest last: its operator new macros break standard headers included after it.
 #include <CppUTest/TestHarness.h>
@@ -70,6 +71,7 @@ TEST_GROUP(ParserProgram) {
     STRCMP_EQUAL((libexec + "/pmtr-parser").c_str(), r->path.c_str());
     CHECK_TEXT(contains(r->warning, "not running " + self + "/pmtr-parser: ") && contains(r->warning, why),
                r->warning.c_str());
+    CHECK_TEXT(contains(r->warning, "; running " + libexec + "/pmtr-parser instead"), r->warning.c_str());
   }
 };
 
@@ -136,6 +138,7 @@ TEST_GROUP(ParserIdentity){};
 // (issue 11, finding 8).
 TEST(ParserIdentity, FallingBackToNobodySaysWhyItMatters) {
   PMTR_REQUIRE_ROOT();
+  test::SystemLock lock;   // the install tests create and delete the pmtr user meanwhile
   if (getpwnam("pmtr") != nullptr) PMTR_SKIP("this machine has a pmtr user");
   if (getpwnam("nobody") == nullptr) PMTR_SKIP("this machine has no nobody user");
   const auto id = resolve_parser_identity();

@@ -34,7 +34,8 @@ int ctl_connect(const std::string& socket) {
   return fd;
 }
 
-CtlExchange ctl_raw(const std::string& socket, std::span<const std::byte> record, std::chrono::milliseconds timeout) {
+CtlExchange ctl_raw(const std::string& socket, std::span<const std::byte> record, std::chrono::milliseconds timeout,
+                    const std::function<void(int fd)>& before_reading) {
   CtlExchange x;
   unique_fd fd(ctl_connect(socket));
   if (!fd) {
@@ -46,6 +47,7 @@ CtlExchange ctl_raw(const std::string& socket, std::span<const std::byte> record
     x.error = s.error().message();
     return x;
   }
+  if (before_reading) before_reading(fd.get());
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::vector<std::byte> buf(limits::kMessageBytes + 1);
   for (;;) {

@@ -27,8 +27,11 @@ struct CtlExchange {
 
 // Sends `record` (raw bytes: tests send malformed ones too) and collects
 // the answer.
+// before_reading, when given, runs with the connected fd once the request
+// is sent: a client that is slow to read.
 CtlExchange ctl_raw(const std::string& socket, std::span<const std::byte> record,
-                    std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
+                    std::chrono::milliseconds timeout = std::chrono::milliseconds(5000),
+                    const std::function<void(int fd)>& before_reading = {});
 CtlExchange ctl(const std::string& socket, const CtlRequest& request,
                 std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
 
