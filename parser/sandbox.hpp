@@ -1,15 +1,15 @@
 // The pmtr-parser sandbox (SPEC §4), applied once, right after exec and
-// before any input is read.  Order: rlimits, no supplementary groups,
-// setresgid/setresuid, proof the drop holds, every capability cleared
-// (bounding and ambient too), not dumpable, no_new_privs, seccomp allowlist
-// whose default action kills the process.
+// before any input is read: the helpers' shared recipe (common/sandbox.hpp:
+// rlimits, no supplementary groups, setresgid/setresuid, proof the drop
+// holds, every capability cleared, not dumpable, no_new_privs) with the
+// parser's limits, then the parser's own seccomp allowlist whose default
+// action kills the process (parser/sandbox_policy.cpp).
 #pragma once
-
-#include <sys/types.h>
 
 #include <string>
 
 #include "common/result.hpp"
+#include "common/sandbox.hpp"
 
 namespace pmtr {
 
@@ -20,16 +20,6 @@ inline constexpr int kParserChannelFd = 3;
 // RLIMIT_NOFILE inside the sandbox: fd numbers 0..4, i.e. stdin, stdout,
 // stderr, the channel, and the one config fd a Parse message brings.
 inline constexpr int kParserOpenFiles = 5;
-
-struct SandboxIdentity {
-  uid_t uid = 0;   // the `pmtr` user (or `nobody`), resolved by the monitor
-  gid_t gid = 0;
-};
-
-enum class SeccompAction {
-  Kill,     // production: SCMP_ACT_KILL_PROCESS
-  Log,      // debug switch (-d on pmtr-parser): allow, but log to the audit log
-};
 
 // Applies every step; on error the caller must exit without reading input.
 // When not started as root, the uid/gid/capability steps are skipped (an

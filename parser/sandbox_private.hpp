@@ -4,27 +4,10 @@
 
 #include <cstdint>
 
-// AddressSanitizer reserves terabytes of shadow address space and runs a
-// little code of its own inside the sandbox, so a few things differ in a
-// SANITIZE=1 build: no address-space cap, and a marked block of extra
-// allows in the seccomp policy.  g++ defines __SANITIZE_ADDRESS__; clang
-// (the fuzz build) answers __has_feature.
-#if defined(__SANITIZE_ADDRESS__)
-#define PMTR_SANDBOX_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PMTR_SANDBOX_ASAN 1
-#endif
-#endif
-#ifndef PMTR_SANDBOX_ASAN
-#define PMTR_SANDBOX_ASAN 0
-#endif
+// PMTR_SANDBOX_ASAN and kSanitizerExtraFds: the same for every helper.
+#include "common/sandbox_asan.hpp"
 
 namespace pmtr::sandbox_detail {
-
-// SANITIZE=1 only: room for the pipe UBSan's vptr check opens to probe
-// memory (see the sanitizer block in parser/sandbox_policy.cpp).
-inline constexpr int kSanitizerExtraFds = PMTR_SANDBOX_ASAN ? 2 : 0;
 
 // RLIMIT_AS and RLIMIT_DATA of the parser (not applied under ASan).  The
 // cap only has to stop a runaway parser from taking the host's memory with
