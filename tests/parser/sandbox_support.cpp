@@ -1,0 +1,85 @@
+#include "tests/parser/sandbox_support.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+// Last: CppUTest's leak-detection macros redefine `new`.
+#include <CppUTest/TestHarness.h>
+
+namespace pmtr::test {
+
+volatile uintptr_t g_sink;
+
+std::string status_text(int status) {
+  if (WIFEXITED(status)) return "exit " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) {
+    const char* name = sigabbrev_np(WTERMSIG(status));
+    return std::string("signal SIG") + (name ? name : std::to_string(WTERMSIG(status)).c_str());
+  }
+  return "status " + std::to_string(status);
+}
+
+unique_fd high_fd(unique_fd fd) {
+  const int moved = fcntl(fd.get(), F_DUPFD_CLOEXEC, 10);
+  CHECK_TEXT(moved >= 0, "F_DUPFD_CLOEXEC");
+  return unique_fd(moved);
+}
+
+Pair seqpacket_pair() {
+  int sv[2];
+  CHECK_TEXT(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0, "socketpair");
+  return {high_fd(unique_fd(sv[0])), high_fd(unique_fd(sv[1]))};
+}
+
+void child_place(int fd, int target) {
+  if (dup2(fd, target) != target) _exit(kSetupFailed);
+}
+
+bool send_text(int fd, const std::string& s) {
+  return send(fd, s.data(), s.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(s.size());
+}
+std::string recv_text(int fd) {
+  char buf[4096];
+  iovec iov{buf, sizeof buf};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  ssize_t n;
+  do n = recvmsg(fd, &msg, 0);
+  while (n < 0 && errno == EINTR);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+int Child::wait() {
+  int status = 0;
+  pid_t r;
+  do r = waitpid(pid, &status, 0);
+  while (r < 0 && errno == EINTR);
+  CHECK_EQUAL(pid, r);
+  pid = -1;
+  return status;
+}
+
+void Child::cleanup() {
+  if (pid <= 0) return;
+  kill(pid, SIGKILL);
+  while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  pid = -1;
+}
+
+pid_t fork_flushed() {
+  std::fflush(nullptr);   // a child must inherit no buffered output
+  const pid_t pid = fork();
+  CHECK_TEXT(pid >= 0, "fork");
+  return pid;
+}
+
+}  // namespace pmtr::test
