@@ -14,6 +14,7 @@ PublicState public_state(JobState s) noexcept {
     case JobState::Ready: return PublicState::Ready;
     case JobState::StoppingRestart: case JobState::StoppingDelay: case JobState::StoppingHold:
     case JobState::StoppingDisable: case JobState::StoppingRemove: case JobState::StoppingDone:
+    case JobState::Draining:
       return PublicState::Stopping;
     case JobState::Delayed: return PublicState::Delayed;
     case JobState::Stopped: return PublicState::Stopped;
