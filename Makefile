@@ -48,7 +48,8 @@ CXXSTD   := -std=c++20
 WARN     := -Wall -Wextra -Werror -Wswitch-enum -Wshadow -Wformat=2 -Wnon-virtual-dtor
 # Sections per function and --gc-sections: only the code we call stays in
 # the binaries (each process's private text is part of its memory cost).
-OPT      ?= -g -ffunction-sections -fdata-sections
+OPT      ?= $(DEBUG) -ffunction-sections -fdata-sections
+FORTIFY  := -D_FORTIFY_SOURCE=2
 # -O2 where time is spent (the parser's lexing, parsing, validation and the
 # wire codec: `pmtr -t` and reloads), -Os for the monitor's and spawner's
 # own code, which mostly waits in system calls: its text is resident in the
@@ -56,26 +57,45 @@ OPT      ?= -g -ffunction-sections -fdata-sections
 # pmtrctl (control/) is -O2: it lives for one command, and `status` has
 # time targets (1,000 jobs in 10 ms, 100,000 in 0.5 s, whole command).
 # Sanitized builds are for finding bugs, not for speed or size: -O1 (what
-# the sanitizers' documentation suggests) everywhere compiles faster.
+# the sanitizers' documentation suggests) everywhere compiles faster, and
+# line tables (-g1) are all a sanitizer report needs (functions, files,
+# lines); full debug info of instrumented code costs a fifth more time.
+#
+# The tests' own code (tests/) is compiled for compile time, the part of
+# `make test` that dominates: -O1 in the plain tree (-O2 costs a fifth
+# more and buys nothing for code that mostly waits), -O0 in the sanitized
+# tree (some 40 % less than -O1 once instrumented, and still instrumented),
+# where the bench programs serve only the bench smoke test and get the
+# same.  _FORTIFY_SOURCE needs optimisation; there AddressSanitizer checks
+# the same calls.  The code under test is in the part libraries, compiled
+# as above.
 ifeq ($(SANITIZE),1)
 OPT_LEVEL ?= -O1
+DEBUG     ?= -g1
+$(BUILD)/obj/tests/%.o $(BUILD)/obj/bench/%.o: OPT_LEVEL := -O0
+$(BUILD)/obj/tests/%.o $(BUILD)/obj/bench/%.o: FORTIFY :=
 else
 OPT_LEVEL ?= -O2
+DEBUG     ?= -g
+$(BUILD)/obj/tests/%.o: OPT_LEVEL := -O1
 $(BUILD)/obj/monitor/%.o $(BUILD)/obj/spawner/%.o: OPT_LEVEL := -Os
 # Except the transaction validator: it runs on every reload, and its hash
 # sets would call libm's ceil() under -Os (-O2 inlines it), linking the
 # shared libm (some 400 KiB mapped) into the monitor for one function.
 $(BUILD)/obj/monitor/transaction.o: OPT_LEVEL := -O2
-# The parser's rarely run parts: the lifecycle options (a few lines in a
-# config, if any), their value syntax, and the hints (error paths only).
-# Their text stays resident in the parser for as long as pmtr runs.
+# The parser's rarely run parts: the lifecycle, confinement, capture and
+# access options and the global statements (a few lines in a config, if
+# any), their value syntax, and the hints (error paths only).  Their text
+# stays resident in the parser for as long as pmtr runs.
 $(BUILD)/obj/parser/policy_options.o $(BUILD)/obj/parser/signals.o $(BUILD)/obj/parser/durations.o \
-  $(BUILD)/obj/parser/did_you_mean.o: OPT_LEVEL := -Os
+  $(BUILD)/obj/parser/did_you_mean.o $(BUILD)/obj/parser/confine_options.o $(BUILD)/obj/parser/name_lists.o \
+  $(BUILD)/obj/parser/global_statements.o $(BUILD)/obj/parser/capabilities.o $(BUILD)/obj/parser/sizes.o \
+  $(BUILD)/obj/parser/option_hint.o: OPT_LEVEL := -Os
 endif
 CPPFLAGS += -I. -MMD -MP -DPMTR_VERSION='"$(VERSION)"' \
             -DPMTR_LIBEXECDIR='"$(LIBEXECDIR)/pmtr"' -D_GNU_SOURCE
 CXXFLAGS += $(CXXSTD) $(WARN) $(OPT_LEVEL) $(OPT) $(SAN_FLAGS) -fstack-protector-strong \
-            -D_FORTIFY_SOURCE=2 -fPIE
+            $(FORTIFY) -fPIE
 # libstdc++ linked statically: the monitor and the parser then map only the
 # parts they use (memory targets in docs/benchmarks.md); glibc stays shared
 # so NSS (getpwnam, initgroups) keeps working.
@@ -96,14 +116,41 @@ $(foreach p,$(PARTS),$(eval LIB_$(p) := $(BUILD)/lib$(p).a))
 # Link order: dependants before dependencies.
 LIBS_ALL := $(LIB_monitor) $(LIB_control) $(LIB_spawner) $(LIB_parser) $(LIB_common)
 
-PROGRAMS := $(BUILD)/pmtr $(BUILD)/pmtr-parser $(BUILD)/pmtrctl
+# One folder per process: each program links its own folder's library and
+# common (pmtr also the spawner, which runs inside it), and nothing else, so
+# a call into another process's code is a link error rather than something
+# the archive linker happens to drop.  One line per program:
+#   $(call program,NAME,ENTRY POINT,PART LIBRARIES,OTHER LIBRARIES)
+# tests/e2e/program_symbols_test.cpp checks the built programs' symbols
+# against its own copy of this table.
+#
+# The parser links libseccomp and libcap-ng statically: as shared objects
+# their relocated pages are private to it and cost more than the few
+# functions it calls.
+STATIC_SANDBOX_LIBS := -Wl,-Bstatic $(LDLIBS_SANDBOX) -Wl,-Bdynamic
+define program
+PROGRAMS += $(BUILD)/$(1)
+$(BUILD)/$(1): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(2)) $(foreach p,$(3),$(LIB_$(p)))
+	@$$(if $$(Q),echo "  LINK    $$@")
+	$$(Q)$$(CXX) $$(LDFLAGS) -o $$@ $$< $(foreach p,$(3),$(LIB_$(p))) $(4)
+endef
+PROGRAMS :=
+$(eval $(call program,pmtr,monitor/pmtr_main.cpp,monitor spawner common,))
+$(eval $(call program,pmtrctl,control/pmtrctl_main.cpp,control common,))
+$(eval $(call program,pmtr-parser,parser/parser_main.cpp,parser common,$(STATIC_SANDBOX_LIBS)))
 
 TEST_SUPPORT_OBJS := $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard tests/support/*.cpp))
 TEST_SUITES := common parser spawner monitor control e2e bench
 TEST_BINS := $(foreach s,$(TEST_SUITES),$(if $(wildcard tests/$(s)/*.cpp),$(BUILD)/tests/$(s)_tests))
 BENCH_BINS := $(patsubst bench/%_main.cpp,$(BUILD)/bench/%,$(wildcard bench/*_main.cpp))
+# The bench helpers, in an archive of their own: the bench programs and the
+# bench test suite link the same objects (compiled once).
+LIB_bench := $(BUILD)/libbench.a
+OBJS_bench := $(patsubst %.cpp,$(BUILD)/obj/%.o,$(filter-out %_main.cpp,$(wildcard bench/*.cpp)))
+# Libraries a suite links besides the part libraries.
+SUITE_LIBS_bench := $(LIB_bench)
 
-.PHONY: all run test check-deps deps fuzz fuzz-build bench bench-peers install uninstall clean deb
+.PHONY: all run test suites test-build check-deps deps fuzz fuzz-build bench bench-peers install uninstall clean deb
 
 all: $(PROGRAMS)
 
@@ -119,30 +166,17 @@ $(LIB_$(1)): $(OBJS_$(1))
 endef
 $(foreach p,$(PARTS),$(eval $(call part_lib_rule,$(p))))
 
-$(BUILD)/pmtr: $(BUILD)/obj/monitor/pmtr_main.o $(LIBS_ALL)
-	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(LIBS_ALL) $(LDLIBS_SANDBOX)
-
-# The parser links libseccomp and libcap-ng statically: as shared objects
-# their relocated pages are private to it and cost more than the few
-# functions it calls.
-$(BUILD)/pmtr-parser: $(BUILD)/obj/parser/parser_main.o $(LIB_parser) $(LIB_common)
-	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(LIB_parser) $(LIB_common) -Wl,-Bstatic $(LDLIBS_SANDBOX) -Wl,-Bdynamic
-
-# The control client runs as any user and reads no config: its own folder
-# and common, no sandbox libraries.
-$(BUILD)/pmtrctl: $(BUILD)/obj/control/pmtrctl_main.o $(LIB_control) $(LIB_common)
-	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(LIB_control) $(LIB_common)
+$(LIB_bench): $(OBJS_bench)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 # One CppUTest binary per suite; each links every part library (the archive
 # linker takes only what a suite uses).
 define suite_rule
-$(BUILD)/tests/$(1)_tests: $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard tests/$(1)/*.cpp)) $(TEST_SUPPORT_OBJS) $(LIBS_ALL)
+$(BUILD)/tests/$(1)_tests: $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard tests/$(1)/*.cpp)) $(TEST_SUPPORT_OBJS) $(SUITE_LIBS_$(1)) $(LIBS_ALL)
 	@mkdir -p $$(@D)
 	@$(if $(Q),echo "  LINK    $$@")
-	$(Q)$(CXX) $(LDFLAGS) -o $$@ $$(filter %.o,$$^) $(LIBS_ALL) $(LDLIBS_SANDBOX) $(LDLIBS_TEST)
+	$(Q)$(CXX) $(LDFLAGS) -o $$@ $$(filter %.o,$$^) $(SUITE_LIBS_$(1)) $(LIBS_ALL) $(LDLIBS_SANDBOX) $(LDLIBS_TEST)
 endef
 $(foreach s,$(TEST_SUITES),$(eval $(call suite_rule,$(s))))
 
@@ -155,7 +189,7 @@ $(FAKE_PARSER): $(BUILD)/obj/tests/tools/fake_parser.o $(LIB_common)
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(LIB_common)
 $(BUILD)/tests/e2e_tests: | $(FAKE_PARSER)
 
-$(BUILD)/bench/%: $(BUILD)/obj/bench/%_main.o $(patsubst %.cpp,$(BUILD)/obj/%.o,$(filter-out %_main.cpp,$(wildcard bench/*.cpp))) $(LIBS_ALL)
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%_main.o $(OBJS_bench) $(LIBS_ALL)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_ALL) $(LDLIBS_SANDBOX)
@@ -178,8 +212,15 @@ FUZZ_BUILD := build-fuzz
 FUZZ_CXX ?= clang++
 FUZZ_FLAGS := $(CXXSTD) -O1 -g -I. -D_GNU_SOURCE -DPMTR_VERSION='"$(VERSION)"' \
               -DPMTR_LIBEXECDIR='"$(LIBEXECDIR)/pmtr"' -fsanitize=fuzzer,address,undefined
-FUZZ_SRCS := $(filter-out %_main.cpp,$(wildcard common/*.cpp parser/*.cpp monitor/*.cpp spawner/*.cpp))
+# Only the code the fuzz targets reach, compiled with coverage: common/,
+# the parser (fuzz_config), the monitor's transaction check
+# (fuzz_transaction) and its control request rights (fuzz_control).  A
+# target that needs more adds it here; linked from an archive, each target
+# takes only the objects it uses.
+FUZZ_SRCS := $(filter-out %_main.cpp,$(wildcard common/*.cpp parser/*.cpp)) monitor/transaction.cpp \
+             monitor/control_access.cpp spawner/user_lookup.cpp
 FUZZ_OBJS := $(patsubst %.cpp,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_SRCS))
+FUZZ_LIB := $(FUZZ_BUILD)/libfuzzed.a
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 
@@ -188,16 +229,27 @@ $(FUZZ_BUILD)/obj/%.o: %.cpp
 	@$(if $(Q),echo "  FUZZCXX $<")
 	$(Q)$(FUZZ_CXX) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
 
-$(FUZZ_BUILD)/%: $(FUZZ_BUILD)/obj/tests/fuzz/%.o $(FUZZ_OBJS)
+$(FUZZ_LIB): $(FUZZ_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_BUILD)/%: $(FUZZ_BUILD)/obj/tests/fuzz/%.o $(FUZZ_LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CXX) $(FUZZ_FLAGS) -o $@ $^ -lseccomp -lcap-ng
 
 fuzz-build: $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 
+# What `make test` runs, built in one make so that every core stays busy
+# to the end: the programs, the suites, the bench programs (the bench
+# smoke test) and, with clang, the fuzz targets.  `suites` is the same
+# without the fuzz targets, which do not depend on SANITIZE: .ci/run builds
+# the sanitized suites that way while the plain tree builds and tests.
+HAVE_FUZZ_CXX := $(shell command -v $(firstword $(FUZZ_CXX)) 2>/dev/null)
+suites: all $(TEST_BINS) $(FAKE_PARSER) $(BENCH_BINS)
+test-build: suites $(if $(HAVE_FUZZ_CXX),fuzz-build)
+
 test: check-deps
-	@$(MAKE) --no-print-directory all $(TEST_BINS) $(FAKE_PARSER) $(BENCH_BINS)
-	@if command -v $(FUZZ_CXX) >/dev/null; then $(MAKE) --no-print-directory fuzz-build; fi
+	@$(MAKE) --no-print-directory test-build
 	@BUILD=$(BUILD) FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) SANITIZE=$(SANITIZE) \
 	  ./tests/run_all.sh
 

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "bench/proc_events.hpp"
+#include "common/syscalls.hpp"
 #include "common/unique_fd.hpp"
 
 namespace pmtr::bench {
@@ -91,26 +92,21 @@ std::string render_config(const std::vector<JobSpec>& jobs) {
 
 bool save_config(const std::string& path, const std::string& text, std::string* why, uint64_t* rename_ns) {
   const std::string tmp = path + ".tmp";
-  unique_fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!fd) {
-    *why = tmp + ": " + std::strerror(errno);
+  FdResult opened = sys_open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (!opened.ok()) {
+    *why = tmp + ": " + std::strerror(opened.err);
     return false;
   }
+  unique_fd fd = std::move(opened.fd);
   // The umask may have taken bits away; pmtr wants exactly "not writable
   // by group or others", and 0644 is what an admin's editor leaves.
   if (::fchmod(fd.get(), 0644) != 0) {
     *why = tmp + ": fchmod: " + std::strerror(errno);
     return false;
   }
-  size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      *why = tmp + ": write: " + std::strerror(errno);
-      return false;
-    }
-    done += static_cast<size_t>(n);
+  if (const IoResult w = sys_write_all(fd.get(), text.data(), text.size()); !w.ok()) {
+    *why = tmp + ": write: " + std::strerror(w.err);
+    return false;
   }
   fd.reset();
   if (rename_ns != nullptr) *rename_ns = now_ns();

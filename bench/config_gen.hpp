@@ -1,5 +1,5 @@
 // Generated pmtr.conf files for the scenarios: N jobs of one kind, rendered
-// in the config language of SPEC §1, and saved the way an editor saves
+// in the config language of pmtr.conf(5), and saved the way an editor saves
 // (temp file, then rename), mode 0644.
 #pragma once
 

@@ -14,6 +14,7 @@
 
 #include "bench/proc_events.hpp"
 #include "bench/proc_tree.hpp"
+#include "common/syscalls.hpp"
 
 namespace pmtr::bench {
 namespace {
@@ -70,11 +71,14 @@ pid_t launch(const Launch& how) {
 bool reap(pid_t pid, int timeout_ms, int* status) {
   const uint64_t deadline = now_ns() + static_cast<uint64_t>(timeout_ms) * 1000000u;
   for (;;) {
-    const pid_t r = waitpid(pid, status, WNOHANG);
-    if (r == pid) return true;
-    if (r < 0 && errno != EINTR) return false;
+    const WaitResult r = sys_waitpid(pid, WNOHANG);
+    if (!r.ok()) return false;
+    if (r.pid == pid) {
+      *status = r.status;
+      return true;
+    }
     if (now_ns() >= deadline) return false;
-    ::poll(nullptr, 0, 2);
+    (void)sys_poll(nullptr, 0, 2);
   }
 }
 
@@ -97,7 +101,8 @@ uint64_t run_timed(const Launch& how, int* status, uint64_t* cpu_ns) {
     return 0;
   }
   rusage ru{};
-  while (wait4(pid, status, 0, &ru) < 0 && errno == EINTR) {}
+  const WaitResult r = sys_wait4(pid, 0, &ru);
+  *status = r.ok() ? r.status : -1;
   const uint64_t wall = now_ns() - t0;
   auto ns = [](const timeval& tv) {
     return static_cast<uint64_t>(tv.tv_sec) * 1000000000u + static_cast<uint64_t>(tv.tv_usec) * 1000u;

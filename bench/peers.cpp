@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "bench/proc_events.hpp"
+#include "common/syscalls.hpp"
 
 namespace pmtr::bench {
 
@@ -50,19 +51,17 @@ namespace {
 
 // PATH (mode 0755) holding the run script of argv.
 bool write_run_script(const std::string& path, const std::vector<std::string>& argv, std::string* why) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-  if (fd < 0) {
-    *why = "open " + path + ": " + std::strerror(errno);
+  const FdResult f = sys_open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0755);
+  if (!f.ok()) {
+    *why = "open " + path + ": " + std::strerror(f.err);
     return false;
   }
   const std::string text = run_script(argv);
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  const int saved = errno;
+  const IoResult w = sys_write_all(f.fd.get(), text.data(), text.size());
   // The umask may have taken the execute bits away.
-  ::fchmod(fd, 0755);
-  ::close(fd);
-  if (!written) {
-    *why = "write " + path + ": " + std::strerror(saved);
+  ::fchmod(f.fd.get(), 0755);
+  if (!w.ok()) {
+    *why = "write " + path + ": " + std::strerror(w.err);
     return false;
   }
   return true;

@@ -13,6 +13,8 @@
 #include <cstddef>
 #include <cstring>
 
+#include "common/syscalls.hpp"
+
 namespace pmtr::bench {
 namespace {
 
@@ -90,8 +92,7 @@ bool ProcConnector::open(std::string* why) {
   // events flow (they do not outside the initial network namespace).
   const pid_t probe = fork();
   if (probe == 0) _exit(0);
-  int status = 0;
-  (void)waitpid(probe, &status, 0);
+  (void)sys_waitpid(probe, 0);
   ProcEvent ev;
   const uint64_t deadline = now_ns() + 1000000000u;
   while (now_ns() < deadline) {
@@ -106,24 +107,23 @@ bool ProcConnector::open(std::string* why) {
 ReadResult ProcConnector::next(ProcEvent& ev, int timeout_ms) {
   alignas(nlmsghdr) unsigned char buf[4096];
   for (;;) {
-    const ssize_t n = ::recv(fd_.get(), buf, sizeof buf, MSG_DONTWAIT);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == ENOBUFS) {
+    const IoResult got = sys_recv(fd_.get(), buf, sizeof buf, MSG_DONTWAIT);
+    if (!got.ok()) {
+      if (got.err == ENOBUFS) {
         ev = ProcEvent{};
         ev.kind = ProcEventKind::Lost;
         return ReadResult::Event;
       }
-      if (errno != EAGAIN) return ReadResult::Error;
+      if (got.err != EAGAIN) return ReadResult::Error;
       if (timeout_ms == 0) return ReadResult::Timeout;
       pollfd p{fd_.get(), POLLIN, 0};
-      const int r = ::poll(&p, 1, timeout_ms);
-      if (r < 0 && errno == EINTR) continue;
-      if (r <= 0) return r == 0 ? ReadResult::Timeout : ReadResult::Error;
+      const ReadyResult r = sys_poll(&p, 1, timeout_ms);
+      if (!r.ok()) return ReadResult::Error;
+      if (r.count == 0) return ReadResult::Timeout;
       timeout_ms = 0;   // one wait only; the data is there now
       continue;
     }
-    if (static_cast<size_t>(n) < kDataOffset + 16 || static_cast<size_t>(n) < kCnHeader) continue;
+    if (got.bytes < kDataOffset + 16 || got.bytes < kCnHeader) continue;
     const auto what = load<uint32_t>(buf, kWhatOffset);
     ev.ns = load<uint64_t>(buf, kStampOffset);
     switch (what) {

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "common/syscalls.hpp"
 #include "common/unique_fd.hpp"
 
 namespace pmtr::bench {
@@ -38,15 +39,14 @@ std::vector<long long> numbers(const std::string& text) {
 }  // namespace
 
 std::string slurp(const std::string& path) {
-  unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return {};
+  const FdResult f = sys_open(path.c_str(), O_RDONLY);
+  if (!f.ok()) return {};
   std::string out;
   char buf[8192];
   for (;;) {
-    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    out.append(buf, static_cast<size_t>(n));
+    const IoResult r = sys_read(f.fd.get(), buf, sizeof buf);
+    if (!r.ok() || r.bytes == 0) break;
+    out.append(buf, r.bytes);
   }
   return out;
 }

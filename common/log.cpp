@@ -2,12 +2,15 @@
 
 #include <sys/stat.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+
+#include "common/syscalls.hpp"
 
 namespace pmtr {
 namespace {
@@ -62,15 +65,15 @@ void vlog(int priority, bool with_errno, const char* fmt, va_list ap) noexcept {
   neutralise_controls(raw, msg, sizeof msg);
   if (g_target != LogTarget::Stderr) syslog(priority, "%s", msg);
   if (g_target != LogTarget::Syslog) {
+    char stamp[kLogStampLength + 1];
+    timespec now{};
+    const bool stamped = g_target == LogTarget::Both && clock_gettime(CLOCK_REALTIME, &now) == 0 &&
+                         format_log_stamp(now, stamp, sizeof stamp);
     // One write per line so lines from the monitor and jobs sharing the
     // terminal never interleave mid-line.
     char line[1200];
-    const int n = std::snprintf(line, sizeof line, "%s: %s\n", g_ident, msg);
-    if (n > 0) {
-      const size_t len = static_cast<size_t>(n) < sizeof line ? static_cast<size_t>(n) : sizeof line - 1;
-      ssize_t ignored = ::write(STDERR_FILENO, line, len);
-      (void)ignored;
-    }
+    const size_t len = format_log_line(line, sizeof line, stamped ? stamp : nullptr, g_ident, msg);
+    (void)sys_write(STDERR_FILENO, line, len);   // nowhere to report a failure
   }
   errno = saved_errno;
 }
@@ -92,6 +95,38 @@ bool stderr_is_journal() noexcept {
 }
 
 }  // namespace
+
+bool format_log_stamp(const timespec& when, char* out, size_t size) noexcept {
+  if (size == 0) return false;
+  out[0] = '\0';
+  tm t{};
+  if (size < kLogStampLength + 1 || gmtime_r(&when.tv_sec, &t) == nullptr) return false;
+  const long millis = when.tv_nsec / 1000000;
+  const int n = std::snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", t.tm_year + 1900, t.tm_mon + 1,
+                              t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, millis);
+  // Years past 9999 (or before 0) would not fit the fixed width.
+  if (n != static_cast<int>(kLogStampLength)) {
+    out[0] = '\0';
+    return false;
+  }
+  return true;
+}
+
+size_t format_log_line(char* out, size_t size, const char* stamp, const char* ident, const char* msg) noexcept {
+  if (size < 2) return 0;
+  const int n = stamp != nullptr ? std::snprintf(out, size, "%s %s: %s\n", stamp, ident, msg)
+                                 : std::snprintf(out, size, "%s: %s\n", ident, msg);
+  if (n < 0) {
+    out[0] = '\n';
+    out[1] = '\0';
+    return 1;
+  }
+  if (static_cast<size_t>(n) < size) return static_cast<size_t>(n);
+  // Cut: keep the newline, so the next line still starts a line.
+  out[size - 2] = '\n';
+  out[size - 1] = '\0';
+  return size - 1;
+}
 
 void log_init(const char* ident, LogTarget target, int verbosity) noexcept {
   if (target == LogTarget::Both && stderr_is_journal()) target = LogTarget::Syslog;

@@ -25,9 +25,10 @@
 # a manifest: they follow from the same variables) and leaves pmtr.conf and
 # the user alone.  A path that a Debian package owns is never touched.
 #
-# pmtr finds pmtr-parser at the LIBEXECDIR compiled into it: build and
-# install with the same PREFIX/LIBEXECDIR (make does not rebuild when only
-# these change).
+# pmtr finds pmtr-parser next to itself, then at the LIBEXECDIR compiled
+# into it.  `make install` rebuilds pmtr first when PREFIX/LIBEXECDIR differ
+# from the build's (the Makefile's libexecdir stamp); run by hand, this
+# script installs $BUILD's programs as they are.
 set -eu
 
 PREFIX=${PREFIX:-/usr/local}

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <unordered_map>
 
 #include "common/diagnostic.hpp"
@@ -28,8 +29,20 @@ void warn_at(const std::string& file, const SourcePos& pos, const std::string& t
   std::fprintf(stderr, "%s\n", format_diagnostic(file, Severity::Warning, pos.line, pos.col, text).c_str());
 }
 
-// The problem with a path or user ("" when fine), looked up once each:
-// large configs repeat the same few commands, directories and users.
+// The highest capability number this kernel knows, or -1 when it does
+// not say (no /proc): then no capability is warned about.
+int kernel_cap_last_cap() {
+  std::FILE* f = std::fopen("/proc/sys/kernel/cap_last_cap", "re");
+  if (f == nullptr) return -1;
+  int last = -1;
+  if (std::fscanf(f, "%d", &last) != 1) last = -1;
+  std::fclose(f);
+  return last;
+}
+
+// The problem with a path, user or group ("" when fine), looked up once
+// each: large configs repeat the same few commands, directories, users and
+// groups.
 class HostFacts {
  public:
   const std::string& cmd(const std::string& path) {
@@ -55,6 +68,25 @@ class HostFacts {
       return found.error().message();
     });
   }
+  const std::string& group(const std::string& name) {
+    return memo(groups_, name, [](const std::string& g) -> std::string {
+      const auto found = lookup_group(g);
+      if (found) return {};
+      if (found.error().err == 0) return "group '" + g + "' does not exist on this host";
+      return found.error().message();
+    });
+  }
+  // A user name or "@group" (operators, control users).
+  const std::string& principal(const std::string& name) {
+    return name.size() > 1 && name[0] == '@' ? group(name.substr(1)) : user(name);
+  }
+  // "" when the kernel knows capability `cap`.
+  std::string cap(uint8_t cap) {
+    if (cap_last_ == kUnread) cap_last_ = kernel_cap_last_cap();
+    if (cap_last_ < 0 || cap <= cap_last_) return {};
+    return "capability " + std::to_string(cap) + " is not known to this kernel (its last is " +
+           std::to_string(cap_last_) + ", /proc/sys/kernel/cap_last_cap)";
+  }
 
  private:
   using Memo = std::unordered_map<std::string, std::string>;
@@ -64,12 +96,37 @@ class HostFacts {
     if (it == m.end()) it = m.emplace(key, check(key)).first;
     return it->second;
   }
-  Memo cmds_, dirs_, users_;
+  static constexpr int kUnread = -2;
+  Memo cmds_, dirs_, users_, groups_;
+  int cap_last_ = kUnread;
 };
 
+// The confinement and access facts of one job.  The wire carries no
+// position for these options, so they are reported at the job's keyword,
+// naming the option.
+void confinement_checks(const JobDesc& j, HostFacts& facts,
+                        const std::function<void(const SourcePos&, const JobDesc&, const std::string&)>& warn) {
+  const Confinement& c = j.confine;
+  if (!c.group.empty()) warn(j.pos, j, facts.group(c.group));
+  for (const auto& g : c.groups) {
+    const std::string& problem = facts.group(g);
+    if (!problem.empty()) warn(j.pos, j, "groups: " + problem);
+  }
+  for (uint8_t cap : c.caps) warn(j.pos, j, facts.cap(cap));
+  for (const auto& op : j.operators) {
+    const std::string& problem = facts.principal(op);
+    if (!problem.empty()) warn(j.pos, j, "operators: " + problem);
+  }
+}
+
 // Host facts: warnings here, errors only when the job is started.
-size_t host_checks(const std::string& file, std::vector<IndexedJob>& jobs) {
-  std::sort(jobs.begin(), jobs.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+size_t host_checks(const std::string& file, const std::vector<IndexedJob>& jobs, const GlobalConfig& globals) {
+  // In file order; pointers, since a job descriptor is costly to move.
+  std::vector<const IndexedJob*> order;
+  order.reserve(jobs.size());
+  for (const auto& ij : jobs) order.push_back(&ij);
+  if (!std::is_sorted(order.begin(), order.end(), [](const auto* a, const auto* b) { return a->index < b->index; }))
+    std::sort(order.begin(), order.end(), [](const auto* a, const auto* b) { return a->index < b->index; });
   HostFacts facts;
   size_t warnings = 0;
   auto warn = [&](const SourcePos& pos, const JobDesc& j, const std::string& problem) {
@@ -77,12 +134,23 @@ size_t host_checks(const std::string& file, std::vector<IndexedJob>& jobs) {
     warn_at(file, pos, "job '" + j.name + "': " + problem);
     ++warnings;
   };
-  for (const auto& ij : jobs) {
-    const JobDesc& j = ij.job;
+  for (const IndexedJob* ij : order) {
+    const JobDesc& j = ij->job;
     if (!j.user.empty()) warn(j.user_pos, j, facts.user(j.user));
     warn(j.cmd_pos, j, facts.cmd(j.argv[0]));
     warn(j.dir_pos.line ? j.dir_pos : j.pos, j, facts.dir(j.dir));
+    confinement_checks(j, facts, warn);
   }
+  // Globals carry no position either: reported for the whole file.
+  const std::pair<const char*, const Principals*> lists[] = {{"control status", &globals.control.status},
+                                                             {"control operate", &globals.control.operate}};
+  for (const auto& [what, who] : lists)
+    for (const auto& name : who->names) {
+      const std::string& problem = facts.principal(name);
+      if (problem.empty()) continue;
+      warn_at(file, SourcePos{}, std::string(what) + ": " + problem);
+      ++warnings;
+    }
   return warnings;
 }
 
@@ -165,8 +233,8 @@ class CheckSession {
           return 1;
         case TransactionAssembler::Outcome::Complete: {
           Transaction txn = assembler_.take();
-          host_checks(path_, txn.added);
-          std::fprintf(stderr, "pmtr: %s: ok (%u jobs)\n", path_.c_str(), txn.job_count);
+          (void)host_checks(path_, txn.added, txn.globals);
+          std::fprintf(stderr, "pmtr: %s: ok (%u %s)\n", path_.c_str(), txn.job_count, txn.job_count == 1 ? "job" : "jobs");
           return 0;
         }
         case TransactionAssembler::Outcome::Violation:

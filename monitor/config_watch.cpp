@@ -1,14 +1,13 @@
 #include "monitor/config_watch.hpp"
 
 #include <sys/inotify.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <climits>
 
 #include "common/diagnostic.hpp"
 #include "common/log.hpp"
+#include "common/syscalls.hpp"
 
 namespace pmtr {
 namespace {
@@ -74,12 +73,11 @@ ConfigWatch::Changes ConfigWatch::read_events() {
   Changes changes;
   alignas(inotify_event) char buf[16 * (sizeof(inotify_event) + NAME_MAX + 1)];
   for (;;) {
-    const ssize_t n = ::read(fd_.get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    for (ssize_t off = 0; off < n;) {
+    const IoResult r = sys_read(fd_.get(), buf, sizeof buf);
+    if (!r.ok() || r.bytes == 0) break;   // EAGAIN: every event read
+    for (size_t off = 0; off < r.bytes;) {
       const auto* ev = reinterpret_cast<const inotify_event*>(buf + off);
-      off += static_cast<ssize_t>(sizeof(inotify_event) + ev->len);
+      off += sizeof(inotify_event) + ev->len;
       if (ev->mask & IN_Q_OVERFLOW) {
         // Events were lost: assume everything changed.
         changes.config = true;

@@ -3,11 +3,10 @@
 #include <sys/epoll.h>
 #include <sys/timerfd.h>
 
-#include <cerrno>
 #include <chrono>
-#include <unistd.h>
-
 #include <vector>
+
+#include "common/syscalls.hpp"
 
 namespace pmtr {
 
@@ -40,12 +39,9 @@ void EventLoop::remove(int fd) noexcept {
 
 Status EventLoop::run_once(int timeout_ms) {
   epoll_event events[64];
-  const int n = epoll_wait(epoll_.get(), events, 64, timeout_ms);
-  if (n < 0) {
-    if (errno == EINTR) return {};
-    return Error::from_errno("epoll_wait");
-  }
-  for (int i = 0; i < n; ++i) {
+  const ReadyResult ready = sys_epoll_wait(epoll_.get(), events, 64, timeout_ms);
+  if (!ready.ok()) return Error{ready.err, "epoll_wait"};
+  for (int i = 0; i < ready.count; ++i) {
     // A handler may remove other fds (a job's error pipe closed on reap):
     // look each one up at dispatch time, and copy the handler since it may
     // remove itself.
@@ -84,9 +80,9 @@ void DeadlineTimer::disarm() noexcept {
 }
 
 void DeadlineTimer::drain() noexcept {
+  // Nothing to do with the count or an error (EAGAIN: not expired after all).
   uint64_t expirations;
-  ssize_t ignored = ::read(fd_.get(), &expirations, sizeof expirations);
-  (void)ignored;
+  (void)sys_read(fd_.get(), &expirations, sizeof expirations);
   // Expired: a later arm() for the same instant must really re-arm.
   armed_ = std::chrono::steady_clock::time_point::max();
 }

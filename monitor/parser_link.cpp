@@ -106,6 +106,9 @@ Result<ParserProgram> open_parser_program(const std::string& self_dir, const std
                         installed.error().message()};
   out.fd = std::move(*installed);
   out.path = libexec_dir + "/pmtr-parser";
+  // Say which program replaced the refused one: an admin (and the test)
+  // can then tell that the refused file was never run.
+  if (!out.warning.empty()) out.warning += "; running " + out.path + " instead";
   return out;
 }
 

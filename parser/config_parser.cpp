@@ -12,12 +12,12 @@
 #include "common/limits.hpp"
 #include "parser/diag_sink.hpp"
 #include "parser/duplicate_names.hpp"
+#include "parser/global_statements.hpp"
 #include "parser/job_options.hpp"
 #include "parser/job_state.hpp"
 #include "parser/job_validator.hpp"
 #include "parser/keywords.hpp"
 #include "parser/lexer.hpp"
-#include "parser/values.hpp"
 
 namespace pmtr {
 namespace {
@@ -158,11 +158,9 @@ class Parser {
     }
     const std::string_view w = t.value();
     if (const auto st = lookup_statement(w)) {
-      switch (*st) {
-        case Statement::Job: start_job(t, lx); return;
-        case Statement::Report: global(t, lx, true); return;
-        case Statement::Listen: global(t, lx, false); return;
-      }
+      if (*st == Statement::Job) start_job(t, lx);
+      else apply_global(*st, t, lx, global_lines_, globals_, diag_);
+      return;
     }
     if (lookup_option(w)) {
       error(lx.line(), t.col, "option " + quote(w) + " outside a job block");
@@ -217,6 +215,8 @@ class Parser {
           return;
         case Statement::Report:
         case Statement::Listen:
+        case Statement::Control:
+        case Statement::Log:   // never here: in a block, `log` is the option
           error(lx.line(), t.col, quote(w) + " is a global statement; it cannot be inside a job block");
           return;
       }
@@ -295,42 +295,6 @@ class Parser {
       names_.add(js_.job->name, static_cast<uint32_t>(jobs_.size() - 1), js_.name_pos);
   }
 
-  void global(const Token& kw, LineLexer& lx, bool report) {
-    const char* stmt = report ? "'report to'" : "'listen on'";
-    const std::string_view prep = report ? "to" : "on";
-    uint32_t& first = report ? report_line_ : listen_line_;
-    if (first != 0) {
-      error(lx.line(), kw.col, std::string("duplicate ") + stmt + " (first set at line " + num(first) + ")");
-      return;
-    }
-    first = lx.line();
-    const Token p = lx.next(LexMode::Argument);
-    if (p.kind == TokKind::Error) return;
-    if (!p.is_keyword(prep)) {
-      error(lx.line(), p.kind == TokKind::Word ? p.col : kw.col,
-            "expected " + quote(prep) + " after " + quote(kw.value()) + ", got " + describe(p));
-      return;
-    }
-    const Token a = lx.next(LexMode::Argument);
-    if (a.kind == TokKind::Error) return;
-    if (a.kind != TokKind::Word) {
-      error(lx.line(), kw.col, std::string("missing address for ") + stmt);
-      return;
-    }
-    const Token extra = lx.next(LexMode::Argument);
-    if (extra.kind == TokKind::Error) return;
-    if (extra.kind != TokKind::End) {
-      error(lx.line(), extra.col, "extra argument " + describe(extra) + " for " + stmt);
-      return;
-    }
-    auto addr = parse_udp_address(a.value(), report);
-    if (!addr) {
-      error(lx.line(), a.col, addr.error().what);
-      return;
-    }
-    (report ? globals_.report_to : globals_.listen_on) = std::move(addr.value());
-  }
-
   void end_of_file() {
     if (pending_job_)
       error(pending_pos_.line, pending_pos_.col, "expected '{' after 'job', got end of file");
@@ -369,8 +333,7 @@ class Parser {
   JobDesc overflow_job_;   // the job being read once there are too many
   size_t jobs_seen_ = 0;
   DuplicateNames names_;
-  uint32_t report_line_ = 0;
-  uint32_t listen_line_ = 0;
+  GlobalLines global_lines_;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "common/job_check.hpp"
 #include "common/limits.hpp"
+#include "parser/confine_options.hpp"
 #include "parser/option_line.hpp"
 #include "parser/policy_options.hpp"
 #include "parser/values.hpp"
@@ -312,8 +313,14 @@ std::string block_name(SubBlock b) {
 void apply_option(Option opt, const Token& kw, LineLexer& lx, JobState& js, DiagSink& diag) {
   const auto setting = only_setting(opt);
   if (!setting) {
-    // `stop` and `ready`: the next word says which setting the line is.
-    apply_two_word_option(opt, kw, lx, js, diag);
+    // `stop`, `ready` and `limit`: the next word says which setting the
+    // line is.
+    if (opt == Option::Limit) apply_limit(kw, lx, js, diag);
+    else apply_two_word_option(opt, kw, lx, js, diag);
+    return;
+  }
+  if (opt == Option::Log) {   // claimed once its next word is known
+    apply_log(kw, lx, js, diag);
     return;
   }
   const OptionLine c{lx, js, diag, kw, *setting};
@@ -340,6 +347,14 @@ void apply_option(Option opt, const Token& kw, LineLexer& lx, JobState& js, Diag
     case Option::Backoff: set_backoff(c); return;
     case Option::Stable: set_stable_after(c); return;
     case Option::Give: set_give_up(c); return;
+    case Option::Umask: set_umask(c); return;
+    case Option::Group: set_group(c); return;
+    case Option::Groups: set_groups(c); return;
+    case Option::Caps: set_caps(c); return;
+    case Option::Nonewprivs: set_flag(c, js.job->confine.nonewprivs); return;
+    case Option::Operators: set_operators(c); return;
+    case Option::Log:
+    case Option::Limit:
     case Option::Stop:
     case Option::Ready:
       return;   // handled above

@@ -12,8 +12,9 @@ namespace {
 size_t size_bound(const JobDesc& j) {
   constexpr size_t kFixedRoom = 1024;
   size_t n = kFixedRoom + j.name.size() + j.dir.size() + j.in.size() + j.out.size() +
-             j.err.size() + j.user.size() + 2 * j.cpus.size() + 16 * j.ulimits.size();
-  for (const auto* list : {&j.argv, &j.env, &j.depends})
+             j.err.size() + j.user.size() + j.confine.group.size() + 2 * j.cpus.size() +
+             16 * j.ulimits.size() + j.confine.caps.size();
+  for (const auto* list : {&j.argv, &j.env, &j.depends, &j.operators, &j.confine.groups})
     for (const auto& s : *list) n += 8 + s.size();
   return n;
 }
@@ -33,6 +34,14 @@ void readiness_needs_fd(const JobState& js, DiagSink& diag) {
   }
 }
 
+// `log` captures what `out` and `err` do not take: with both, nothing.
+void log_captures_something(const JobState& js, DiagSink& diag) {
+  if (!js.job->log || !js.given(Setting::Out) || !js.given(Setting::Err)) return;
+  const SourcePos at = js.first(Setting::Log);
+  diag.warning(at.line, at.col,
+               "'log' captures nothing here: the job's stdout goes to 'out' and its stderr to 'err'");
+}
+
 }  // namespace
 
 void validate_job(const JobState& js, bool terminated, DiagSink& diag) {
@@ -42,6 +51,7 @@ void validate_job(const JobState& js, bool terminated, DiagSink& diag) {
     if (!js.given(Setting::Name)) diag.error(j.pos.line, j.pos.col, "job has no 'name'");
     if (!js.given(Setting::Cmd)) diag.error(j.pos.line, j.pos.col, cat({who(), " has no 'cmd'"}));
     readiness_needs_fd(js, diag);
+    log_captures_something(js, diag);
   }
   if (size_bound(j) > limits::kJobEncodedBytes) {
     const size_t size = encoded_job_size(j);

@@ -2,7 +2,8 @@
 // job small enough for one channel record (limits::kJobEncodedBytes),
 // reported at the `job` keyword; `ready timeout` and `wait ready` only
 // with a `ready fd`, reported at their own line (the fd may come later in
-// the block).  Per-option checks happen as each option is read
+// the block); a warning for `log` in a job whose `out` and `err` leave it
+// nothing to capture.  Per-option checks happen as each option is read
 // (job_options.cpp, policy_options.cpp); name uniqueness needs every job
 // and is the parser's (config_parser.cpp).
 #pragma once

@@ -31,33 +31,44 @@ constexpr bool sorted(const std::array<Entry<T>, N>& table) {
 
 // Sorted by word; index == enum value, checked below.
 constexpr std::array<std::string_view, kOptionCount> kOptionNames = {
-    "backoff", "bounce", "cmd",  "cpu",  "depends", "dir",     "disable", "env",
-    "err",     "give",   "in",   "name", "nice",    "once",    "order",   "out",
-    "ready",   "restart", "stable", "stop", "ulimit", "user", "wait",
+    "backoff", "bounce",    "caps",  "cmd",   "cpu",     "depends", "dir",    "disable",
+    "env",     "err",       "give",  "group", "groups",  "in",      "limit",  "log",
+    "name",    "nice",      "nonewprivs",     "once",    "operators", "order", "out",
+    "ready",   "restart",   "stable", "stop", "ulimit",  "umask",   "user",   "wait",
 };
 
-constexpr bool option_names_sorted() {
-  for (size_t i = 1; i < kOptionNames.size(); ++i)
-    if (!(kOptionNames[i - 1] < kOptionNames[i])) return false;
+template <size_t N>
+constexpr bool names_sorted(const std::array<std::string_view, N>& names) {
+  for (size_t i = 1; i < N; ++i)
+    if (!(names[i - 1] < names[i])) return false;
   return true;
 }
-static_assert(option_names_sorted());
+static_assert(names_sorted(kOptionNames));
 static_assert(kOptionNames[static_cast<size_t>(Option::Backoff)] == "backoff");
+static_assert(kOptionNames[static_cast<size_t>(Option::Caps)] == "caps");
+static_assert(kOptionNames[static_cast<size_t>(Option::Limit)] == "limit");
 static_assert(kOptionNames[static_cast<size_t>(Option::Name)] == "name");
+static_assert(kOptionNames[static_cast<size_t>(Option::Operators)] == "operators");
 static_assert(kOptionNames[static_cast<size_t>(Option::Stop)] == "stop");
+static_assert(kOptionNames[static_cast<size_t>(Option::Umask)] == "umask");
 static_assert(kOptionNames[static_cast<size_t>(Option::Wait)] == "wait");
 
-// Index == enum value.
+// Index == enum value; sorted too, so the checks below pin every entry.
 constexpr std::array<std::string_view, kSettingCount> kSettingNames = {
-    "backoff",  "bounce",        "cmd",     "cpu",          "depends",     "dir",
-    "disable",  "env",           "err",     "give up",      "in",          "name",
-    "nice",     "once",          "order",   "out",          "ready fd",    "ready timeout",
-    "restart",  "stable after",  "stop signal", "stop timeout", "ulimit",  "user",
-    "wait",
+    "backoff",     "bounce",       "caps",         "cmd",         "cpu",        "depends",
+    "dir",         "disable",      "env",          "err",         "give up",    "group",
+    "groups",      "in",           "limit cpu",    "limit memory", "limit swap", "limit tasks",
+    "log",         "name",         "nice",         "nonewprivs",  "once",       "operators",
+    "order",       "out",          "ready fd",     "ready timeout", "restart",  "stable after",
+    "stop signal", "stop timeout", "ulimit",       "umask",       "user",       "wait",
 };
+static_assert(names_sorted(kSettingNames));
 static_assert(kSettingNames[static_cast<size_t>(Setting::GiveUp)] == "give up");
+static_assert(kSettingNames[static_cast<size_t>(Setting::LimitCpu)] == "limit cpu");
+static_assert(kSettingNames[static_cast<size_t>(Setting::LimitTasks)] == "limit tasks");
 static_assert(kSettingNames[static_cast<size_t>(Setting::ReadyTimeout)] == "ready timeout");
 static_assert(kSettingNames[static_cast<size_t>(Setting::StopTimeout)] == "stop timeout");
+static_assert(kSettingNames[static_cast<size_t>(Setting::Umask)] == "umask");
 static_assert(kSettingNames[static_cast<size_t>(Setting::Wait)] == "wait");
 
 // For each first letter a-z, the range of kOptionNames starting with it.
@@ -76,15 +87,25 @@ constexpr std::array<Bucket, 26> make_buckets() {
 }
 constexpr std::array<Bucket, 26> kOptionBuckets = make_buckets();
 
-// The lookup's promise of "at most three comparisons".
+// The lookup's promise: at most four names share a first letter, and at
+// most two of them also share a length, so a word is compared byte by
+// byte with at most two names (string_view's == compares lengths first).
 constexpr bool small_buckets() {
-  for (const Bucket& b : kOptionBuckets)
-    if (b.last - b.first > 3) return false;
+  for (const Bucket& b : kOptionBuckets) {
+    if (b.last - b.first > 4) return false;
+    for (size_t i = b.first; i < b.last; ++i) {
+      size_t same_length = 0;
+      for (size_t k = b.first; k < b.last; ++k) same_length += kOptionNames[k].size() == kOptionNames[i].size();
+      if (same_length > 2) return false;
+    }
+  }
   return true;
 }
 static_assert(small_buckets());
 
-constexpr std::array<std::string_view, 3> kStatementNames = {"job", "listen", "report"};
+constexpr std::array<std::string_view, 5> kStatementNames = {"control", "job", "listen", "log", "report"};
+static_assert(names_sorted(kStatementNames));
+static_assert(kStatementNames[static_cast<size_t>(Statement::Control)] == "control");
 static_assert(kStatementNames[static_cast<size_t>(Statement::Report)] == "report");
 
 constexpr std::array<Entry<uint8_t>, 32> kUlimits = {{
@@ -127,8 +148,8 @@ static_assert(sorted(kUlimits));
 
 std::optional<Option> lookup_option(std::string_view word) noexcept {
   // Called for every line of every job: bucket by first letter, then at
-  // most three comparisons (checked above), instead of a binary search of
-  // memcmp calls.
+  // most four length checks and two byte comparisons (checked above),
+  // instead of a binary search of memcmp calls.
   if (word.empty() || word[0] < 'a' || word[0] > 'z') return std::nullopt;
   const auto& b = kOptionBuckets[static_cast<size_t>(word[0] - 'a')];
   for (size_t i = b.first; i < b.last; ++i)
@@ -142,6 +163,7 @@ std::optional<Setting> only_setting(Option o) noexcept {
   switch (o) {
     case Option::Backoff: return Setting::Backoff;
     case Option::Bounce: return Setting::Bounce;
+    case Option::Caps: return Setting::Caps;
     case Option::Cmd: return Setting::Cmd;
     case Option::Cpu: return Setting::Cpu;
     case Option::Depends: return Setting::Depends;
@@ -150,17 +172,24 @@ std::optional<Setting> only_setting(Option o) noexcept {
     case Option::Env: return Setting::Env;
     case Option::Err: return Setting::Err;
     case Option::Give: return Setting::GiveUp;
+    case Option::Group: return Setting::Group;
+    case Option::Groups: return Setting::Groups;
     case Option::In: return Setting::In;
+    case Option::Log: return Setting::Log;
     case Option::Name: return Setting::Name;
     case Option::Nice: return Setting::Nice;
+    case Option::Nonewprivs: return Setting::Nonewprivs;
     case Option::Once: return Setting::Once;
+    case Option::Operators: return Setting::Operators;
     case Option::Order: return Setting::Order;
     case Option::Out: return Setting::Out;
     case Option::Restart: return Setting::Restart;
     case Option::Stable: return Setting::StableAfter;
     case Option::Ulimit: return Setting::Ulimit;
+    case Option::Umask: return Setting::Umask;
     case Option::User: return Setting::User;
     case Option::Wait: return Setting::Wait;
+    case Option::Limit:
     case Option::Ready:
     case Option::Stop:
       return std::nullopt;
@@ -176,12 +205,15 @@ bool single_valued(Setting s) noexcept {
     case Setting::Ulimit:
     case Setting::Depends:
       return false;
-    case Setting::Backoff: case Setting::Bounce: case Setting::Cmd: case Setting::Cpu:
-    case Setting::Dir: case Setting::Disable: case Setting::Err: case Setting::GiveUp:
-    case Setting::In: case Setting::Name: case Setting::Nice: case Setting::Once:
-    case Setting::Order: case Setting::Out: case Setting::ReadyFd: case Setting::ReadyTimeout:
-    case Setting::Restart: case Setting::StableAfter: case Setting::StopSignal:
-    case Setting::StopTimeout: case Setting::User: case Setting::Wait:
+    case Setting::Backoff: case Setting::Bounce: case Setting::Caps: case Setting::Cmd:
+    case Setting::Cpu: case Setting::Dir: case Setting::Disable: case Setting::Err:
+    case Setting::GiveUp: case Setting::Group: case Setting::Groups: case Setting::In:
+    case Setting::LimitCpu: case Setting::LimitMemory: case Setting::LimitSwap:
+    case Setting::LimitTasks: case Setting::Log: case Setting::Name: case Setting::Nice:
+    case Setting::Nonewprivs: case Setting::Once: case Setting::Operators: case Setting::Order:
+    case Setting::Out: case Setting::ReadyFd: case Setting::ReadyTimeout: case Setting::Restart:
+    case Setting::StableAfter: case Setting::StopSignal: case Setting::StopTimeout:
+    case Setting::Umask: case Setting::User: case Setting::Wait:
       return true;
   }
   return true;

@@ -1,5 +1,7 @@
 #include "parser/option_line.hpp"
 
+#include "common/did_you_mean.hpp"
+
 namespace pmtr::conf {
 
 bool OptionLine::claim() const {
@@ -27,6 +29,27 @@ bool OptionLine::one_arg(Token& out) const {
     return false;
   }
   return end_of_line();
+}
+
+bool OptionLine::first_value(Token& out, std::string_view usage) const {
+  out = lx.next(LexMode::Argument);
+  if (out.kind == TokKind::Word) return true;
+  if (out.kind != TokKind::Error) error(kw.col, cat({"missing argument for ", name(), " (", usage, ")"}));
+  return false;
+}
+
+std::string hint_among(std::string_view word, std::span<const std::string_view> choices) {
+  const std::string_view hint = did_you_mean(word, choices);
+  return hint.empty() ? std::string() : cat({" (did you mean ", quote(hint), "?)"});
+}
+
+std::string alternatives(std::span<const std::string_view> words) {
+  std::string s;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) s += i + 1 == words.size() ? " or " : ", ";
+    s += quote(words[i]);
+  }
+  return s;
 }
 
 }  // namespace pmtr::conf

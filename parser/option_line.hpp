@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,17 @@ struct OptionLine {
   [[nodiscard]] bool end_of_line() const;
   // Exactly one argument word.
   [[nodiscard]] bool one_arg(Token& out) const;
+  // The option's first value; at the end of the line, "missing argument
+  // for 'umask' (as in 'umask 027')" at the keyword, `usage` being what is
+  // in the parentheses.  False when there is none (reported).
+  [[nodiscard]] bool first_value(Token& out, std::string_view usage) const;
 };
+
+// "(did you mean 'x'?)" for the closest of `choices`, with a blank before
+// it, or "".
+[[nodiscard]] std::string hint_among(std::string_view word, std::span<const std::string_view> choices);
+
+// "'to'", "'signal' or 'timeout'", "'memory', 'swap', 'tasks' or 'cpu'"
+[[nodiscard]] std::string alternatives(std::span<const std::string_view> words);
 
 }  // namespace pmtr::conf

@@ -28,10 +28,13 @@ std::string_view example(Setting s) {
     case Setting::StopTimeout: return "as in 'stop timeout 30s'";
     case Setting::ReadyFd: return "as in 'ready fd 3'";
     case Setting::ReadyTimeout: return "as in 'ready timeout 1m'";
-    case Setting::Bounce: case Setting::Cmd: case Setting::Cpu: case Setting::Depends:
-    case Setting::Dir: case Setting::Disable: case Setting::Env: case Setting::Err:
-    case Setting::In: case Setting::Name: case Setting::Nice: case Setting::Once:
-    case Setting::Order: case Setting::Out: case Setting::Ulimit: case Setting::User:
+    case Setting::Bounce: case Setting::Caps: case Setting::Cmd: case Setting::Cpu:
+    case Setting::Depends: case Setting::Dir: case Setting::Disable: case Setting::Env:
+    case Setting::Err: case Setting::Group: case Setting::Groups: case Setting::In:
+    case Setting::LimitCpu: case Setting::LimitMemory: case Setting::LimitSwap:
+    case Setting::LimitTasks: case Setting::Log: case Setting::Name: case Setting::Nice:
+    case Setting::Nonewprivs: case Setting::Once: case Setting::Operators: case Setting::Order:
+    case Setting::Out: case Setting::Ulimit: case Setting::Umask: case Setting::User:
     case Setting::Wait:
       break;
   }
@@ -39,22 +42,6 @@ std::string_view example(Setting s) {
 }
 
 std::string with_example(std::string_view text, Setting s) { return cat({text, " (", example(s), ")"}); }
-
-// "(did you mean 'x'?)" for the closest of `choices`, or "".
-std::string hint_among(std::string_view word, std::span<const std::string_view> choices) {
-  const std::string_view hint = did_you_mean(word, choices);
-  return hint.empty() ? std::string() : cat({" (did you mean ", quote(hint), "?)"});
-}
-
-// "'to'", "'signal' or 'timeout'"
-std::string alternatives(std::span<const std::string_view> words) {
-  std::string s;
-  for (size_t i = 0; i < words.size(); ++i) {
-    if (i > 0) s += i + 1 == words.size() ? " or " : ", ";
-    s += quote(words[i]);
-  }
-  return s;
-}
 
 // The next word must be one of `choices`; `after` is the text it follows
 // ("backoff 1s").  Its index, or nullopt once reported.  A misspelling

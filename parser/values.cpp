@@ -110,6 +110,19 @@ Result<std::vector<uint16_t>> parse_cpus(std::string_view s) {
   return cpus_from(set);
 }
 
+std::optional<uint16_t> parse_umask(std::string_view s) noexcept {
+  // Four digits at most: `0022`, as umask(1) prints it, but no run of
+  // zeros that hides a typo.
+  if (s.empty() || s.size() > 4) return std::nullopt;
+  unsigned v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '7') return std::nullopt;
+    v = v * 8 + static_cast<unsigned>(c - '0');
+  }
+  if (v > 0777) return std::nullopt;
+  return static_cast<uint16_t>(v);
+}
+
 Result<uint64_t> parse_ulimit_value(std::string_view s) {
   if (s == "infinity" || s == "unlimited") return static_cast<uint64_t>(RLIM_INFINITY);
   const auto v = parse_u64(s, std::numeric_limits<uint64_t>::max());

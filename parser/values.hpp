@@ -1,5 +1,5 @@
 // Value syntax of pmtr.conf options: integers with range checks, CPU lists
-// and masks, ulimit values, bounce intervals, udp:// addresses.  Pure
+// and masks, umasks, ulimit values, bounce intervals, udp:// addresses.  Pure
 // functions; an Error's text is the diagnostic (no position: the caller
 // knows where the word was).
 #pragma once
@@ -19,6 +19,9 @@ namespace pmtr::conf {
 
 // "0,2-4" or "0x1d" -> sorted unique CPU numbers, each < limits::kCpus.
 [[nodiscard]] Result<std::vector<uint16_t>> parse_cpus(std::string_view s);
+
+// `umask`: 1 to 4 octal digits (`027`, `27`, `0027`), at most 0777.
+[[nodiscard]] std::optional<uint16_t> parse_umask(std::string_view s) noexcept;
 
 // A non-negative decimal (raw setrlimit units) or infinity/unlimited.
 [[nodiscard]] Result<uint64_t> parse_ulimit_value(std::string_view s);

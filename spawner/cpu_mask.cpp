@@ -2,11 +2,8 @@
 
 #include <fcntl.h>
 #include <sys/sysinfo.h>
-#include <unistd.h>
 
-#include <cerrno>
-
-#include "common/unique_fd.hpp"
+#include "common/syscalls.hpp"
 
 namespace pmtr {
 namespace {
@@ -55,15 +52,11 @@ bool parse_cpu_list(std::string_view text, cpu_set_t& out) noexcept {
 cpu_set_t online_cpus() noexcept {
   cpu_set_t set;
   CPU_ZERO(&set);
-  unique_fd fd(::open(kOnlinePath, O_RDONLY | O_CLOEXEC));
-  if (fd) {
+  if (const FdResult f = sys_open(kOnlinePath, O_RDONLY); f.ok()) {
     char buf[4096];
-    ssize_t n;
-    do {
-      n = ::read(fd.get(), buf, sizeof buf);
-    } while (n < 0 && errno == EINTR);
-    if (n > 0 && static_cast<size_t>(n) < sizeof buf &&
-        parse_cpu_list(std::string_view(buf, static_cast<size_t>(n)), set) && CPU_COUNT(&set) > 0)
+    const IoResult r = sys_read(f.fd.get(), buf, sizeof buf);
+    if (r.ok() && r.bytes > 0 && r.bytes < sizeof buf && parse_cpu_list(std::string_view(buf, r.bytes), set) &&
+        CPU_COUNT(&set) > 0)
       return set;
   }
   const int conf = get_nprocs_conf();

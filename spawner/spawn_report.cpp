@@ -1,8 +1,8 @@
 #include "spawner/spawn_report.hpp"
 
-#include <unistd.h>
-
 #include <cerrno>
+
+#include "common/syscalls.hpp"
 
 namespace pmtr {
 namespace {
@@ -59,16 +59,13 @@ SpawnReport read_spawn_report(int error_pipe) noexcept {
   // The child writes its record with one write() before exiting, so a
   // single read returns all of it.
   unsigned char buf[kSpawnRecordBytes + 1];
-  ssize_t n;
-  do {
-    n = ::read(error_pipe, buf, sizeof buf);
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) {
-    if (errno == EAGAIN) return SpawnReport{};
-    return failed(SpawnStep::Exec, errno);
+  const IoResult r = sys_read(error_pipe, buf, sizeof buf);
+  if (!r.ok()) {
+    if (r.err == EAGAIN) return SpawnReport{};
+    return failed(SpawnStep::Exec, r.err);
   }
-  if (n == 0) return SpawnReport{SpawnReport::State::Execed, {}};
-  const auto decoded = decode_spawn_record(std::span<const unsigned char>(buf, static_cast<size_t>(n)));
+  if (r.bytes == 0) return SpawnReport{SpawnReport::State::Execed, {}};
+  const auto decoded = decode_spawn_record(std::span<const unsigned char>(buf, r.bytes));
   if (!decoded) return failed(SpawnStep::Exec, EPROTO);
   return failed(decoded->step, decoded->err);
 }

@@ -1,61 +1,106 @@
-// The logger's last line of defence (issue 11, finding 5): whatever reaches
-// a format, a log record is one line with no control bytes in it.
-#include "common/log.hpp"
+// The stderr log line: "2026-12-07T09:15:02.123Z pmtr: MSG\n" (UTC,
+// milliseconds truncated, fixed width), or "pmtr: MSG\n" unstamped.
+#include <time.h>
 
-#include <stdlib.h>
-#include <unistd.h>
-
-#include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 
-// CppUTest last: its operator new macros break standard headers included after it.
+#include "common/log.hpp"
+
+// CppUTest last: its leak-detection macros redefine `new`.
 #include <CppUTest/TestHarness.h>
 
-using namespace pmtr;
+using pmtr::format_log_line;
+using pmtr::format_log_stamp;
+using pmtr::kLogStampLength;
 
 namespace {
 
-// What the logger writes on stderr while f runs.
-template <typename F>
-std::string captured(F&& f) {
-  char tmpl[] = "/tmp/pmtr-log-test.XXXXXX";
-  const int fd = mkstemp(tmpl);
-  CHECK(fd >= 0);
-  unlink(tmpl);
-  const int saved = dup(2);
-  dup2(fd, 2);
-  log_init("pmtr", LogTarget::Stderr, 0);
-  f();
-  dup2(saved, 2);
-  close(saved);
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  off_t off = 0;
-  while ((n = pread(fd, buf, sizeof buf, off)) > 0) {
-    out.append(buf, static_cast<size_t>(n));
-    off += n;
-  }
-  close(fd);
+std::string stamp(time_t sec, long nsec) {
+  char out[kLogStampLength + 1];
+  const timespec ts{sec, nsec};
+  if (!format_log_stamp(ts, out, sizeof out)) return "(none)";
   return out;
 }
 
+// TZ set for the life of one test, restored after.
+class ScopedTz {
+ public:
+  explicit ScopedTz(const char* tz) {
+    if (const char* old = std::getenv("TZ")) {
+      old_ = old;
+      had_ = true;
+    }
+    setenv("TZ", tz, 1);
+    tzset();
+  }
+  ~ScopedTz() {
+    if (had_)
+      setenv("TZ", old_.c_str(), 1);
+    else
+      unsetenv("TZ");
+    tzset();
+  }
+  ScopedTz(const ScopedTz&) = delete;
+  ScopedTz& operator=(const ScopedTz&) = delete;
+
+ private:
+  std::string old_;
+  bool had_ = false;
+};
+
 }  // namespace
 
-TEST_GROUP(Log){};
+TEST_GROUP(LogFormat){};
 
-TEST(Log, ControlBytesNeverReachTheLogRaw) {
-  const std::string out = captured([] {
-    log_warnx("job %s removed", "x\npmtr: started job sshd-backdoor [1]");
-    log_info("%s", "\x1b[2J\x7f tab\there \xc2\x9b" "31m \xc3\xa9");
-  });
-  STRCMP_EQUAL("pmtr: job x\\x0apmtr: started job sshd-backdoor [1] removed\n"
-               "pmtr: \\x1b[2J\\x7f tab\\x09here \\xc2\\x9b31m \xc3\xa9\n",
-               out.c_str());
+TEST(LogFormat, StampIsUtcIso8601WithMilliseconds) {
+  // 1796634902 is 2026-12-07 09:15:02 UTC.
+  STRCMP_EQUAL("2026-12-07T09:15:02.123Z", stamp(1796634902, 123000000).c_str());
+  STRCMP_EQUAL("1970-01-01T00:00:00.000Z", stamp(0, 0).c_str());
+  STRCMP_EQUAL("2028-02-29T23:59:59.001Z", stamp(1835481599, 1000000).c_str());   // leap day
+  LONGS_EQUAL(kLogStampLength, stamp(1796634902, 5).size());
 }
 
-TEST(Log, ALongEscapedMessageStaysOneLine) {
-  const std::string out = captured([] { log_warnx("%s", std::string(2000, '\n').c_str()); });
-  CHECK_EQUAL(1, static_cast<int>(std::count(out.begin(), out.end(), '\n')));
-  CHECK(out.rfind("pmtr: \\x0a", 0) == 0);
+TEST(LogFormat, MillisecondsAreTruncatedNotRounded) {
+  // Rounding .9999 up would print the next second: a stamp from the future.
+  STRCMP_EQUAL("2026-12-07T09:15:02.999Z", stamp(1796634902, 999999999).c_str());
+  STRCMP_EQUAL("2026-12-07T09:15:02.000Z", stamp(1796634902, 999999).c_str());
+}
+
+TEST(LogFormat, StampIgnoresTheLocalTimeZone) {
+  ScopedTz tz("America/New_York");
+  STRCMP_EQUAL("2026-12-07T09:15:02.123Z", stamp(1796634902, 123000000).c_str());
+}
+
+TEST(LogFormat, StampRefusesWhatDoesNotFitTheFixedWidth) {
+  char out[kLogStampLength + 1] = "x";
+  CHECK_FALSE(format_log_stamp(timespec{253402300800, 0}, out, sizeof out));   // year 10000
+  STRCMP_EQUAL("", out);
+  char small[kLogStampLength];   // no room for the NUL
+  CHECK_FALSE(format_log_stamp(timespec{0, 0}, small, sizeof small));
+}
+
+TEST(LogFormat, LineIsStampIdentMessageNewline) {
+  char line[128];
+  const size_t n = format_log_line(line, sizeof line, "2026-12-07T09:15:02.123Z", "pmtr", "started job web [12]");
+  STRCMP_EQUAL("2026-12-07T09:15:02.123Z pmtr: started job web [12]\n", line);
+  LONGS_EQUAL(std::strlen(line), n);
+}
+
+TEST(LogFormat, UnstampedLineIsIdentMessageNewline) {
+  char line[128];
+  const size_t n = format_log_line(line, sizeof line, nullptr, "pmtr", "f.conf: ok (2 jobs)");
+  STRCMP_EQUAL("pmtr: f.conf: ok (2 jobs)\n", line);
+  LONGS_EQUAL(std::strlen(line), n);
+}
+
+TEST(LogFormat, LongMessageIsCutButStillEndsTheLine) {
+  char line[40];
+  const std::string msg(200, 'x');
+  const size_t n = format_log_line(line, sizeof line, "2026-12-07T09:15:02.123Z", "pmtr", msg.c_str());
+  LONGS_EQUAL(sizeof line - 1, n);
+  LONGS_EQUAL(n, std::strlen(line));
+  LONGS_EQUAL('\n', line[n - 1]);
+  STRNCMP_EQUAL("2026-12-07T09:15:02.123Z pmtr: xxx", line, 34);
 }

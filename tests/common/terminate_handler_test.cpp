@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "common/syscalls.hpp"
 #include "common/terminate_handler.hpp"
 
 // CppUTest last: its leak-detection macros redefine `new`.
@@ -38,11 +39,9 @@ Outcome run_child(F body) {
   close(p[1]);
   Outcome o;
   char buf[512];
-  ssize_t n;
-  while ((n = read(p[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
-    if (n > 0) o.err.append(buf, static_cast<size_t>(n));
+  for (pmtr::IoResult r; (r = pmtr::sys_read(p[0], buf, sizeof buf)).ok() && r.bytes > 0;) o.err.append(buf, r.bytes);
   close(p[0]);
-  while (waitpid(pid, &o.status, 0) < 0 && errno == EINTR) {}
+  o.status = pmtr::sys_waitpid(pid, 0).status;
   return o;
 }
 

@@ -1,5 +1,6 @@
-// `pmtr -t` end to end (SPEC §1 and §3): exit status, diagnostics and the
-// summary line, through the real sandboxed parser.
+// `pmtr -t` end to end (pmtr(8) EXIT STATUS, pmtr.conf(5) DIAGNOSTICS):
+// exit status, diagnostics and the summary line, through the real
+// sandboxed parser.
 #include <dirent.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -144,7 +145,7 @@ TEST(CheckMode, HostFactsAreWarnings) {
         std::string::npos);
   CHECK(r.out.find(conf + ":4:7: warning: job 'a': dir /nonexistent/dir does not exist") != std::string::npos);
   CHECK(r.out.find(conf + ":5:8: warning: job 'a': user 'nosuchuser_pmtr' does not exist") != std::string::npos);
-  CHECK(r.out.find("ok (1 jobs)") != std::string::npos);
+  CHECK(r.out.find("ok (1 job)") != std::string::npos);
 }
 
 TEST(CheckMode, OwnershipIsOnlyAWarning) {
@@ -216,7 +217,7 @@ TEST(CheckMode, LifecycleOptionsPassTheMonitorsChecks) {
              "  ready timeout 30d\n  wait ready\n}\n");
   const Run r = check(conf);
   if (r.status != 0) FAIL(r.out.c_str());
-  CHECK(r.out.find("ok (1 jobs)") != std::string::npos);
+  CHECK(r.out.find("ok (1 job)") != std::string::npos);
 }
 
 TEST(CheckMode, MissingBraceOfAnInnerBlockIsReportedAtThatBlock) {
@@ -230,4 +231,104 @@ TEST(CheckMode, MissingBraceOfAnInnerBlockIsReportedAtThatBlock) {
                           "block, which leaves job 'a' open)") != std::string::npos);
   CHECK(r.out.find(conf + ":1:1:") == std::string::npos);
   CHECK(r.out.find("parse failed (1 error)") != std::string::npos);
+}
+
+TEST(CheckMode, OneJobIsSingularInTheSummary) {
+  const std::string conf = dir.file("one-job.conf");
+  write_file(conf, "job {\n  name a\n  cmd /bin/true\n}\n");
+  const Run r = check(conf);
+  CHECK_EQUAL(0, r.status);
+  CHECK_TEXT(r.out.find("pmtr: " + conf + ": ok (1 job)\n") != std::string::npos, r.out.c_str());
+  CHECK(r.out.find("(1 jobs)") == std::string::npos);
+}
+
+TEST(CheckMode, ConfinementOptionDiagnostics) {
+  const std::string conf = dir.file("confine.conf");
+  write_file(conf,
+             "log rotate 512k keep 3\ncontrol status alice\n"
+             "job {\n  name a\n  cmd /bin/true\n  caps CAP_NET_BIND_SERVIC\n  limit cpu 150\n  limit pids 5\n"
+             "  groups adm none\n  MemoryMax 1G\n  out o\n  err e\n  log\n}\n");
+  const Run r = check(conf);
+  CHECK_EQUAL(1, r.status);
+  const char* want[] = {
+      ":1:12: error: invalid size '512k' (units are K, M, G and T, uppercase, powers of 1024: did you mean '512K'?)",
+      ":2:16: error: expected 'everyone' or 'users' after 'control status', got 'alice' (did you mean 'control "
+      "status users alice'?)",
+      ":6:8: error: unknown capability 'CAP_NET_BIND_SERVIC' (did you mean 'CAP_NET_BIND_SERVICE'?)",
+      ":7:13: error: cpu limit '150' needs a '%' (write '150%': a percentage of one CPU)",
+      ":8:9: error: expected 'memory', 'swap', 'tasks' or 'cpu' after 'limit', got 'pids' (did you mean 'tasks'?)",
+      ":9:14: error: 'none' must stand alone (it means no groups)",
+      ":10:3: error: unknown option 'MemoryMax' (did you mean 'limit memory'?)",
+      ":13:3: warning: 'log' captures nothing here: the job's stdout goes to 'out' and its stderr to 'err'",
+  };
+  for (const char* w : want)
+    if (r.out.find(conf + w) == std::string::npos) FAIL((std::string("missing: ") + w + "\ngot:\n" + r.out).c_str());
+  CHECK(r.out.find("pmtr: " + conf + ": parse failed (7 errors)") != std::string::npos);
+}
+
+TEST(CheckMode, ConfinementOptionsPassTheMonitorsChecks) {
+  // The monitor re-checks every job and the globals it receives
+  // (check_job, check_globals): what the parser accepts at the bounds must
+  // not read as a protocol violation.
+  const std::string conf = dir.file("confine-ok.conf");
+  write_file(conf,
+             "log to stderr\nlog rotate 1024T keep 10000\nlog all\ncontrol socket none\n"
+             "control status everyone\ncontrol operate users root\n"
+             "job {\n  name a\n  cmd /bin/true\n  umask 0777\n  group root\n  groups none\n  caps 0 1 2 CAP_SYS_NICE\n"
+             "  nonewprivs\n  limit memory 1024T\n  limit swap 0\n  limit tasks 4194304\n  limit cpu 102400%\n"
+             "  log\n  operators root @root\n}\n");
+  const Run r = check(conf);
+  if (r.status != 0) FAIL(r.out.c_str());
+  CHECK_TEXT(r.out.find("ok (1 job)") != std::string::npos, r.out.c_str());
+  CHECK_TEXT(r.out.find("warning") == std::string::npos, r.out.c_str());
+}
+
+TEST(CheckMode, OperateEveryoneIsAWarning) {
+  const std::string conf = dir.file("everyone.conf");
+  write_file(conf, "control operate everyone\n");
+  const Run r = check(conf);
+  CHECK_EQUAL(0, r.status);
+  CHECK_TEXT(r.out.find(conf + ":1:17: warning: 'control operate everyone' lets every user on this host start, stop, "
+                               "restart and signal every job") != std::string::npos,
+             r.out.c_str());
+}
+
+namespace {
+
+// The highest capability number the running kernel knows, or -1.
+int cap_last_cap() {
+  const std::string text = read_file("/proc/sys/kernel/cap_last_cap");
+  return text.empty() ? -1 : std::atoi(text.c_str());
+}
+
+}  // namespace
+
+TEST(CheckMode, HostFactsOfConfinementAndAccessAreWarnings) {
+  const std::string conf = dir.file("host-confine.conf");
+  write_file(conf,
+             "control status users nosuchuser_pmtr2 root\ncontrol operate users @nosuchgroup_pmtr3\n"
+             "job {\n  name a\n  cmd /bin/true\n  group nosuchgroup_pmtr\n  groups root nosuchgroup_pmtr2\n"
+             "  caps chown 63\n  operators root nosuchuser_pmtr @nosuchgroup_pmtr\n}\n");
+  const Run r = check(conf);
+  CHECK_EQUAL(0, r.status);
+  const std::string at = conf + ":3:1: warning: job 'a': ";
+  const std::string want[] = {
+      at + "group 'nosuchgroup_pmtr' does not exist on this host",
+      at + "groups: group 'nosuchgroup_pmtr2' does not exist on this host",
+      at + "operators: user 'nosuchuser_pmtr' does not exist on this host",
+      at + "operators: group 'nosuchgroup_pmtr' does not exist on this host",
+      conf + ": warning: control status: user 'nosuchuser_pmtr2' does not exist on this host",
+      conf + ": warning: control operate: group 'nosuchgroup_pmtr3' does not exist on this host",
+  };
+  for (const auto& w : want)
+    if (r.out.find(w) == std::string::npos) FAIL(("missing: " + w + "\ngot:\n" + r.out).c_str());
+  // Names that exist are not warned about.
+  CHECK_TEXT(r.out.find("'root'") == std::string::npos, r.out.c_str());
+  const int last = cap_last_cap();
+  if (last >= 0 && last < 63)
+    CHECK_TEXT(r.out.find(at + "capability 63 is not known to this kernel (its last is " + std::to_string(last) +
+                          ", /proc/sys/kernel/cap_last_cap)") != std::string::npos,
+               r.out.c_str());
+  CHECK_TEXT(r.out.find("capability 0 ") == std::string::npos, r.out.c_str());
+  CHECK(r.out.find("ok (1 job)") != std::string::npos);
 }

@@ -84,5 +84,5 @@ TEST(ConfigDirectory, CheckModeOnlyWarns) {
   CHECK_EQUAL(0, run_command({pmtr_bin(), "-t", "-c", conf}, &out));
   CHECK_TEXT(out.find(conf + ": warning: directory " + cfgdir + " is writable by others") != std::string::npos,
              out.c_str());
-  CHECK(out.find("ok (1 jobs)") != std::string::npos);
+  CHECK(out.find("ok (1 job)") != std::string::npos);
 }

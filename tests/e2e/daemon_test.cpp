@@ -1,4 +1,4 @@
-// The command line and daemon mode end to end (SPEC §3): -h, -V, usage
+// The command line and daemon mode end to end (pmtr(8) OPTIONS): -h, -V, usage
 // errors, the pidfile, and `pmtr` without -F, whose caller gets its exit
 // status only once the configuration parsed and the jobs began.
 #include <fcntl.h>

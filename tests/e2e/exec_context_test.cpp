@@ -1,4 +1,4 @@
-// A job's execution context end to end (SPEC §2 "Execution context"):
+// A job's execution context end to end (pmtr.conf(5) JOB OPTIONS):
 // cwd, standard streams, environment, umask, fds, session, signals, nice,
 // affinity, limits and the `user` switch, read back from /proc of the
 // running job.

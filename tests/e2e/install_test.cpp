@@ -347,12 +347,17 @@ TEST(Install, ManPagesDocumentEveryOptionAndSection) {
   // Every option of parser/keywords.cpp: an item of its own, and an example
   // (the indented lines under it).
   for (const char* opt : {"bounce", "cmd", "cpu", "depends", "dir", "disable", "env", "err", "in",
-                          "name", "nice", "once", "order", "out", "ulimit", "user", "wait"}) {
+                          "name", "nice", "once", "order", "out", "ulimit", "user", "wait", "umask",
+                          "group", "groups", "caps", "nonewprivs", "limit", "log", "operators"}) {
     CHECK_TEXT(has_line_starting(p5, std::string("       ") + opt), opt);
     CHECK_TEXT(has_line_starting(p5, std::string("              ") + opt), opt);
   }
   for (const char* global : {"report to", "listen on"})
     CHECK_TEXT(contains(p5, std::string("       ") + global + " udp://"), global);
+  for (const char* global : {"log to", "log rotate", "log all", "control socket", "control status", "control operate"}) {
+    CHECK_TEXT(has_line_starting(p5, std::string("       ") + global), global);
+    CHECK_TEXT(has_line_starting(p5, std::string("              ") + global), global);
+  }
 }
 
 // pmtrctl(8) is where users learn the commands, the JSON fields and the

@@ -1,4 +1,4 @@
-// The job lifecycle end to end (SPEC §2 "Start", restart rules, `wait`,
+// The job lifecycle end to end (pmtr.conf(5) RESTART RULES: start, `wait`,
 // `order`, `disable`, `bounce`, orphans, spawn failures): the real pmtr,
 // jobs observed through its log and /proc.  The slow rules (10 s restart
 // delay, 10 s uptime) each have a group of their own so that

@@ -1,5 +1,6 @@
-// The sandboxed parser as a process (SPEC §4, issue 3): its credentials in
-// /proc, and the failure policy when it is killed.
+// The sandboxed parser as a process (pmtr(8) PROCESSES, SECURITY.md;
+// issue 3): its credentials in /proc, and the failure policy when it is
+// killed.
 #include <signal.h>
 
 #include "tests/support/e2e_harness.hpp"

@@ -1,5 +1,6 @@
-// Live reload end to end (SPEC §2 "Live reload", issue 3): the real pmtr,
-// the real sandboxed parser, jobs observed through the log and /proc.
+// Live reload end to end (pmtr(8) DESCRIPTION, pmtr.conf(5) RELOAD RULES;
+// issue 3): the real pmtr, the real sandboxed parser, jobs observed
+// through the log and /proc.
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>

@@ -1,7 +1,8 @@
-// Stopping jobs and shutting pmtr down end to end (SPEC §2 "Stopping a
-// job", shutdown, `wait` jobs that never exit): the whole process group
-// is signalled, SIGKILL follows a 10 s grace period, shutdown stops every
-// job in parallel, starts nothing, and exits 0 once everything is reaped.
+// Stopping jobs and shutting pmtr down end to end (pmtr(8) SIGNALS:
+// stopping a job, shutdown, `wait` jobs that never exit): the whole
+// process group is signalled, SIGKILL follows a 10 s grace period,
+// shutdown stops every job in parallel, starts nothing, and exits 0 once
+// everything is reaped.
 // Each slow group (a grace period) runs beside the others in run_all.sh.
 #include <signal.h>
 #include <sys/prctl.h>

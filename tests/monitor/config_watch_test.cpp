@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "common/syscalls.hpp"
+
 // CppUTest last: its operator new macros break standard headers included after it.
 #include <CppUTest/TestHarness.h>
 
@@ -25,14 +27,9 @@ namespace {
 
 // Polls until fd is readable or the deadline passes.
 bool wait_readable(int fd, std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    pollfd p{fd, POLLIN, 0};
-    const int n = poll(&p, 1, static_cast<int>(std::max<long long>(0, left.count())));
-    if (n > 0) return true;
-    if (n == 0 || (n < 0 && errno != EINTR)) return false;
-  }
+  pollfd p{fd, POLLIN, 0};
+  const ReadyResult r = sys_poll(&p, 1, static_cast<int>(timeout.count()));
+  return r.ok() && r.count > 0;
 }
 
 bool readable_now(int fd) {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/syscalls.hpp"
 #include "common/unique_fd.hpp"
 
 // CppUTest last: its operator new macros break standard headers included after it.
@@ -24,14 +25,9 @@ using SteadyClock = std::chrono::steady_clock;
 namespace {
 
 bool wait_readable(int fd, std::chrono::milliseconds timeout) {
-  const auto deadline = SteadyClock::now() + timeout;
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
-    pollfd p{fd, POLLIN, 0};
-    const int n = poll(&p, 1, static_cast<int>(left.count() < 0 ? 0 : left.count()));
-    if (n > 0) return true;
-    if (n == 0 || errno != EINTR) return false;
-  }
+  pollfd p{fd, POLLIN, 0};
+  const ReadyResult r = sys_poll(&p, 1, static_cast<int>(timeout.count()));
+  return r.ok() && r.count > 0;
 }
 
 struct Pipe {

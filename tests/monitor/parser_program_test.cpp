@@ -70,6 +70,7 @@ TEST_GROUP(ParserProgram) {
     STRCMP_EQUAL((libexec + "/pmtr-parser").c_str(), r->path.c_str());
     CHECK_TEXT(contains(r->warning, "not running " + self + "/pmtr-parser: ") && contains(r->warning, why),
                r->warning.c_str());
+    CHECK_TEXT(contains(r->warning, "; running " + libexec + "/pmtr-parser instead"), r->warning.c_str());
   }
 };
 

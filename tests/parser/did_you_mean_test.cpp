@@ -101,6 +101,23 @@ TEST(DidYouMean, WordsFromOtherSupervisorsPointToTheOption) {
   STRCMP_EQUAL("cpu", option("CPUAffinity").c_str());
 }
 
+TEST(DidYouMean, ConfinementWordsFromSystemdDockerAndSupervisord) {
+  for (const char* w : {"CapabilityBoundingSet", "AmbientCapabilities", "cap_add", "capabilities"})
+    STRCMP_EQUAL_TEXT("caps", option(w).c_str(), w);
+  for (const char* w : {"NoNewPrivileges", "no_new_privs", "no-new-privileges"})
+    STRCMP_EQUAL_TEXT("nonewprivs", option(w).c_str(), w);
+  for (const char* w : {"MemoryMax", "MemoryLimit", "mem_limit"}) STRCMP_EQUAL_TEXT("limit memory", option(w).c_str(), w);
+  for (const char* w : {"TasksMax", "pids_limit"}) STRCMP_EQUAL_TEXT("limit tasks", option(w).c_str(), w);
+  STRCMP_EQUAL("limit cpu", option("CPUQuota").c_str());
+  STRCMP_EQUAL("limit swap", option("MemorySwapMax").c_str());
+  STRCMP_EQUAL("groups", option("SupplementaryGroups").c_str());
+  STRCMP_EQUAL("group", option("Group").c_str());
+  STRCMP_EQUAL("group", option("gid").c_str());
+  STRCMP_EQUAL("umask", option("UMask").c_str());
+  STRCMP_EQUAL("log", option("stdout_logfile").c_str());
+  STRCMP_EQUAL("log", option("stderr_logfile").c_str());
+}
+
 TEST(DidYouMean, OptionInAnotherCaseIsThatOption) {
   STRCMP_EQUAL("name", option("NAME").c_str());
   STRCMP_EQUAL("depends", option("Depends").c_str());

@@ -43,11 +43,11 @@ TEST(Keywords, LifecycleOptionsAreKnown) {
     CHECK_FALSE_TEXT(lookup_option(w).has_value(), w);
 }
 
-TEST(Keywords, EachOptionHasOneSettingButStopAndReady) {
+TEST(Keywords, EachOptionHasOneSettingButStopReadyAndLimit) {
   for (size_t i = 0; i < kOptionCount; ++i) {
     const auto o = static_cast<Option>(i);
     const auto s = only_setting(o);
-    if (o == Option::Stop || o == Option::Ready) {
+    if (o == Option::Stop || o == Option::Ready || o == Option::Limit) {
       CHECK_FALSE(s.has_value());
       continue;
     }
@@ -56,6 +56,28 @@ TEST(Keywords, EachOptionHasOneSettingButStopAndReady) {
     const std::string name(setting_name(*s));
     CHECK_EQUAL_TEXT(0u, name.find(option_name(o)), name.c_str());
   }
+}
+
+TEST(Keywords, ConfinementCaptureAndAccessOptionsAreKnown) {
+  for (const char* w : {"umask", "group", "groups", "caps", "nonewprivs", "limit", "log", "operators"})
+    CHECK_TRUE_TEXT(lookup_option(w).has_value(), w);
+  for (const char* w : {"memory", "limit memory", "cap", "operator", "Group", "grou", "logs", "nonewpriv"})
+    CHECK_FALSE_TEXT(lookup_option(w).has_value(), w);
+}
+
+TEST(Keywords, LimitResourcesAreSettingsOfTheirOwn) {
+  STRCMP_EQUAL("limit memory", std::string(setting_name(Setting::LimitMemory)).c_str());
+  STRCMP_EQUAL("limit swap", std::string(setting_name(Setting::LimitSwap)).c_str());
+  STRCMP_EQUAL("limit tasks", std::string(setting_name(Setting::LimitTasks)).c_str());
+  STRCMP_EQUAL("limit cpu", std::string(setting_name(Setting::LimitCpu)).c_str());
+  for (Setting s : {Setting::LimitMemory, Setting::LimitSwap, Setting::LimitTasks, Setting::LimitCpu})
+    CHECK_TRUE(single_valued(s));
+}
+
+TEST(Keywords, EverySettingNameIsUniqueAndSorted) {
+  for (size_t i = 1; i < kSettingCount; ++i)
+    CHECK_TRUE_TEXT(setting_name(static_cast<Setting>(i - 1)) < setting_name(static_cast<Setting>(i)),
+                    std::string(setting_name(static_cast<Setting>(i))).c_str());
 }
 
 TEST(Keywords, TwoWordSettingsHaveTheirWholeName) {
@@ -72,7 +94,10 @@ TEST(Keywords, Statements) {
   CHECK_TRUE(lookup_statement("job") == Statement::Job);
   CHECK_TRUE(lookup_statement("report") == Statement::Report);
   CHECK_TRUE(lookup_statement("listen") == Statement::Listen);
+  CHECK_TRUE(lookup_statement("log") == Statement::Log);
+  CHECK_TRUE(lookup_statement("control") == Statement::Control);
   CHECK_FALSE(lookup_statement("name").has_value());
+  CHECK_FALSE(lookup_statement("logs").has_value());
   CHECK_FALSE(lookup_statement("jobs").has_value());
 }
 

@@ -1,5 +1,5 @@
-// parser/values.{hpp,cpp}: integers, cpu lists, ulimit values, bounce
-// intervals, udp addresses.
+// parser/values.{hpp,cpp}: integers, cpu lists, umasks, ulimit values,
+// bounce intervals, udp addresses.
 #include "parser/values.hpp"
 
 #include <CppUTest/TestHarness.h>
@@ -186,4 +186,15 @@ TEST(Values, BounceSharesTheDurationUnitsButNotMilliseconds) {
   STRCMP_EQUAL(("error: invalid bounce interval '3000ms" + tail).c_str(), bounce("3000ms").c_str());
   STRCMP_EQUAL(("error: invalid bounce interval '3000" + tail).c_str(), bounce("3000", "ms").c_str());
   STRCMP_EQUAL(("error: invalid bounce interval '1.5h" + tail).c_str(), bounce("1.5h").c_str());
+}
+
+TEST(Values, UmaskIsOneToFourOctalDigitsUpTo0777) {
+  CHECK_TRUE(parse_umask("0") == uint16_t{0});
+  CHECK_TRUE(parse_umask("22") == uint16_t{022});
+  CHECK_TRUE(parse_umask("022") == uint16_t{022});
+  CHECK_TRUE(parse_umask("0022") == uint16_t{022});
+  CHECK_TRUE(parse_umask("777") == uint16_t{0777});
+  CHECK_TRUE(parse_umask("0777") == uint16_t{0777});
+  for (const char* w : {"", "8", "09", "1000", "0o22", "00022", "-22", "+22", "22 ", "x", "7777"})
+    CHECK_FALSE_TEXT(parse_umask(w).has_value(), w);
 }
