@@ -60,6 +60,14 @@ JobStatus job_status(const Job& job, TimePoint now, uint64_t now_unix_ms) {
   return s;
 }
 
+void add_cgroup_figures(JobStatus& s, const std::optional<CgroupFigures>& f) noexcept {
+  if (!f) return;
+  s.has_cgroup = true;
+  s.cpu_usec = f->cpu_usec;
+  s.memory_bytes = f->memory_bytes;
+  s.tasks = f->tasks;
+}
+
 uint64_t unix_now_ms() noexcept {
   timespec ts{};
   ::clock_gettime(CLOCK_REALTIME, &ts);
