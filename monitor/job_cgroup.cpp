@@ -114,6 +114,17 @@ Status JobCgroups::apply_limits(const Confinement& c, Entry& e) {
 Result<unique_fd> JobCgroups::prepare(const JobDesc& job) {
   const int base = tree_.base_fd();
   Entry* e = find(job.name);
+  if (e != nullptr && e->killed) {
+    // Never clone into a cgroup that was killed: some kernels (seen on
+    // 6.18) compare the kill count of the target cgroup after the fork
+    // with the parent's before it, and SIGKILL every child that
+    // CLONE_INTO_CGROUP puts there.  A new directory starts at zero.  It
+    // is empty by now: a job drains before it starts again.
+    if (::unlinkat(base, e->dir.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT)
+      return Error::from_errno("rmdir " + tree_.base_path() + "/" + e->dir);
+    jobs_.erase(job.name);
+    e = nullptr;
+  }
   if (e == nullptr) {
     std::string dir = job_cgroup_name(job.name);
     if (::mkdirat(base, dir.c_str(), 0755) != 0 && errno != EEXIST)
@@ -144,7 +155,10 @@ size_t JobCgroups::signal(std::string_view job, int sig) noexcept {
 }
 
 void JobCgroups::kill(std::string_view job) noexcept {
-  if (Entry* e = find(job)) (void)cgroup_write(tree_.base_fd(), (e->dir + "/cgroup.kill").c_str(), "1");
+  if (Entry* e = find(job)) {
+    (void)cgroup_write(tree_.base_fd(), (e->dir + "/cgroup.kill").c_str(), "1");
+    e->killed = true;
+  }
 }
 
 size_t JobCgroups::count(std::string_view job) noexcept {

@@ -76,6 +76,7 @@ class JobCgroups {
   struct Entry {
     std::string dir;   // job_cgroup_name
     Applied applied;
+    bool killed = false;   // cgroup.kill was written: made anew before the next start
   };
   [[nodiscard]] Status apply_limits(const Confinement& c, Entry& e);
   Entry* find(std::string_view job) noexcept;
