@@ -180,8 +180,16 @@ Status CgroupTree::setup(const CgroupProbe& probe) {
   }
   unique_fd base;
   if (in_root || holds_others(own.get(), self, probe.own_pids)) {
-    const std::string name = "pmtr." + std::to_string(self);
-    if (Status s = mkdir_at(own.get(), name.c_str(), made_base_); !s) return Error{s.error().err, dir + ": " + s.error().what};
+    // A pmtr.PID that exists is another pmtr's (the same pid in another
+    // pid namespace: every container's pmtr is pid 1) or a killed one's:
+    // never share it, take the next free name.
+    std::string name;
+    for (int i = 0; i < 100 && !made_base_; ++i) {
+      name = "pmtr." + std::to_string(self) + (i == 0 ? "" : "-" + std::to_string(i));
+      if (Status s = mkdir_at(own.get(), name.c_str(), made_base_); !s)
+        return Error{s.error().err, dir + ": " + s.error().what};
+    }
+    if (!made_base_) return Error{EEXIST, dir + ": mkdir " + name};
     base_path_ = dir + "/" + name;
     base.reset(retry_eintr([&] { return ::openat(own.get(), name.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC); }));
     parent_ = std::move(own);
@@ -202,7 +210,7 @@ Status CgroupTree::setup(const CgroupProbe& probe) {
     return undo(Error{s.error().err, base_path_ + ": " + s.error().what});
   // "0": the writer itself, with all of its threads.
   if (Status s = cgroup_write(base.get(), "supervisor/cgroup.procs", "0"); !s)
-    return undo(Error{s.error().err, base_path_ + "/" + s.error().what});
+    return undo(Error{s.error().err, base_path_ + ": " + s.error().what});
   base_ = std::move(base);
   return {};
 }

@@ -10,7 +10,8 @@
 //                  when the own cgroup is the root of the hierarchy, or
 //                  holds other processes, pmtr does not reorganise it.
 //                  PID is pmtr's: it survives a re-exec (same pid), and two
-//                  pmtrs that run at once have two pids;
+//                  pmtrs that run at once have two pids, but for pid
+//                  namespaces: when pmtr.PID exists, pmtr.PID-1, -2, ...;
 //                - after a re-exec pmtr is already in `supervisor`: its
 //                  parent is the base.
 //   supervisor   a leaf: pmtr moves itself (and so its helpers) there, so

@@ -94,7 +94,18 @@ void Supervisor::fire(Job& job, JobEvent event, TimePoint now) {
   if (a & kSignalStop) signal_stop(job, now);
   if (a & kKill) kill_now(job);
   if (a & kSpawn) spawn(job, now);   // feeds the outcome back: may fire again
-  if (a & kErase) table_.erase(job.name);   // last: `job` is gone after this line
+  // A job without a process that goes down for good (removed, stopped,
+  // disabled, or pmtr shutting down) takes what its last run left in its
+  // cgroup with it: a `once` job's daemon, say, lives until then.
+  const bool down = t.next == JobState::Absent || t.next == JobState::Stopped || t.next == JobState::Disabled ||
+                    event == JobEvent::Shutdown;
+  if (down && job.pid <= 0 && launcher_.confines_by_cgroup() && !lingering(job.name))
+    end_leftovers(job, -1, false, now);
+  if (a & kErase) {
+    const std::string name = job.name;
+    table_.erase(job.name);   // `job` is gone after this line
+    settle_cgroup(name);
+  }
 }
 
 void Supervisor::take_definition(Job& job) {
@@ -136,6 +147,8 @@ void Supervisor::kill_now(Job& job) noexcept {
 
 void Supervisor::spawn(Job& job, TimePoint now) {
   drop_ready(job);
+  // A job that was done may have left processes in its cgroup.
+  if (launcher_.confines_by_cgroup() && !lingering(job.name)) end_leftovers(job, -1, false, now);
   if (launcher_.confines_by_cgroup() && lingering(job.name)) {
     // Its cgroup still holds what the last run left: never start beside
     // processes that cgroup.kill may be about to take.  (A process group
@@ -332,9 +345,12 @@ void Supervisor::end_leftovers(Job& job, pid_t pid, bool stopping, TimePoint now
       kill_at = now + from_ms(job.policy.stop_timeout_ms);
     }
   }
-  if (launcher_.confines_by_cgroup())
+  if (launcher_.confines_by_cgroup() && pid > 0)
     log_info("job %s: %zu process%s left in its cgroup after [%d] exited; stopping %s", job.name.c_str(), n,
              n == 1 ? "" : "es", static_cast<int>(pid), n == 1 ? "it" : "them");
+  else if (launcher_.confines_by_cgroup())
+    log_info("job %s: %zu process%s left in its cgroup by its last run; stopping %s", job.name.c_str(), n,
+             n == 1 ? "" : "es", n == 1 ? "it" : "them");
   lingering_.push_back({job.name, pid, kill_at, kill_at <= now && job.policy.stop_timeout_ms == 0});
   deadline_dirty_ = true;
 }
@@ -397,9 +413,12 @@ void Supervisor::deliver_exit(Job& job, pid_t pid, int wait_status, TimePoint no
     fire(job, v.event, now);
     return;
   }
-  // Whatever the job left in its cgroup is ended now, before anything
-  // else of the job starts there.
-  if (launcher_.confines_by_cgroup()) end_leftovers(job, pid, false, now);
+  // Whatever the job left in its cgroup is ended now when the job runs
+  // again, before its next process starts there.  A job that is done
+  // keeps them (a `once` job that starts a daemon) until it is stopped,
+  // removed, started again or pmtr exits.
+  if (launcher_.confines_by_cgroup() && (v.event == JobEvent::ExitRestart || v.event == JobEvent::ExitDelay))
+    end_leftovers(job, pid, false, now);
   const std::string name = job.name;
   const uint32_t next = job.starts;   // the number of the restart to come
   switch (v.event) {

@@ -169,3 +169,29 @@ TEST(Cgroup, LeftoversAreEndedBeforeTheJobRestarts) {
   CHECK_TEXT(poll_until([&] { return proc_cmdline(second) == "/bin/sleep 1432"; }, 5000ms), pmtr.log().c_str());
   STRCMP_EQUAL((pmtr_subtree(pmtr.pid()) + "/job.fork").c_str(), cgroup_dir_of(second).c_str());
 }
+
+// A `once` job that starts a daemon and exits (an init script's `start`):
+// the daemon outlives the job's exit, as it always did, but not the job's
+// removal.
+TEST(Cgroup, ADoneJobsDaemonLivesUntilTheJobIsRemoved) {
+  PMTR_REQUIRE_CGROUPS();
+  const std::string pidfile = dir.file("daemon.pid"), script = dir.file("d.sh");
+  write_file(script, daemon_script(pidfile, "1441", "while [ ! -e " + pidfile + " ]; do :; done; exit 0"));
+  write_file(conf, job("init", "/bin/sh " + script, "  once\n  stop timeout 300ms\n") + job("other", "/bin/sleep 1442"));
+  Pmtr pmtr(conf);
+  const pid_t first = pmtr.wait_job("init", 5000ms);
+  const pid_t daemon = read_pid(pidfile);
+  CHECK(daemon > 0);
+  CHECK(pmtr.wait_log("job init will not be restarted (once)", 5000ms));
+  CHECK(poll_until([&] { return proc_cmdline(daemon) == "/bin/sleep 1441"; }, 5000ms));
+  CHECK_EQUAL(0, pmtr.count_log("left in its cgroup"));
+  const std::string cg = pmtr_subtree(pmtr.pid()) + "/job.init";
+  STRCMP_EQUAL(cg.c_str(), cgroup_dir_of(daemon).c_str());
+
+  write_file(conf, job("other", "/bin/sleep 1442"));
+  CHECK_TEXT(pmtr.wait_log("job init: 1 process left in its cgroup by its last run; stopping it", 5000ms),
+             pmtr.log().c_str());
+  CHECK(poll_until([&] { return !process_alive(daemon); }, 5000ms));
+  CHECK(poll_until([&] { return !exists(cg); }, 5000ms));
+  CHECK(first > 0);
+}
