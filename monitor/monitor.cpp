@@ -1,5 +1,6 @@
 #include "monitor/monitor.hpp"
 
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 
 #include "common/diagnostic.hpp"
 #include "common/log.hpp"
@@ -82,6 +84,16 @@ int Monitor::run(const MonitorOptions& opts, StartupNotifier notify, void* notif
   // The parser too is in our cgroup: it must be gone before that goes.
   if (parser_.pid() > 0) parser_.kill_now();
   if (cgroups_.active()) {
+    // A job's cgroup is empty as soon as its last process exits, before
+    // that process is reaped: reap what is left, or it becomes a zombie
+    // of whoever started pmtr.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    for (;;) {
+      const pid_t r = ::waitpid(-1, nullptr, WNOHANG);
+      if (r > 0) continue;
+      if (r < 0 || std::chrono::steady_clock::now() >= deadline) break;
+      ::poll(nullptr, 0, 5);
+    }
     if (!launcher_.release_all()) log_warnx("cgroups of jobs are still in use under %s", cgroups_.base_path().c_str());
     cgroups_.teardown(1000);
   }
