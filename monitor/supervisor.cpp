@@ -189,6 +189,9 @@ void Supervisor::spawn(Job& job, TimePoint now) {
   ++job.starts;
   table_.set_pid(job, launched->pid);
   job.started = now;
+  // The OOM kills its cgroup counted so far: a killed cgroup is made anew
+  // (count 0), so the baseline is taken at each start.
+  if (launcher_.confines_by_cgroup()) job.oom_kills = launcher_.oom_kills(job.name);
   job.bounce_at = next_bounce(job.bounce_seconds, now);
   const bool unready = launched->ready.valid();
   if (unready) {
