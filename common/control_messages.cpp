@@ -11,6 +11,9 @@ namespace {
 constexpr size_t kSubjectBytes = limits::kPathBytes;
 // Smallest job record: name (4 + 1), then 1+4+8+4+1+4+8+8+4+1 bytes.
 constexpr size_t kMinStatusBytes = 5 + 43;
+// The flags byte of a job record.
+constexpr uint8_t kFlagReadyFd = 1, kFlagCgroup = 2, kFlagMemory = 4, kFlagTasks = 8;
+constexpr uint8_t kFlagsKnown = kFlagReadyFd | kFlagCgroup | kFlagMemory | kFlagTasks;
 
 void put_names(WireWriter& w, const std::vector<std::string>& names) {
   w.u32(static_cast<uint32_t>(names.size()));
@@ -65,7 +68,18 @@ void put_status(WireWriter& w, const JobStatus& s) {
   w.u64(s.last_exit_ms);
   w.u64(s.next_start_ms);
   w.u32(s.backoff_ms);
-  w.u8(s.has_ready_fd ? 1 : 0);
+  uint8_t flags = s.has_ready_fd ? kFlagReadyFd : 0;
+  if (s.has_cgroup) {
+    flags |= kFlagCgroup;
+    if (s.memory_bytes) flags |= kFlagMemory;
+    if (s.tasks) flags |= kFlagTasks;
+  }
+  w.u8(flags);
+  if (s.has_cgroup) {
+    w.u64(s.cpu_usec);
+    if (s.memory_bytes) w.u64(*s.memory_bytes);
+    if (s.tasks) w.u64(*s.tasks);
+  }
 }
 
 JobStatus get_status(WireReader& r) {
@@ -86,8 +100,15 @@ JobStatus get_status(WireReader& r) {
   s.next_start_ms = r.u64();
   s.backoff_ms = r.u32();
   const uint8_t flags = r.u8();
-  if (flags > 1) r.fail("unknown status flag");
-  s.has_ready_fd = flags == 1;
+  if (flags & ~kFlagsKnown) r.fail("unknown status flag");
+  if ((flags & (kFlagMemory | kFlagTasks)) && !(flags & kFlagCgroup)) r.fail("cgroup figures without a cgroup");
+  s.has_ready_fd = (flags & kFlagReadyFd) != 0;
+  s.has_cgroup = (flags & kFlagCgroup) != 0;
+  if (s.has_cgroup) {
+    s.cpu_usec = r.u64();
+    if (flags & kFlagMemory) s.memory_bytes = r.u64();
+    if (flags & kFlagTasks) s.tasks = r.u64();
+  }
   return s;
 }
 
@@ -270,6 +291,10 @@ Result<CtlReply> decode_ctl_reply(std::span<const std::byte> record) noexcept {
   return out;
 }
 
-size_t encoded_status_size(const JobStatus& s) noexcept { return 4 + s.name.size() + 43; }
+size_t encoded_status_size(const JobStatus& s) noexcept {
+  size_t n = 4 + s.name.size() + 43;
+  if (s.has_cgroup) n += 8 + (s.memory_bytes ? 8 : 0) + (s.tasks ? 8 : 0);
+  return n;
+}
 
 }  // namespace pmtr

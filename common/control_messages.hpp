@@ -18,7 +18,10 @@
 //                 name, u8 state, i32 pid (-1: none), u64 started (Unix ms, 0: none),
 //                 u32 restarts, u8 last exit kind (0 none, 1 code, 2 signal),
 //                 i32 its value, u64 its time (Unix ms), u64 next start (Unix ms, 0: none),
-//                 u32 backoff ms, u8 flags (1: has a ready fd)
+//                 u32 backoff ms, u8 flags (1: has a ready fd, 2: has a cgroup,
+//                 4: its memory figure follows, 8: its task count follows; 4
+//                 and 8 only with 2), then with 2: u64 CPU time (µs), with 4:
+//                 u64 memory (bytes), with 8: u64 tasks
 //   StatusEnd     (nothing)
 //   Diag          u8 severity (1 error, 2 warning), u32 line, u32 col, text
 //   Outcome       u8 code, subject: the job name for NoSuchJob, Refused and a
@@ -27,6 +30,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <variant>
@@ -94,6 +98,13 @@ struct JobStatus {
   uint64_t next_start_ms = 0;
   uint32_t backoff_ms = 0;
   bool has_ready_fd = false;
+  // The job's cgroup, when it has one now (cgroup v2; pmtr(8) CGROUPS):
+  // cpu.stat usage_usec, and memory.current / pids.current where the
+  // memory / pids controller is enabled for it.
+  bool has_cgroup = false;
+  uint64_t cpu_usec = 0;
+  std::optional<uint64_t> memory_bytes;
+  std::optional<uint64_t> tasks;
   bool operator==(const JobStatus&) const = default;
 };
 inline constexpr uint8_t kExitNone = 0, kExitCode = 1, kExitSignal = 2;

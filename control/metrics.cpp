@@ -122,6 +122,32 @@ void format_metrics(const StatusReport& r, OutBuffer& buf) {
            append_ms_as_seconds(o, j.backoff_ms);
            return true;
          });
+  family(buf, r, "pmtr_job_memory_bytes", Kind::Gauge,
+         "Memory charged to the job's cgroup (memory.current; jobs with a cgroup and the memory controller).",
+         [](std::string& o, const JobStatus& j) {
+           if (!j.has_cgroup || !j.memory_bytes) return false;
+           append_u64(o, *j.memory_bytes);
+           return true;
+         });
+  family(buf, r, "pmtr_job_tasks", Kind::Gauge,
+         "Processes and threads in the job's cgroup (pids.current; jobs with a cgroup and the pids controller).",
+         [](std::string& o, const JobStatus& j) {
+           if (!j.has_cgroup || !j.tasks) return false;
+           append_u64(o, *j.tasks);
+           return true;
+         });
+  family(buf, r, "pmtr_job_cpu_seconds_total", Kind::Counter,
+         "CPU time used in the job's cgroup since it was made, in seconds (cpu.stat usage_usec; jobs with a cgroup).",
+         [](std::string& o, const JobStatus& j) {
+           if (!j.has_cgroup) return false;
+           append_u64(o, j.cpu_usec / 1000000);
+           o += '.';
+           const uint64_t frac = j.cpu_usec % 1000000;
+           std::string digits = std::to_string(frac);
+           o.append(6 - digits.size(), '0');
+           o += digits;
+           return true;
+         });
   family(buf, r, "pmtr_job_next_start_time_seconds", Kind::Gauge,
          "When a delayed job starts again, in Unix seconds (delayed jobs).",
          [now](std::string& o, const JobStatus& j) {

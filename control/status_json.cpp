@@ -40,6 +40,16 @@ void append_job(std::string& out, const JobStatus& j, uint64_t now_ms) {
   if (const auto in = next_start_in_ms(j, now_ms)) append_u64(out, (*in + 999) / 1000); else out += "null";
   out += ",\"backoff_ms\":";
   append_u64(out, j.backoff_ms);
+  if (j.has_cgroup) {
+    // A figure whose controller the job's cgroup lacks is null.
+    out += ",\"cgroup\":{\"memory_bytes\":";
+    if (j.memory_bytes) append_u64(out, *j.memory_bytes); else out += "null";
+    out += ",\"tasks\":";
+    if (j.tasks) append_u64(out, *j.tasks); else out += "null";
+    out += ",\"cpu_usec\":";
+    append_u64(out, j.cpu_usec);
+    out += '}';
+  }
   out += '}';
 }
 

@@ -1,5 +1,6 @@
 #include "monitor/check_mode.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -11,9 +12,11 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <sstream>
 #include <unordered_map>
 
 #include "common/diagnostic.hpp"
+#include "monitor/cgroup_tree.hpp"
 #include "monitor/config_file.hpp"
 #include "monitor/line_forwarder.hpp"
 #include "monitor/parser_link.hpp"
@@ -80,6 +83,28 @@ class HostFacts {
   const std::string& principal(const std::string& name) {
     return name.size() > 1 && name[0] == '@' ? group(name.substr(1)) : user(name);
   }
+  // "" when pmtr's cgroup offers `controller` to the cgroups it would
+  // make (pmtr(8), CGROUPS); whether it may write there is known only
+  // when it runs.
+  const std::string& controller(const std::string& name) {
+    return memo(controllers_, name, [this](const std::string& c) -> std::string {
+      if (!cgroup_read_) {
+        cgroup_read_ = true;
+        auto mi = cgroup_read(AT_FDCWD, "/proc/self/mountinfo");
+        auto self = cgroup_read(AT_FDCWD, "/proc/self/cgroup");
+        bool in_root = false;
+        if (mi && self) cgroup_dir_ = cgroup_dir_from(*mi, *self, in_root);
+      }
+      if (cgroup_dir_.empty()) return "no cgroup v2 hierarchy holds pmtr here (jobs are confined by process group only)";
+      auto offered = cgroup_read(AT_FDCWD, (cgroup_dir_ + "/cgroup.controllers").c_str());
+      if (offered) {
+        std::istringstream words(*offered);
+        for (std::string w; words >> w;)
+          if (w == c) return {};
+      }
+      return "the " + c + " controller is not available in " + cgroup_dir_;
+    });
+  }
   // "" when the kernel knows capability `cap`.
   std::string cap(uint8_t cap) {
     if (cap_last_ == kUnread) cap_last_ = kernel_cap_last_cap();
@@ -97,8 +122,10 @@ class HostFacts {
     return it->second;
   }
   static constexpr int kUnread = -2;
-  Memo cmds_, dirs_, users_, groups_;
+  Memo cmds_, dirs_, users_, groups_, controllers_;
   int cap_last_ = kUnread;
+  bool cgroup_read_ = false;
+  std::string cgroup_dir_;   // pmtr's own cgroup, "" without cgroup v2
 };
 
 // The confinement and access facts of one job.  The wire carries no
@@ -113,6 +140,14 @@ void confinement_checks(const JobDesc& j, HostFacts& facts,
     if (!problem.empty()) warn(j.pos, j, "groups: " + problem);
   }
   for (uint8_t cap : c.caps) warn(j.pos, j, facts.cap(cap));
+  auto limit = [&](bool set, const char* option, const char* controller) {
+    if (!set) return;
+    const std::string& problem = facts.controller(controller);
+    if (!problem.empty()) warn(j.pos, j, std::string(option) + ": " + problem);
+  };
+  limit(c.memory_max != 0 || c.has_swap_max, "limit memory", "memory");
+  limit(c.tasks_max != 0, "limit tasks", "pids");
+  limit(c.cpu_percent != 0, "limit cpu", "cpu");
   for (const auto& op : j.operators) {
     const std::string& problem = facts.principal(op);
     if (!problem.empty()) warn(j.pos, j, "operators: " + problem);

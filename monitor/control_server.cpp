@@ -369,6 +369,7 @@ void ControlServer::pump_status(Client& c) {
       const Job* job = supervisor_.table().find(c.names[i]);
       if (job == nullptr) continue;   // removed while streaming: left out
       JobStatus s = job_status(*job, now, now_unix);
+      add_cgroup_figures(s, supervisor_.cgroup_figures(job->name));
       const size_t cost = encoded_status_size(s);
       if (bytes + cost > kBatchBytes) break;
       bytes += cost;

@@ -15,7 +15,14 @@
 
 namespace pmtr {
 
+namespace {
+pid_t g_origin = 0;
+}  // namespace
+
+pid_t daemon_origin_pid() noexcept { return g_origin; }
+
 Result<unique_fd> daemonize() {
+  g_origin = getpid();
   int p[2];
   if (pipe2(p, O_CLOEXEC) != 0) return Error::from_errno("pipe");
   unique_fd rd(p[0]), wr(p[1]);

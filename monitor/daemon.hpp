@@ -14,6 +14,10 @@ namespace pmtr {
 // daemon reports that its configuration parsed and jobs began, 1 otherwise;
 // only the daemon returns from this call, with the pipe's write end.
 [[nodiscard]] Result<unique_fd> daemonize();
+// The pid of the process that called daemonize() and waits for the
+// report (0 when pmtr did not daemonize): it is pmtr's, not a neighbour,
+// when pmtr looks at who shares its cgroup (cgroup_tree.cpp).
+[[nodiscard]] pid_t daemon_origin_pid() noexcept;
 // Report startup to the waiting parent, then point 0-2 at /dev/null.
 void daemon_ready(int notify_fd, bool ok) noexcept;
 

@@ -70,6 +70,12 @@ constexpr Rule kRules[] = {
     go(S::Starting, E::OperatorStop, kStop, S::StoppingHold),
     go(S::Starting, E::OperatorRestart, kStop | kResetBackoff, S::StoppingRestart),
     go(S::Starting, E::Shutdown, kStop, S::StoppingDone),
+    // spawn() answers at once when no process was made: a host fact
+    // refused it (`failed`, SPEC's "cannot start"), or the job's cgroup
+    // still holds what its last run left (started once they are gone:
+    // cgroup.kill must never take the new process with them)
+    go(S::Starting, E::StartRefused, kOpenExitGate, S::Failed),
+    go(S::Starting, E::Leftovers, kNone, S::Draining),
 
     // ---- running
     go(S::Running, E::Changed, kStop, S::StoppingRestart),
@@ -195,6 +201,18 @@ constexpr Rule kRules[] = {
     ignore(S::StoppingDone, E::OperatorRestart),
     ignore(S::StoppingDone, E::Shutdown),
 
+    // ---- draining: no process of its own; starts when its cgroup is empty
+    go(S::Draining, E::Changed, kTake, S::Draining),
+    go(S::Draining, E::Disabled, kTake, S::Disabled),
+    go(S::Draining, E::Removed, kErase, S::Absent),
+    ignore(S::Draining, E::Released),
+    ignore(S::Draining, E::Refresh),
+    ignore(S::Draining, E::OperatorStart),
+    go(S::Draining, E::OperatorStop, kNone, S::Stopped),
+    go(S::Draining, E::OperatorRestart, kResetBackoff, S::Draining),
+    go(S::Draining, E::Shutdown, kNone, S::Done),
+    go(S::Draining, E::Drained, kStart, S::Starting),
+
     // ---- delayed: exited quickly, restart_at armed
     go(S::Delayed, E::Changed, kTake, S::Waiting),
     go(S::Delayed, E::Disabled, kTake, S::Disabled),
@@ -313,7 +331,7 @@ bool is_stopping(JobState s) noexcept {
     case S::StoppingDisable: case S::StoppingRemove: case S::StoppingDone:
       return true;
     case S::Absent: case S::Waiting: case S::Starting: case S::Running: case S::Ready:
-    case S::Delayed: case S::Stopped: case S::Disabled: case S::Done: case S::Failed:
+    case S::Draining: case S::Delayed: case S::Stopped: case S::Disabled: case S::Done: case S::Failed:
       return false;
   }
   return false;
@@ -322,7 +340,7 @@ bool is_stopping(JobState s) noexcept {
 bool is_up(JobState s) noexcept { return s == S::Starting || s == S::Running || s == S::Ready; }
 
 const char* job_state_name(JobState s) noexcept {
-  if (is_stopping(s)) return "stopping";
+  if (is_stopping(s) || s == S::Draining) return "stopping";
   return job_state_detail(s);
 }
 
@@ -339,6 +357,7 @@ const char* job_state_detail(JobState s) noexcept {
     case S::StoppingDisable: return "stopping-disable";
     case S::StoppingRemove: return "stopping-remove";
     case S::StoppingDone: return "stopping-done";
+    case S::Draining: return "draining";
     case S::Delayed: return "delayed";
     case S::Stopped: return "stopped";
     case S::Disabled: return "disabled";
@@ -370,6 +389,9 @@ const char* job_event_name(JobEvent e) noexcept {
     case E::OperatorStop: return "operator-stop";
     case E::OperatorRestart: return "operator-restart";
     case E::Shutdown: return "shutdown";
+    case E::StartRefused: return "start-refused";
+    case E::Leftovers: return "leftovers";
+    case E::Drained: return "drained";
   }
   return "?";
 }

@@ -33,11 +33,12 @@ enum class JobState : uint8_t {
   StoppingDisable,   // stop signal sent; the config now says `disable`
   StoppingRemove,    // stop signal sent; the job left the config: erased when gone
   StoppingDone,      // stop signal sent at shutdown: done when gone
+  Draining,          // due to start, but what its last run left in its cgroup is still being ended
   Delayed,           // exited quickly; restarts at restart_at
   Stopped,           // stopped by an operator; sticky across reloads
   Disabled,          // `disable` in the config
   Done,              // exited and stays down (restart never/once, exit 33, on-failure clean exit, shutdown)
-  Failed,            // gave up (`give up after`)
+  Failed,            // gave up (`give up after`), or cannot start on this host
 };
 inline constexpr int kJobStates = static_cast<int>(JobState::Failed) + 1;
 
@@ -62,8 +63,11 @@ enum class JobEvent : uint8_t {
   OperatorStop,
   OperatorRestart,
   Shutdown,
+  StartRefused,      // the start was refused before any process existed (unknown group, missing controller, ...)
+  Leftovers,         // due to start, but its cgroup still holds processes of its last run
+  Drained,           // those processes are gone
 };
-inline constexpr int kJobEvents = static_cast<int>(JobEvent::Shutdown) + 1;
+inline constexpr int kJobEvents = static_cast<int>(JobEvent::Drained) + 1;
 
 // What the Supervisor does on a transition, in this order (bits of
 // Transition::actions).
@@ -94,7 +98,8 @@ struct Transition {
 
 [[nodiscard]] Transition job_transition(JobState state, JobEvent event) noexcept;
 
-// "stopping" for every Stopping* state; otherwise the state's own name.
+// "stopping" for every Stopping* state and for Draining (processes are
+// being stopped); otherwise the state's own name.
 // What status shows (a closed set: the names of docs/pmtr.8).
 [[nodiscard]] const char* job_state_name(JobState s) noexcept;
 // The internal name ("stopping-remove"), for logs and tests.

@@ -4,12 +4,32 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace pmtr {
 
+namespace {
+
+bool wants_cgroup_limits(const Confinement& c) noexcept {
+  return c.memory_max != 0 || c.has_swap_max || c.tasks_max != 0 || c.cpu_percent != 0;
+}
+
+}  // namespace
+
 Result<LaunchedJob> ProcessLauncher::launch(const JobDesc& job) {
   LaunchedJob out;
+  unique_fd cgroup;
+  if (tree_.active()) {
+    auto dir = cgroups_.prepare(job);
+    if (!dir) return dir.error();
+    cgroup = std::move(dir).value();
+  } else if (wants_cgroup_limits(job.confine)) {
+    return Error{0, std::string(job.confine.memory_max != 0 || job.confine.has_swap_max ? "limit memory"
+                                : job.confine.tasks_max != 0                         ? "limit tasks"
+                                                                                     : "limit cpu") +
+                        ": pmtr has no writable cgroup v2 (jobs are confined by process group only)"};
+  }
   FdPlacement ready[1];
   size_t placed = 0;
   unique_fd write_end;
@@ -22,7 +42,8 @@ Result<LaunchedJob> ProcessLauncher::launch(const JobDesc& job) {
     if (::fcntl(out.ready.get(), F_SETFL, O_NONBLOCK) != 0) return Error::from_errno("ready pipe");
     ready[placed++] = FdPlacement{write_end.get(), job.policy.ready_fd};
   }
-  Result<SpawnedJob> spawned = spawn_job(job, reports_, std::span<const FdPlacement>(ready, placed));
+  Result<SpawnedJob> spawned =
+      spawn_job(job, reports_, std::span<const FdPlacement>(ready, placed), cgroup ? cgroup.get() : -1);
   if (!spawned) return spawned.error();
   // Our copy of the write end closes here: EOF then means the job closed its own.
   out.pid = spawned->pid;
@@ -38,8 +59,38 @@ void ProcessLauncher::signal_group(pid_t leader, int sig) noexcept {
   if (::kill(-leader, sig) != 0 && errno == ESRCH) ::kill(leader, sig);
 }
 
-bool ProcessLauncher::group_exists(pid_t leader) noexcept {
-  return ::kill(-leader, 0) == 0 || errno != ESRCH;
+void ProcessLauncher::signal_job(const std::string& name, pid_t leader, int sig) noexcept {
+  if (tree_.active() && cgroups_.has(name)) {
+    (void)cgroups_.signal(name, sig);
+    return;
+  }
+  if (leader > 0) signal_group(leader, sig);
+}
+
+void ProcessLauncher::kill_job(const std::string& name, pid_t leader) noexcept {
+  if (tree_.active() && cgroups_.has(name)) {
+    cgroups_.kill(name);
+    return;
+  }
+  if (leader > 0) signal_group(leader, SIGKILL);
+}
+
+size_t ProcessLauncher::leftovers(const std::string& name, pid_t leader) noexcept {
+  if (tree_.active() && cgroups_.has(name)) return cgroups_.populated(name) ? std::max<size_t>(cgroups_.count(name), 1) : 0;
+  return leader > 0 && (::kill(-leader, 0) == 0 || errno != ESRCH) ? 1 : 0;
+}
+
+void ProcessLauncher::release(const std::string& name) noexcept {
+  if (tree_.active()) cgroups_.remove(name);
+}
+
+std::optional<CgroupFigures> ProcessLauncher::figures(const std::string& name) noexcept {
+  if (!tree_.active()) return std::nullopt;
+  return cgroups_.figures(name);
+}
+
+uint64_t ProcessLauncher::oom_kills(const std::string& name) noexcept {
+  return tree_.active() ? cgroups_.oom_kills(name) : 0;
 }
 
 }  // namespace pmtr

@@ -14,6 +14,7 @@ PublicState public_state(JobState s) noexcept {
     case JobState::Ready: return PublicState::Ready;
     case JobState::StoppingRestart: case JobState::StoppingDelay: case JobState::StoppingHold:
     case JobState::StoppingDisable: case JobState::StoppingRemove: case JobState::StoppingDone:
+    case JobState::Draining:
       return PublicState::Stopping;
     case JobState::Delayed: return PublicState::Delayed;
     case JobState::Stopped: return PublicState::Stopped;
@@ -57,6 +58,14 @@ JobStatus job_status(const Job& job, TimePoint now, uint64_t now_unix_ms) {
   s.backoff_ms = job.backoff_ms;
   s.has_ready_fd = job.policy.ready_fd != 0;
   return s;
+}
+
+void add_cgroup_figures(JobStatus& s, const std::optional<CgroupFigures>& f) noexcept {
+  if (!f) return;
+  s.has_cgroup = true;
+  s.cpu_usec = f->cpu_usec;
+  s.memory_bytes = f->memory_bytes;
+  s.tasks = f->tasks;
 }
 
 uint64_t unix_now_ms() noexcept {

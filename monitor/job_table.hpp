@@ -72,6 +72,7 @@ struct Job {
   std::vector<TimePoint> quick_exits; // recent quick exits, for `give up after`
   int last_status = -1;               // wait status of the last exit, -1 before any
   uint64_t last_exit_ms = 0;          // wall clock of the last exit (Unix ms)
+  uint64_t oom_kills = 0;             // memory.events oom_kill of its cgroup at its start or last logged
 
   std::vector<uint64_t> depend_hashes;
 

@@ -1,5 +1,6 @@
 #include "monitor/monitor.hpp"
 
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -8,10 +9,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 
 #include "common/diagnostic.hpp"
 #include "common/log.hpp"
 #include "monitor/config_file.hpp"
+#include "monitor/daemon.hpp"
 #include "monitor/file_hash.hpp"
 #include "monitor/restart_policy.hpp"
 
@@ -53,6 +56,8 @@ int Monitor::run(const MonitorOptions& opts, StartupNotifier notify, void* notif
   // Without a parser to trust there is nothing to retry: say so and stop.
   if (auto program = open_parser_program(); !program) fatalx("%s", program.error().message().c_str());
   supervisor_.hash_file = [this](const std::string& path) { return depends_hasher_.hash(path); };
+  // Before the parser starts: it is created in `supervisor` with pmtr.
+  setup_cgroups();
   if (auto s = launcher_.init(); !s) fatalx("%s", s.error().message().c_str());
   if (auto s = supervisor_.init(); !s) fatalx("%s", s.error().message().c_str());
 
@@ -76,7 +81,33 @@ int Monitor::run(const MonitorOptions& opts, StartupNotifier notify, void* notif
     control_.check_waits();
   }
   control_.stop();
+  // The parser too is in our cgroup: it must be gone before that goes.
+  if (parser_.pid() > 0) parser_.kill_now();
+  if (cgroups_.active()) {
+    // A job's cgroup is empty as soon as its last process exits, before
+    // that process is reaped: reap what is left, or it becomes a zombie
+    // of whoever started pmtr.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    for (;;) {
+      const pid_t r = ::waitpid(-1, nullptr, WNOHANG);
+      if (r > 0) continue;
+      if (r < 0 || std::chrono::steady_clock::now() >= deadline) break;
+      ::poll(nullptr, 0, 5);
+    }
+    if (!launcher_.release_all()) log_warnx("cgroups of jobs are still in use under %s", cgroups_.base_path().c_str());
+    cgroups_.teardown(1000);
+  }
   return exit_status_;
+}
+
+void Monitor::setup_cgroups() {
+  CgroupProbe probe;
+  if (const pid_t origin = daemon_origin_pid(); origin > 0) probe.own_pids.push_back(origin);
+  if (Status s = cgroups_.setup(probe); !s) {
+    log_info("jobs are confined by process group only: %s", s.error().message().c_str());
+    return;
+  }
+  log_info("jobs run in cgroups under %s", cgroups_.base_path().c_str());
 }
 
 void Monitor::start_parser() {

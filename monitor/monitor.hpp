@@ -9,6 +9,7 @@
 
 #include "common/unique_fd.hpp"
 #include "monitor/clock.hpp"
+#include "monitor/cgroup_tree.hpp"
 #include "monitor/config_watch.hpp"
 #include "monitor/control_access.hpp"
 #include "monitor/control_server.hpp"
@@ -71,13 +72,15 @@ class Monitor {
   // to start (another pmtr holds it).
   bool configure_control(const ControlConfig& c);
   void exit_if_shutdown_complete();
+  void setup_cgroups();
 
   MonitorOptions opts_;
   EventLoop loop_;
   DeadlineTimer timer_;
   unique_fd signal_fd_;
   ConfigWatch watch_;
-  ProcessLauncher launcher_;
+  CgroupTree cgroups_;
+  ProcessLauncher launcher_{cgroups_};
   Supervisor supervisor_;
   ControlAccess access_;
   ControlSocket control_socket_;

@@ -1,6 +1,7 @@
 #include "monitor/supervisor.hpp"
 
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -93,7 +94,18 @@ void Supervisor::fire(Job& job, JobEvent event, TimePoint now) {
   if (a & kSignalStop) signal_stop(job, now);
   if (a & kKill) kill_now(job);
   if (a & kSpawn) spawn(job, now);   // feeds the outcome back: may fire again
-  if (a & kErase) table_.erase(job.name);   // last: `job` is gone after this line
+  // A job without a process that goes down for good (removed, stopped,
+  // disabled, or pmtr shutting down) takes what its last run left in its
+  // cgroup with it: a `once` job's daemon, say, lives until then.
+  const bool down = t.next == JobState::Absent || t.next == JobState::Stopped || t.next == JobState::Disabled ||
+                    event == JobEvent::Shutdown;
+  if (down && job.pid <= 0 && launcher_.confines_by_cgroup() && !lingering(job.name))
+    end_leftovers(job, -1, false, now);
+  if (a & kErase) {
+    const std::string name = job.name;
+    table_.erase(job.name);   // `job` is gone after this line
+    settle_cgroup(name);
+  }
 }
 
 void Supervisor::take_definition(Job& job) {
@@ -122,25 +134,44 @@ void Supervisor::arm_delay(Job& job, TimePoint now) noexcept {
 void Supervisor::signal_stop(Job& job, TimePoint now) noexcept {
   if (job.pid <= 0) return;
   if (job.policy.stop_timeout_ms == 0) {
-    launcher_.signal_group(job.pid, SIGKILL);
+    launcher_.kill_job(job.name, job.pid);
     job.kill_at = kNever;
     return;
   }
-  launcher_.signal_group(job.pid, job.policy.stop_signal);
+  launcher_.signal_job(job.name, job.pid, job.policy.stop_signal);
   job.kill_at = now + from_ms(job.policy.stop_timeout_ms);
 }
 
 void Supervisor::kill_now(Job& job) noexcept {
-  if (job.pid > 0) launcher_.signal_group(job.pid, SIGKILL);
+  if (job.pid > 0) launcher_.kill_job(job.name, job.pid);
   job.kill_at = kNever;
 }
 
 void Supervisor::spawn(Job& job, TimePoint now) {
   drop_ready(job);
+  // A job that was done may have left processes in its cgroup.
+  if (launcher_.confines_by_cgroup() && !lingering(job.name)) end_leftovers(job, -1, false, now);
+  if (launcher_.confines_by_cgroup() && lingering(job.name)) {
+    // Its cgroup still holds what the last run left: never start beside
+    // processes that cgroup.kill may be about to take.  (A process group
+    // is new with each start: without cgroups nothing waits.)
+    flush_deferred_line();
+    fire(job, JobEvent::Leftovers, now);
+    return;
+  }
   Result<JobDesc> desc = job.descriptor();
   Result<LaunchedJob> launched =
       desc ? launcher_.launch(*desc) : Result<LaunchedJob>(Error{0, "stored definition: " + desc.error().what});
   flush_deferred_line();
+  if (!launched && is_refusal(launched.error())) {
+    // A host fact (unknown group, missing controller, ...): trying again
+    // changes nothing until the config or the host does.
+    log_warnx("job %s: %s; it stays down (failed) until started or changed", job.name.c_str(),
+              launched.error().message().c_str());
+    fire(job, JobEvent::StartRefused, now);
+    settle_cgroup(job.name);
+    return;
+  }
   if (!launched) {
     // Nothing was started: a quick exit by another name.
     log_warnx("job %s: %s", job.name.c_str(), launched.error().message().c_str());
@@ -160,6 +191,9 @@ void Supervisor::spawn(Job& job, TimePoint now) {
   ++job.starts;
   table_.set_pid(job, launched->pid);
   job.started = now;
+  // The OOM kills its cgroup counted so far: a killed cgroup is made anew
+  // (count 0), so the baseline is taken at each start.
+  if (launcher_.confines_by_cgroup()) job.oom_kills = launcher_.oom_kills(job.name);
   job.bounce_at = next_bounce(job.bounce_seconds, now);
   const bool unready = launched->ready.valid();
   if (unready) {
@@ -250,7 +284,7 @@ void Supervisor::start_eligible(TimePoint now) {
     // it holds nothing.
     const bool holding = job->state == JobState::Waiting || is_up(job->state) ||
                          job->state == JobState::StoppingRestart || job->state == JobState::StoppingDelay ||
-                         job->state == JobState::Delayed;
+                         job->state == JobState::Delayed || job->state == JobState::Draining;
     if (job->wait && !job->gate_open && holding) held = true;
   }
 }
@@ -284,19 +318,89 @@ bool Supervisor::on_child_exit(pid_t pid, int wait_status, TimePoint now) {
   deadline_dirty_ = true;
   Job* job = table_.find_pid(pid);
   if (job == nullptr) {
-    // An orphan or a job's straggler: maybe a lingering group emptied.
-    lingering_.erase(std::remove_if(lingering_.begin(), lingering_.end(),
-                                    [this](const Lingering& l) { return !launcher_.group_exists(l.pgid); }),
-                     lingering_.end());
+    // An orphan or a job's straggler: maybe leftovers are all gone.
+    check_lingering(now);
     return false;
   }
   read_spawn_reports();   // a failing child's record precedes its exit
   table_.set_pid(*job, -1);
   job->last_status = wait_status;
   job->last_exit_ms = unix_now_ms();
+  const std::string name = job->name;
   deliver_exit(*job, pid, wait_status, now);
+  settle_cgroup(name);   // `job` may have been erased
   start_eligible(now);
   return true;
+}
+
+// ---- leftovers -------------------------------------------------------------------
+
+void Supervisor::end_leftovers(Job& job, pid_t pid, bool stopping, TimePoint now) {
+  const size_t n = launcher_.leftovers(job.name, pid);
+  if (n == 0) return;
+  TimePoint kill_at = job.kill_at == kNever ? now : job.kill_at;
+  if (!stopping) {
+    // Its main process exited on its own: the rest of the job gets the
+    // job's stop signal, and SIGKILL at its stop timeout, as in a stop.
+    if (job.policy.stop_timeout_ms == 0) {
+      launcher_.kill_job(job.name, pid);
+      kill_at = now;
+    } else {
+      launcher_.signal_job(job.name, pid, job.policy.stop_signal);
+      kill_at = now + from_ms(job.policy.stop_timeout_ms);
+    }
+  }
+  if (launcher_.confines_by_cgroup() && pid > 0)
+    log_info("job %s: %zu process%s left in its cgroup after [%d] exited; stopping %s", job.name.c_str(), n,
+             n == 1 ? "" : "es", static_cast<int>(pid), n == 1 ? "it" : "them");
+  else if (launcher_.confines_by_cgroup())
+    log_info("job %s: %zu process%s left in its cgroup by its last run; stopping %s", job.name.c_str(), n,
+             n == 1 ? "" : "es", n == 1 ? "it" : "them");
+  lingering_.push_back({job.name, pid, kill_at, kill_at <= now && job.policy.stop_timeout_ms == 0});
+  deadline_dirty_ = true;
+}
+
+bool Supervisor::lingering(const std::string& name) const noexcept {
+  return std::any_of(lingering_.begin(), lingering_.end(), [&](const Lingering& l) { return l.name == name; });
+}
+
+void Supervisor::check_lingering(TimePoint now) {
+  std::vector<std::string> gone;
+  lingering_.erase(std::remove_if(lingering_.begin(), lingering_.end(),
+                                  [&](const Lingering& l) {
+                                    if (launcher_.leftovers(l.name, l.pgid) != 0) return false;
+                                    gone.push_back(l.name);
+                                    return true;
+                                  }),
+                   lingering_.end());
+  for (const auto& name : gone) {
+    if (lingering(name)) continue;
+    Job* job = table_.find(name);
+    if (job != nullptr && job->state == JobState::Draining) fire(*job, JobEvent::Drained, now);
+    settle_cgroup(name);
+  }
+  if (!gone.empty()) start_eligible(now);
+}
+
+// A job down for good (or erased) with nothing left: its cgroup goes.  A
+// job that restarts, is delayed or drains keeps it.
+void Supervisor::settle_cgroup(const std::string& name) {
+  if (lingering(name)) return;
+  const Job* job = table_.find(name);
+  if (job != nullptr && job->pid > 0) return;
+  const JobState s = job != nullptr ? job->state : JobState::Absent;
+  if (s == JobState::Absent || s == JobState::Stopped || s == JobState::Disabled || s == JobState::Done ||
+      s == JobState::Failed)
+    launcher_.release(name);
+}
+
+void Supervisor::note_oom(Job& job, int wait_status) {
+  if (!launcher_.confines_by_cgroup() || !WIFSIGNALED(wait_status) || WTERMSIG(wait_status) != SIGKILL) return;
+  const uint64_t kills = launcher_.oom_kills(job.name);
+  if (kills > job.oom_kills) {
+    log_warnx("job %s: killed by the OOM killer (its cgroup's memory limit)", job.name.c_str());
+    job.oom_kills = kills;
+  }
 }
 
 void Supervisor::deliver_exit(Job& job, pid_t pid, int wait_status, TimePoint now) {
@@ -305,10 +409,11 @@ void Supervisor::deliver_exit(Job& job, pid_t pid, int wait_status, TimePoint no
   const bool failed_start = job.state == JobState::Starting || job.state == JobState::StoppingDelay;
   const ExitVerdict v = classify_exit(job.policy, job.once, ExitFacts{now - job.started, wait_status, failed_start},
                                       job.quick_exits, now);
+  note_oom(job, wait_status);
   if (is_stopping(job.state)) {
     // Children that ignored the stop signal get SIGKILL when the grace
     // period ends.
-    if (launcher_.group_exists(pid)) lingering_.push_back({pid, job.kill_at == kNever ? now : job.kill_at});
+    end_leftovers(job, pid, true, now);
     // Stopped by us: never a failure, whatever the status.  Except after
     // a failed readiness: that exit is the quick exit it stands for, and
     // its restart delay or giving up is logged like any other's.
@@ -318,6 +423,13 @@ void Supervisor::deliver_exit(Job& job, pid_t pid, int wait_status, TimePoint no
       return;
     }
   }
+  // Whatever the job left in its cgroup is ended now when the job runs
+  // again, before its next process starts there.  A job that is done
+  // keeps them (a `once` job that starts a daemon) until it is stopped,
+  // removed, started again or pmtr exits.  (A stop has ended them above.)
+  if (!is_stopping(job.state) && launcher_.confines_by_cgroup() &&
+      (v.event == JobEvent::ExitRestart || v.event == JobEvent::ExitDelay))
+    end_leftovers(job, pid, false, now);
   const std::string name = job.name;
   const uint32_t next = job.starts;   // the number of the restart to come
   switch (v.event) {
@@ -349,7 +461,7 @@ void Supervisor::deliver_exit(Job& job, pid_t pid, int wait_status, TimePoint no
     case JobEvent::Spawned: case JobEvent::SpawnedUnready: case JobEvent::Ready: case JobEvent::NotReady:
     case JobEvent::StopTimeout: case JobEvent::DelayElapsed: case JobEvent::Released: case JobEvent::Refresh:
     case JobEvent::OperatorStart: case JobEvent::OperatorStop: case JobEvent::OperatorRestart:
-    case JobEvent::Shutdown:
+    case JobEvent::Shutdown: case JobEvent::StartRefused: case JobEvent::Leftovers: case JobEvent::Drained:
       break;
   }
   log_crit("job %s: exit classified as %s (a bug)", name.c_str(), job_event_name(v.event));
@@ -416,7 +528,7 @@ void Supervisor::on_timer(TimePoint now) {
         if (!shutting_down_ && job.bounce_at <= now) due.push_back({&job, JobEvent::Refresh});
         break;
       case JobState::Absent: case JobState::Waiting: case JobState::Stopped: case JobState::Disabled:
-      case JobState::Done: case JobState::Failed:
+      case JobState::Done: case JobState::Failed: case JobState::Draining:
         break;
     }
   });
@@ -436,9 +548,10 @@ void Supervisor::on_timer(TimePoint now) {
   }
   for (auto& l : lingering_) {
     if (l.killed || l.kill_at > now) continue;
-    launcher_.signal_group(l.pgid, SIGKILL);
-    l.killed = true;   // still awaited: shutdown waits until it is reaped
+    launcher_.kill_job(l.name, l.pgid);
+    l.killed = true;   // still awaited: shutdown waits until it is gone
   }
+  if (!lingering_.empty()) check_lingering(now);
   if (!due.empty()) start_eligible(now);
 }
 
@@ -475,7 +588,7 @@ TimePoint Supervisor::next_deadline() const noexcept {
         if (!shutting_down_) next = std::min(next, job.bounce_at);
         break;
       case JobState::Absent: case JobState::Waiting: case JobState::Stopped: case JobState::Disabled:
-      case JobState::Done: case JobState::Failed:
+      case JobState::Done: case JobState::Failed: case JobState::Draining:
         break;
     }
   });

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,6 +54,10 @@ class Supervisor {
   bool signal(std::string_view name, int sig) noexcept;
   // The readiness pipe of the job with this pid is readable (or closed).
   void on_ready_readable(pid_t pid, TimePoint now);
+  // The figures of the job's cgroup for status (nullopt: it has none).
+  [[nodiscard]] std::optional<CgroupFigures> cgroup_figures(const std::string& name) noexcept {
+    return launcher_.figures(name);
+  }
 
   [[nodiscard]] JobTable& table() noexcept { return table_; }
   // Every depends path of every job (the monitor watches their directories).
@@ -77,11 +82,20 @@ class Supervisor {
   void read_spawn_reports();
   void refresh_depend_hashes(Job& job);
   void flush_deferred_line();
+  void end_leftovers(Job& job, pid_t pid, bool stopping, TimePoint now);
+  void check_lingering(TimePoint now);
+  [[nodiscard]] bool lingering(const std::string& name) const noexcept;
+  void settle_cgroup(const std::string& name);
+  void note_oom(Job& job, int wait_status);
 
-  struct Lingering {   // a stopped job's process group that outlived its leader
+  // What a job's main process left behind: its cgroup's processes (after
+  // any exit; the job's next start waits for them: state draining), or,
+  // without cgroups, its process group after a stop.
+  struct Lingering {
+    std::string name;
     pid_t pgid;
     TimePoint kill_at;
-    bool killed = false;   // SIGKILL sent; forgotten once the group is reaped
+    bool killed = false;   // SIGKILL sent; forgotten once they are gone
   };
 
   EventLoop& loop_;

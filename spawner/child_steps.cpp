@@ -5,12 +5,25 @@
 //   signals            dispositions to SIG_DFL, then an empty mask (the
 //                      parent blocked everything around fork, so no handler
 //                      of pmtr's can run in here)
+//   cgroup             only where the kernel could not create the child in
+//                      the job's cgroup (no CLONE_INTO_CGROUP): write our
+//                      pid to its cgroup.procs, before anything else the
+//                      job does counts (and while root: joining needs it)
 //   fds                error pipe to fd 3 (fds to place beside it), close
 //                      everything above them
-//   umask 022
+//   umask              022 or the job's `umask`
 //   rlimits, nice, affinity     while still root: raising a hard limit
 //                      and a negative nice need privilege
-//   setgid, setgroups, setuid   then prove that root cannot come back
+//   keepcaps           a non-root job with `caps`: the permitted set must
+//                      survive setuid
+//   setgid, setgroups, setuid   (`group`, `groups` replace the user's),
+//                      then prove that root cannot come back
+//   caps               bounding set first (needs CAP_SETPCAP, which the
+//                      next call may drop), then permitted, effective and
+//                      inheritable, then ambient (non-root: survives exec)
+//   nonewprivs         last of the credentials: it changes nothing now,
+//                      only what execve may grant
+//   prove caps         read every set back from the kernel
 //   chdir, open in/out/err      as the job's user, see below
 //   dup2 onto 0, 1, 2, then the placed fds (a job's `ready fd`)
 //   execve             fd 3 is close-on-exec: EOF on the pipe means success
@@ -26,6 +39,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -33,6 +47,7 @@
 
 #include <cerrno>
 
+#include "spawner/capabilities.hpp"
 #include "spawner/spawn_report.hpp"
 
 namespace pmtr {
@@ -194,15 +209,39 @@ void switch_user(const ExecPlan& p, const ChildReport& report) noexcept {
     fail(report, SpawnStep::Setgid, kPrivilegesKept);
 }
 
+// A root job's `group` and `groups`: the uid stays 0, so there is nothing
+// to prove but that the gid took.
+void set_root_job_groups(const ExecPlan& p, const ChildReport& report) noexcept {
+  if (p.set_gid) {
+    if (::setgid(p.gid) < 0) fail(report, SpawnStep::Setgid, errno);
+    gid_t rg, eg, sg;
+    if (::getresgid(&rg, &eg, &sg) < 0 || rg != p.gid || eg != p.gid || sg != p.gid)
+      fail(report, SpawnStep::Setgid, kPrivilegesKept);
+  }
+  if (p.set_groups && ::setgroups(p.groups.size(), p.groups.data()) < 0)
+    fail(report, SpawnStep::Setgroups, errno);
+}
+
+// The cgroup.procs write of a child the kernel could not create in its
+// cgroup: "0" is the writer itself.
+void join_cgroup(const ExecPlan& p, const ChildReport& report) noexcept {
+  ssize_t n;
+  do {
+    n = ::write(p.cgroup_procs_fd, "0", 1);
+  } while (n < 0 && errno == EINTR);
+  if (n != 1) fail(report, SpawnStep::Cgroup, n < 0 ? errno : EIO);
+}
+
 }  // namespace
 
 void run_child_steps(const ExecPlan& p, ChildReport report) noexcept {
   if (p.new_session && ::setsid() < 0) fail(report, SpawnStep::Setsid, errno);
   reset_signals(report);
+  if (p.cgroup_procs_fd >= 0) join_cgroup(p, report);
   int parked[kMaxPlacements];
   int exec_at = -1;
   keep_only_needed_fds(p, report, parked, exec_at);
-  ::umask(022);
+  ::umask(p.umask);
 
   for (size_t i = 0; i < p.rlimit_count; ++i)
     if (::setrlimit(p.rlimits[i].resource, &p.rlimits[i].limit) < 0)
@@ -214,8 +253,18 @@ void run_child_steps(const ExecPlan& p, ChildReport report) noexcept {
   if (p.switch_ids) {
     // Never in pmtr's own memory (spawn.cpp, starts_by_vfork).
     if (report.memory != nullptr) fail(report, SpawnStep::Setuid, EPERM);
+    if (p.caps.apply && p.uid != 0)
+      if (const int e = caps_keep_across_setuid(); e != 0) fail(report, SpawnStep::Caps, e);
     switch_user(p, report);
+  } else if (p.set_gid || p.set_groups) {
+    if (report.memory != nullptr) fail(report, SpawnStep::Setgid, EPERM);
+    set_root_job_groups(p, report);
   }
+  if (p.caps.apply)
+    if (const int e = caps_apply(p.caps); e != 0) fail(report, SpawnStep::Caps, e);
+  if (p.nonewprivs && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail(report, SpawnStep::NoNewPrivs, errno);
+  if (p.caps.apply)
+    if (const int e = caps_prove(p.caps); e != 0) fail(report, SpawnStep::Caps, e);
 
   // From here on every file access is made with the job's own rights.
   int rc;

@@ -1,5 +1,7 @@
 #include "spawner/exec_plan.hpp"
 
+#include <unistd.h>
+
 #include <string_view>
 
 #include "spawner/cpu_mask.hpp"
@@ -84,6 +86,49 @@ void build_exec_plan(const JobDesc& job, PlanUser user, ExecPlan& plan) {
     plan.gid = user.info->gid;
     plan.groups = user.info->groups;
   }
+}
+
+Status plan_confinement(const JobDesc& job, PlanUser user, ExecPlan& plan) {
+  const Confinement& c = job.confine;
+  plan.umask = c.umask;
+  plan.nonewprivs = c.nonewprivs;
+  // Ids can be given only by root (as a `user` line can).
+  const bool root = ::geteuid() == 0;
+  if (!c.group.empty()) {
+    if (!root) return Error{0, "group: pmtr is not running as root"};
+    auto gid = lookup_group(c.group);
+    if (!gid) return Error{gid.error().err, "group: " + gid.error().what};
+    plan.gid = *gid;
+    plan.set_gid = !plan.switch_ids;
+    // The user's memberships around the new primary group, as initgroups
+    // would give them with it (`groups` below replaces them).
+    if (plan.switch_ids) {
+      auto list = user_group_list(user.info->name, *gid);
+      if (!list) return list.error();
+      plan.groups = std::move(list).value();
+    }
+  }
+  if (c.set_groups) {
+    if (!root) return Error{0, "groups: pmtr is not running as root"};
+    plan.groups.clear();
+    for (const auto& name : c.groups) {
+      auto gid = lookup_group(name);
+      if (!gid) return Error{gid.error().err, "groups: " + gid.error().what};
+      plan.groups.push_back(*gid);
+    }
+    plan.set_groups = !plan.switch_ids;
+  }
+  if (c.set_caps) {
+    if (!root) return Error{0, "caps: pmtr is not running as root"};
+    auto last = kernel_last_cap();
+    if (!last) return Error{last.error().err, "caps: " + last.error().what};
+    // Ambient only for a job whose ids become a user's other than root:
+    // root's permitted set is refilled from the bounding set at exec.
+    auto caps = plan_caps(c.caps, *last, plan.switch_ids && plan.uid != 0);
+    if (!caps) return caps.error();
+    plan.caps = *caps;
+  }
+  return {};
 }
 
 }  // namespace pmtr

@@ -19,6 +19,7 @@
 
 #include "common/job.hpp"
 #include "common/limits.hpp"
+#include "spawner/capabilities.hpp"
 #include "spawner/spawn.hpp"
 #include "spawner/user_lookup.hpp"
 
@@ -81,10 +82,25 @@ struct ExecPlan {
   // a helper binary checked before fork.  -1: by path.
   int exec_fd = -1;
 
+  // The user switch (a `user` line, pmtr root): setgid(gid),
+  // setgroups(groups), setuid(uid).  gid and groups are the user's unless
+  // `group` / `groups` say otherwise (plan_confinement).
   bool switch_ids = false;
   uid_t uid = 0;
   gid_t gid = 0;
   std::vector<gid_t> groups;
+  // Without a user switch (a root job): `group` alone sets the gid,
+  // `groups` alone the supplementary groups, to the same fields.
+  bool set_gid = false;
+  bool set_groups = false;
+
+  mode_t umask = 022;          // `umask`
+  CapPlan caps;                // `caps`
+  bool nonewprivs = false;     // `nonewprivs`
+  // The job's cgroup.procs, open for writing, when the kernel cannot
+  // create the child in its cgroup (no CLONE_INTO_CGROUP): the child writes
+  // its own pid there first thing.  -1: nothing to join (or done by clone3).
+  int cgroup_procs_fd = -1;
 
  private:
   friend void build_exec_plan(const JobDesc&, PlanUser, ExecPlan&);
@@ -95,5 +111,13 @@ struct ExecPlan {
 // Fills `plan` (freshly constructed) from a job that passed check_job.
 // Reads the online CPU list only when the job has `cpu` lines.
 void build_exec_plan(const JobDesc& job, PlanUser user, ExecPlan& plan);
+
+// The confinement options (umask, group, groups, caps, nonewprivs) into a
+// plan that build_exec_plan filled: looks the groups up, checks the
+// capabilities against the kernel and pmtr's own.  A host fact that
+// forbids the start (an unknown group, a capability the kernel lacks,
+// pmtr not root) is an Error with err 0 whose message names the option
+// ("group: group 'www' does not exist").
+[[nodiscard]] Status plan_confinement(const JobDesc& job, PlanUser user, ExecPlan& plan);
 
 }  // namespace pmtr

@@ -11,6 +11,7 @@
 #include "common/job_check.hpp"
 #include "spawner/child_stack.hpp"
 #include "spawner/child_steps.hpp"
+#include "spawner/clone_into.hpp"
 #include "spawner/exec_plan.hpp"
 #include "spawner/spawn_report.hpp"
 #include "spawner/user_lookup.hpp"
@@ -53,11 +54,19 @@ constexpr bool kVforkUsable = true;
 //    it where ptrace is open (writing into pmtr's own memory), and the id
 //    change would reset pmtr's dumpable flag;
 //  - no in, out or err: opening a FIFO blocks until its other end is
-//    opened, and a job's user can make such a path a FIFO.
+//    opened, and a job's user can make such a path a FIFO;
+//  - no `group` or `groups`: no id of pmtr's changes in memory it shares
+//    (a change of gid resets the dumpable flag of the memory, which is
+//    pmtr's own).
+// `caps`, `nonewprivs` and `umask` may be vforked: they only take away
+// (capabilities are the child's own credentials, no_new_privs its own
+// flag, the umask its own copy of the fs state), and a root job stays
+// root's, which nobody else may stop or trace.
 // The rest is what root configured: a `dir` or program on a hung network
 // mount stalls pmtr where a forked child would hang alone.
 bool starts_by_vfork(const JobDesc& job) noexcept {
-  return kVforkUsable && job.user.empty() && job.in.empty() && job.out.empty() && job.err.empty();
+  return kVforkUsable && job.user.empty() && job.in.empty() && job.out.empty() && job.err.empty() &&
+         job.confine.group.empty() && !job.confine.set_groups;
 }
 
 namespace {
@@ -77,32 +86,45 @@ ChildStack& child_stack() {
   return stack;
 }
 
+// Whether clone3 can create a child in a cgroup here; learnt at the first
+// try (the kernel does not change under a running pmtr).
+bool g_clone_into_cgroup = true;
+
 // Starts the child; `failure->err` stays 0 unless a vforked child failed.
+// With cgroup_fd >= 0 the child is created in that cgroup (clone3); -1
+// with errno ENOSYS when the kernel cannot, and nothing was started.
 pid_t start_child(const ExecPlan& plan, bool use_vfork, int report_write, bool shared,
-                  SpawnFailure* failure) {
+                  SpawnFailure* failure, int cgroup_fd) {
   if (!use_vfork) {
-    const pid_t pid = ::fork();
+    const pid_t pid = cgroup_fd >= 0 ? clone3_fork(cgroup_fd) : ::fork();
     if (pid == 0) run_child_steps(plan, ChildReport{.fd = report_write, .with_pid = shared, .memory = nullptr});
     return pid;
   }
   void* top = child_stack().top();
-  if (top == nullptr) return start_child(plan, false, report_write, shared, failure);   // no stack: fork
+  if (top == nullptr) return start_child(plan, false, report_write, shared, failure, cgroup_fd);   // no stack: fork
   VforkArgs args{&plan, failure};
   // Without CLONE_SIGHAND the child gets its own copy of the signal
   // dispositions, so resetting them does not touch pmtr's.
+  if (cgroup_fd >= 0) {
+    const pid_t pid = clone3_vfork(cgroup_fd, top, ChildStack::kBytes, vforked_child, &args);
+    // No assembly for this architecture: the forked shape works anywhere.
+    if (pid < 0 && errno == ENOSYS) return start_child(plan, false, report_write, shared, failure, cgroup_fd);
+    return pid;
+  }
   return ::clone(vforked_child, top, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
 }
 
 // Starts the child from a finished plan: a private error pipe unless the
 // shared channel is given, every signal blocked across fork.
-Result<SpawnedJob> start(const ExecPlan& plan, bool use_vfork, const SpawnReports* shared);
+Result<SpawnedJob> start(ExecPlan& plan, bool use_vfork, const SpawnReports* shared, int cgroup_fd = -1);
 
 void add_placements(ExecPlan& plan, std::span<const FdPlacement> placements) {
   for (const FdPlacement& f : placements)
     if (plan.placement_count < plan.placements.size()) plan.placements[plan.placement_count++] = f;
 }
 
-Result<SpawnedJob> spawn(const JobDesc& job, const SpawnReports* shared, std::span<const FdPlacement> placements) {
+Result<SpawnedJob> spawn(const JobDesc& job, const SpawnReports* shared, std::span<const FdPlacement> placements,
+                         int cgroup_fd) {
   // The monitor validated the job already; checking again here keeps the
   // promise that no unchecked string reaches execve.
   if (Status s = check_job(job); !s) return Error{0, "invalid job: " + s.error().what};
@@ -117,13 +139,24 @@ Result<SpawnedJob> spawn(const JobDesc& job, const SpawnReports* shared, std::sp
   }
 
   ExecPlan plan;
-  build_exec_plan(job, PlanUser{user ? &*user : nullptr, root}, plan);
+  const PlanUser plan_user{user ? &*user : nullptr, root};
+  build_exec_plan(job, plan_user, plan);
+  if (Status s = plan_confinement(job, plan_user, plan); !s) return s.error();
   if (placements.size() > kMaxPlacements) return Error{E2BIG, "fds to place"};
   add_placements(plan, placements);
-  return start(plan, starts_by_vfork(job), shared);
+  return start(plan, starts_by_vfork(job), shared, cgroup_fd);
 }
 
-Result<SpawnedJob> start(const ExecPlan& plan, bool use_vfork, const SpawnReports* shared) {
+Result<SpawnedJob> start(ExecPlan& plan, bool use_vfork, const SpawnReports* shared, int cgroup_fd) {
+  // Without CLONE_INTO_CGROUP the child joins by writing cgroup.procs.
+  unique_fd procs;
+  if (cgroup_fd >= 0 && !g_clone_into_cgroup) {
+    procs.reset(::openat(cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC));
+    if (!procs) return Error::from_errno("open cgroup.procs");
+    plan.cgroup_procs_fd = procs.get();
+    cgroup_fd = -1;
+  }
+
   unique_fd report_read, own_write;
   int report_write = -1;
   if (shared != nullptr) {
@@ -146,10 +179,19 @@ Result<SpawnedJob> start(const ExecPlan& plan, bool use_vfork, const SpawnReport
   sigfillset(&all);
   ::pthread_sigmask(SIG_SETMASK, &all, &saved);
   SpawnFailure failure{SpawnStep::Exec, 0};
-  const pid_t pid = start_child(plan, use_vfork, report_write, shared != nullptr, &failure);
+  pid_t pid = start_child(plan, use_vfork, report_write, shared != nullptr, &failure, cgroup_fd);
+  if (pid < 0 && cgroup_fd >= 0 && clone_into_unsupported(errno)) {
+    // An older kernel: from now on the child joins by itself.
+    g_clone_into_cgroup = false;
+    procs.reset(::openat(cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC));
+    if (procs) {
+      plan.cgroup_procs_fd = procs.get();
+      pid = start_child(plan, use_vfork, report_write, shared != nullptr, &failure, -1);
+    }
+  }
   const int fork_errno = errno;
   ::pthread_sigmask(SIG_SETMASK, &saved, nullptr);
-  if (pid < 0) return Error{fork_errno, use_vfork ? "clone" : "fork"};
+  if (pid < 0) return Error{fork_errno, cgroup_fd >= 0 ? "clone3" : use_vfork ? "clone" : "fork"};
 
   SpawnedJob spawned{pid, std::move(report_read), std::nullopt};
   if (failure.err != 0) {
@@ -167,13 +209,16 @@ Result<SpawnedJob> start(const ExecPlan& plan, bool use_vfork, const SpawnReport
 
 }  // namespace
 
-Result<SpawnedJob> spawn_job(const JobDesc& job) { return spawn(job, nullptr, {}); }
+Result<SpawnedJob> spawn_job(const JobDesc& job) { return spawn(job, nullptr, {}, -1); }
 
-Result<SpawnedJob> spawn_job(const JobDesc& job, const SpawnReports& reports) { return spawn(job, &reports, {}); }
+Result<SpawnedJob> spawn_job(const JobDesc& job, const SpawnReports& reports) { return spawn(job, &reports, {}, -1); }
 
-Result<SpawnedJob> spawn_job(const JobDesc& job, const SpawnReports& reports, std::span<const FdPlacement> placements) {
-  return spawn(job, &reports, placements);
+Result<SpawnedJob> spawn_job(const JobDesc& job, const SpawnReports& reports, std::span<const FdPlacement> placements,
+                             int cgroup_fd) {
+  return spawn(job, &reports, placements, cgroup_fd);
 }
+
+Result<SpawnedJob> spawn_job_in(const JobDesc& job, int cgroup_fd) { return spawn(job, nullptr, {}, cgroup_fd); }
 
 Result<SpawnedJob> spawn_helper(const HelperCommand& cmd) {
   if (cmd.program_fd < 0 || cmd.argv.empty()) return Error{EINVAL, "helper command"};

@@ -36,7 +36,13 @@ enum class SpawnStep : uint8_t {
   Setsid = 1, Signals, Umask, Rlimit, Nice, Affinity, Setgid, Setgroups, Setuid,
   Chdir, OpenIn, OpenOut, OpenErr, Dup, CloseFds, Exec,
   PlaceFds,   // placing a ready fd or a helper's channel (right before execve)
+  // Appended with the confinement options; in the child they come after
+  // Signals (Cgroup) and after Setuid (Caps, NoNewPrivs).
+  Cgroup,       // joining the job's cgroup (kernels without CLONE_INTO_CGROUP)
+  Caps,         // keepcaps, bounding set, capset, ambient, and their proof
+  NoNewPrivs,   // PR_SET_NO_NEW_PRIVS
 };
+inline constexpr SpawnStep kLastSpawnStep = SpawnStep::NoNewPrivs;
 [[nodiscard]] const char* spawn_step_name(SpawnStep step) noexcept;
 
 struct SpawnFailure {
@@ -108,9 +114,24 @@ class SpawnReports {
 [[nodiscard]] Result<SpawnedJob> spawn_job(const JobDesc& job, const SpawnReports& reports);
 
 // The same, handing the job fds of the caller's (a ready pipe's write end)
-// at fixed numbers.
+// at fixed numbers, and creating it in the cgroup whose directory
+// `cgroup_fd` is open on (-1: pmtr's own cgroup): clone3 with
+// CLONE_INTO_CGROUP, or, on a kernel without it, the child's first step
+// (SpawnStep::Cgroup).
 [[nodiscard]] Result<SpawnedJob> spawn_job(const JobDesc& job, const SpawnReports& reports,
-                                           std::span<const FdPlacement> placements);
+                                           std::span<const FdPlacement> placements, int cgroup_fd = -1);
+
+// spawn_job(job) in a cgroup (tests).
+[[nodiscard]] Result<SpawnedJob> spawn_job_in(const JobDesc& job, int cgroup_fd);
+
+// Errors that come back from spawn_job before any process exists are of
+// two kinds.  err == 0: the job cannot start as defined on this host (a
+// user or group that does not exist, a capability the kernel or pmtr
+// lacks, a `user` or `group` that needs root, an invalid descriptor): it
+// will not start by trying again, and the monitor marks it `failed`.
+// err != 0: a system call failed (fork, pipe, a lookup that could not
+// reach NSS): counted as a quick exit and tried again after the backoff.
+[[nodiscard]] inline bool is_refusal(const Error& e) noexcept { return e.err == 0; }
 
 // One of pmtr's own helper programs (pmtr-parser, ...): started through
 // the same child steps as a job (dispositions and mask reset, every fd of

@@ -11,7 +11,7 @@ namespace {
 constexpr uint32_t kMaxErrno = 4095;
 
 bool known_step(uint8_t v) noexcept {
-  return v >= static_cast<uint8_t>(SpawnStep::Setsid) && v <= static_cast<uint8_t>(SpawnStep::PlaceFds);
+  return v >= static_cast<uint8_t>(SpawnStep::Setsid) && v <= static_cast<uint8_t>(kLastSpawnStep);
 }
 
 SpawnReport failed(SpawnStep step, int err) noexcept {
@@ -39,6 +39,9 @@ const char* spawn_step_name(SpawnStep step) noexcept {
     case SpawnStep::CloseFds: return "close fds";
     case SpawnStep::Exec: return "execve";
     case SpawnStep::PlaceFds: return "place fds";
+    case SpawnStep::Cgroup: return "cgroup";
+    case SpawnStep::Caps: return "caps";
+    case SpawnStep::NoNewPrivs: return "nonewprivs";
   }
   return "unknown step";
 }

@@ -105,6 +105,13 @@ Result<UserInfo> lookup_user(const std::string& name) {
   return u;
 }
 
+Result<std::vector<gid_t>> user_group_list(const std::string& name, gid_t primary) {
+  UserInfo u;
+  u.name = name;
+  u.gid = primary;
+  return group_list(u);
+}
+
 Result<UserInfo> lookup_system_user(const std::string& name, const char* passwd_file) {
   UserInfo u;
   if (from_passwd_file(passwd_file, name, &u)) return u;

@@ -44,6 +44,10 @@ struct UserInfo {
 // passwd_file: where system users are read first (a test's own file).
 [[nodiscard]] Result<UserInfo> lookup_system_user(const std::string& name, const char* passwd_file = "/etc/passwd");
 
+// The groups `name` belongs to, around `primary` instead of the user's own
+// primary group (getgrouplist): a job's `group` line.
+[[nodiscard]] Result<std::vector<gid_t>> user_group_list(const std::string& name, gid_t primary);
+
 // A group's id by name (getgrnam_r).  Errors as for lookup_user.
 [[nodiscard]] Result<gid_t> lookup_group(const std::string& name);
 

@@ -137,6 +137,15 @@ TEST(Metrics, ExactTextOfTheSample) {
       "pmtr_job_backoff_seconds{job=\"worker\"} 10\n"
       "pmtr_job_backoff_seconds{job=\"cron\"} 0\n"
       "pmtr_job_backoff_seconds{job=\"odd\\\"na\\\\me\"} 1.5\n"
+      "# HELP pmtr_job_memory_bytes Memory charged to the job's cgroup (memory.current; jobs with a cgroup and "
+      "the memory controller).\n"
+      "# TYPE pmtr_job_memory_bytes gauge\n"
+      "# HELP pmtr_job_tasks Processes and threads in the job's cgroup (pids.current; jobs with a cgroup and the "
+      "pids controller).\n"
+      "# TYPE pmtr_job_tasks gauge\n"
+      "# HELP pmtr_job_cpu_seconds_total CPU time used in the job's cgroup since it was made, in seconds "
+      "(cpu.stat usage_usec; jobs with a cgroup).\n"
+      "# TYPE pmtr_job_cpu_seconds_total counter\n"
       "# HELP pmtr_job_next_start_time_seconds When a delayed job starts again, in Unix seconds (delayed jobs).\n"
       "# TYPE pmtr_job_next_start_time_seconds gauge\n"
       "pmtr_job_next_start_time_seconds{job=\"worker\"} 1700000007.5\n";
@@ -150,7 +159,7 @@ TEST(Metrics, NoJobsStillDescribesEveryFamily) {
   STRCMP_EQUAL("", format_problem(got).c_str());
   size_t types = 0;
   for (size_t p = 0; (p = got.find("# TYPE ", p)) != std::string::npos; ++p) ++types;
-  CHECK_EQUAL(9u, types);
+  CHECK_EQUAL(12u, types);
 }
 
 TEST(Metrics, LabelValuesAreEscaped) {
@@ -178,4 +187,30 @@ TEST(Metrics, SecondsKeepTheirMilliseconds) {
   CHECK(metrics(r).find("pmtr_job_backoff_seconds{job=\"x\"} 0.001\n") != std::string::npos);
   r.jobs[0].backoff_ms = 120;
   CHECK(metrics(r).find("pmtr_job_backoff_seconds{job=\"x\"} 0.12\n") != std::string::npos);
+}
+
+// A job with a cgroup: each figure only where its controller gave one.
+TEST(Metrics, CgroupFiguresOnlyWhereTheJobHasThem) {
+  StatusReport r;
+  JobStatus all, cpu_only, none;
+  all.name = "all";
+  all.has_cgroup = true;
+  all.cpu_usec = 1500042;
+  all.memory_bytes = 4096;
+  all.tasks = 3;
+  cpu_only.name = "cpu";
+  cpu_only.has_cgroup = true;
+  cpu_only.cpu_usec = 7;
+  none.name = "none";
+  r.jobs = {all, cpu_only, none};
+  const std::string got = metrics(r);
+  STRCMP_EQUAL("", format_problem(got).c_str());
+  CHECK(got.find("pmtr_job_memory_bytes{job=\"all\"} 4096\n") != std::string::npos);
+  CHECK(got.find("pmtr_job_tasks{job=\"all\"} 3\n") != std::string::npos);
+  CHECK(got.find("pmtr_job_cpu_seconds_total{job=\"all\"} 1.500042\n") != std::string::npos);
+  CHECK(got.find("pmtr_job_cpu_seconds_total{job=\"cpu\"} 0.000007\n") != std::string::npos);
+  CHECK(got.find("pmtr_job_memory_bytes{job=\"cpu\"}") == std::string::npos);
+  CHECK(got.find("pmtr_job_tasks{job=\"cpu\"}") == std::string::npos);
+  CHECK(got.find("{job=\"none\"} 0.0") == std::string::npos);
+  CHECK(got.find("pmtr_job_cpu_seconds_total{job=\"none\"}") == std::string::npos);
 }

@@ -141,3 +141,24 @@ TEST(StatusJson, TheCheckerItselfRejectsBrokenDocuments) {
     CHECK_FALSE_TEXT(parse_json(bad, &error).has_value(), bad);
   }
 }
+
+// The cgroup object: present only for a job with a cgroup; a figure whose
+// controller the cgroup lacks is null.
+TEST(StatusJson, CgroupFiguresAreAnObjectWithNullsForMissingControllers) {
+  StatusReport r;
+  r.now_ms = pmtr::test::kNowMs;
+  JobStatus with, without;
+  with.name = "with";
+  with.state = PublicState::Running;
+  with.has_cgroup = true;
+  with.cpu_usec = 123;
+  with.tasks = 2;
+  without.name = "without";
+  without.state = PublicState::Stopped;
+  r.jobs = {with, without};
+  const Json doc = parsed(json(r));
+  CHECK_EQUAL(2u, doc.items.size());
+  if (doc.items.size() != 2) return;
+  STRCMP_EQUAL("{memory_bytes=null;tasks=2;cpu_usec=123;}", field(doc.items[0], "cgroup").c_str());
+  CHECK(doc.items[1].get("cgroup") == nullptr);
+}

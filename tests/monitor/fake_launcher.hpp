@@ -5,6 +5,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <map>
@@ -47,7 +48,21 @@ class FakeLauncher final : public JobLauncher {
     return out;
   }
   void signal_group(pid_t leader, int sig) noexcept override { signals.emplace_back(leader, sig); }
-  bool group_exists(pid_t) noexcept override { return false; }
+  void signal_job(const std::string&, pid_t leader, int sig) noexcept override { signals.emplace_back(leader, sig); }
+  void kill_job(const std::string&, pid_t leader) noexcept override { signals.emplace_back(leader, SIGKILL); }
+  // Processes a job's main process leaves behind, by job name (the test
+  // plays them: set, then cleared when they are gone).
+  std::map<std::string, size_t> left;
+  bool cgroups = false;   // what confines_by_cgroup() answers
+  std::vector<std::string> released;
+  size_t leftovers(const std::string& name, pid_t) noexcept override {
+    auto it = left.find(name);
+    return it == left.end() ? 0 : it->second;
+  }
+  bool confines_by_cgroup() const noexcept override { return cgroups; }
+  void release(const std::string& name) noexcept override { released.push_back(name); }
+  std::optional<CgroupFigures> figures(const std::string&) noexcept override { return std::nullopt; }
+  uint64_t oom_kills(const std::string&) noexcept override { return 0; }
   int failure_fd() const noexcept override { return -1; }
   std::vector<SpawnReports::Record> drain_failures() noexcept override { return {}; }
 

@@ -50,6 +50,8 @@ starting operator-start ignore
 starting operator-stop -> stopping-hold stop
 starting operator-restart -> stopping-restart reset stop
 starting shutdown -> stopping-done stop
+starting start-refused -> failed exit-gate
+starting leftovers -> draining
 
 running changed -> stopping-restart stop
 running disabled -> stopping-disable stop
@@ -163,6 +165,17 @@ stopping-done operator-start ignore
 stopping-done operator-stop ignore
 stopping-done operator-restart ignore
 stopping-done shutdown ignore
+
+draining changed -> draining take
+draining disabled -> disabled take
+draining removed -> absent erase
+draining released ignore
+draining refresh ignore
+draining operator-start ignore
+draining operator-stop -> stopped
+draining operator-restart -> draining reset
+draining shutdown -> done
+draining drained -> starting spawn
 
 delayed changed -> waiting take
 delayed disabled -> disabled take
@@ -305,7 +318,7 @@ TEST(JobFsm, NamesAreDistinctAndStatusShowsOneStoppingState) {
   for (const auto& [name, n] : seen) CHECK_EQUAL_TEXT(1, n, name.c_str());
   for (JobState s : all_states()) {
     const std::string pub = job_state_name(s);
-    if (is_stopping(s)) STRCMP_EQUAL("stopping", pub.c_str());
+    if (is_stopping(s) || s == JobState::Draining) STRCMP_EQUAL("stopping", pub.c_str());
     else STRCMP_EQUAL(job_state_detail(s), pub.c_str());
   }
   // The status vocabulary: exactly the ten names of pmtr(8), plus absent.
@@ -363,6 +376,24 @@ TEST(JobFsm, EveryExitFromEveryStateWithAProcessIsHandled) {
       CHECK_TEXT(t.kind == TransitionKind::Apply, job_state_detail(s));
       CHECK_TEXT(!is_up(t.next) || (t.actions & kSpawn), job_state_detail(s));   // up again only by a spawn
     }
+  }
+}
+
+// A refused start and leftovers come back from the spawn itself, so only
+// `starting` hears them; only `draining` hears that leftovers are gone,
+// and only there does the start happen.
+TEST(JobFsm, RefusalsAndLeftoversAreAnsweredOnlyWhileStarting) {
+  for (JobState s : all_states()) {
+    for (JobEvent e : {JobEvent::StartRefused, JobEvent::Leftovers})
+      CHECK_TEXT((job_transition(s, e).kind == TransitionKind::Apply) == (s == JobState::Starting), job_state_detail(s));
+    CHECK_TEXT((job_transition(s, JobEvent::Drained).kind == TransitionKind::Apply) == (s == JobState::Draining),
+               job_state_detail(s));
+  }
+  CHECK(job_transition(JobState::Starting, JobEvent::StartRefused).next == JobState::Failed);
+  // Never a spawn into leftovers: only Drained starts a draining job.
+  for (JobEvent e : all_events()) {
+    const Transition t = job_transition(JobState::Draining, e);
+    if (t.kind == TransitionKind::Apply && (t.actions & kSpawn)) CHECK(e == JobEvent::Drained);
   }
 }
 

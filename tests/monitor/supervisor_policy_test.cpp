@@ -375,13 +375,65 @@ TEST(SupervisorPolicy, AnOperatorRestartOfADelayedJobStartsItNowWithAFreshBackof
 }
 
 TEST(SupervisorPolicy, AStartThatFailsBeforeForkIsAQuickExit) {
-  fl.fail_next = Error{0, "user 'x' does not exist"};
+  fl.fail_next = Error{EAGAIN, "fork"};
   sup->apply(adding({plain("u")}), t0);
   CHECK(job("u").state == JobState::Delayed);
   CHECK_EQUAL(-1, job("u").pid);
   CHECK(job("u").restart_at == t0 + 10s);
   sup->on_timer(t0 + 10s);
   CHECK(job("u").state == JobState::Running);
+}
+
+// A host fact (err 0: unknown user or group, missing controller) is no
+// reason to try again: failed, until an operator or the config says so.
+TEST(SupervisorPolicy, AStartRefusedByAHostFactFailsAndStaysDown) {
+  fl.fail_next = Error{0, "group: group 'x' does not exist"};
+  JobDesc w = plain("w");
+  w.wait = true;
+  sup->apply(adding({w, plain("later")}), t0);
+  CHECK(job("w").state == JobState::Failed);
+  CHECK_EQUAL(-1, job("w").pid);
+  CHECK(job("later").state == JobState::Running);   // a failed wait job holds nothing
+  sup->on_timer(t0 + 1h);
+  CHECK(job("w").state == JobState::Failed);
+  CHECK_EQUAL(1u, fl.count("later"));
+  CHECK(sup->operate("w", JobEvent::OperatorStart, t0 + 1h));
+  CHECK(job("w").state == JobState::Running);
+}
+
+// With cgroups, what a job left behind is stopped when its main process
+// exits, and its next process starts only once they are gone.
+TEST(SupervisorPolicy, LeftoversInTheCgroupAreEndedBeforeTheRestart) {
+  fl.cgroups = true;
+  sup->apply(adding({plain("d")}), t0);
+  const pid_t first = job("d").pid;
+  fl.left["d"] = 2;
+  exit_job("d", exited(0), t0 + 20s);   // stable: restart at once, but not yet
+  CHECK(job("d").state == JobState::Draining);
+  CHECK_EQUAL(1u, fl.count("d"));
+  CHECK(fl.signals_to(first) == std::vector<int>({SIGTERM}));
+  sup->on_timer(t0 + 30s);   // the stop timeout of the leftovers
+  CHECK(fl.signals_to(first) == std::vector<int>({SIGTERM, SIGKILL}));
+  CHECK(job("d").state == JobState::Draining);
+  fl.left.erase("d");
+  CHECK_FALSE(sup->on_child_exit(99999, exited(0), t0 + 31s));   // an orphan reaped
+  CHECK(job("d").state == JobState::Running);
+  CHECK_EQUAL(2u, fl.count("d"));
+  CHECK(fl.released.empty());
+  // Stopped for good with nothing left: its cgroup goes.
+  CHECK(sup->operate("d", JobEvent::OperatorStop, t0 + 40s));
+  exit_job("d", killed_by(SIGTERM), t0 + 41s);
+  CHECK(job("d").state == JobState::Stopped);
+  CHECK(fl.released == std::vector<std::string>({"d"}));
+}
+
+TEST(SupervisorPolicy, WithoutCgroupsLeftoversOfANaturalExitAreLeftAlone) {
+  sup->apply(adding({plain("d")}), t0);
+  const pid_t first = job("d").pid;
+  fl.left["d"] = 1;
+  exit_job("d", exited(0), t0 + 20s);
+  CHECK(job("d").state == JobState::Running);
+  CHECK(fl.signals_to(first).empty());
 }
 
 TEST(SupervisorPolicy, ShutdownStopsAStartingJobAndStartsNothing) {

@@ -75,7 +75,8 @@ int reap(pid_t pid, int sig = SIGKILL) {
 
 TEST_GROUP(Supervisor) {
   EventLoop loop;
-  ProcessLauncher launcher;
+  CgroupTree no_cgroups;   // never set up: process groups only
+  ProcessLauncher launcher{no_cgroups};
   Supervisor* sup = nullptr;
   void setup() override {
     CHECK(loop.init().ok());

@@ -23,7 +23,12 @@ constexpr SpawnStep kAllSteps[] = {
     SpawnStep::Nice, SpawnStep::Affinity, SpawnStep::Setgid, SpawnStep::Setgroups,
     SpawnStep::Setuid, SpawnStep::Chdir, SpawnStep::OpenIn, SpawnStep::OpenOut,
     SpawnStep::OpenErr, SpawnStep::Dup, SpawnStep::CloseFds, SpawnStep::Exec,
+    SpawnStep::PlaceFds, SpawnStep::Cgroup, SpawnStep::Caps, SpawnStep::NoNewPrivs,
 };
+// Every step is listed: the last one is the enum's last, and the numbers
+// run without a gap (they are the wire encoding: never renumbered).
+static_assert(std::size(kAllSteps) == static_cast<size_t>(kLastSpawnStep));
+static_assert(static_cast<int>(SpawnStep::Cgroup) == 18 && static_cast<int>(SpawnStep::NoNewPrivs) == 20);
 
 }  // namespace
 
@@ -73,7 +78,7 @@ TEST(SpawnReport, TruncatedAndOversizedRecordsAreRejected) {
 TEST(SpawnReport, UnknownStepsAndImpossibleErrnosAreRejected) {
   unsigned char rec[kSpawnRecordBytes];
   encode_spawn_record(SpawnStep::Exec, ENOENT, rec);
-  for (const int bad_step : {0, static_cast<int>(SpawnStep::PlaceFds) + 1, 255}) {
+  for (const int bad_step : {0, static_cast<int>(kLastSpawnStep) + 1, 255}) {
     rec[0] = static_cast<unsigned char>(bad_step);
     CHECK_FALSE(decode_spawn_record(rec).has_value());
   }

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/cgroup_support.hpp"
 #include "tests/support/paths.hpp"
 
 namespace pmtr::test {
@@ -244,12 +245,16 @@ void Pmtr::launch(const std::vector<std::string>& argv, const std::vector<std::s
 }
 
 Pmtr::~Pmtr() {
-  if (pid_ <= 0 || exited_) return;
-  const auto tree = descendants(pid_);
-  kill(pid_, SIGKILL);
-  for (pid_t p : tree) kill(p, SIGKILL);
-  int st;
-  waitpid(pid_, &st, 0);
+  if (pid_ <= 0) return;
+  if (!exited_) {
+    const auto tree = descendants(pid_);
+    kill(pid_, SIGKILL);
+    for (pid_t p : tree) kill(p, SIGKILL);
+    int st;
+    waitpid(pid_, &st, 0);
+  }
+  // A killed pmtr (or one that failed) leaves its cgroups behind.
+  remove_pmtr_subtree(pid_);
 }
 
 std::string Pmtr::log() const { return read_file(log_path_); }
