@@ -36,7 +36,7 @@ std::vector<std::string> get_names(WireReader& r, bool may_be_empty) {
 struct RequestEncoder {
   WireWriter& w;
   void operator()(const CtlStatusRequest& m) {
-    w.u8(static_cast<uint8_t>(CtlType::StatusQuery));
+    w.u8(static_cast<uint8_t>(m.figures ? CtlType::StatusFigures : CtlType::StatusQuery));
     put_names(w, m.names);
   }
   void operator()(const CtlOperate& m) {
@@ -196,7 +196,8 @@ Result<CtlRequest> decode_ctl_request(std::span<const std::byte> record) noexcep
   CtlRequest out;
   switch (static_cast<CtlType>(type)) {
     case CtlType::StatusQuery:
-      out = CtlStatusRequest{get_names(r, true)};
+    case CtlType::StatusFigures:
+      out = CtlStatusRequest{get_names(r, true), static_cast<CtlType>(type) == CtlType::StatusFigures};
       break;
     case CtlType::Start:
     case CtlType::Stop:
@@ -282,7 +283,7 @@ Result<CtlReply> decode_ctl_reply(std::span<const std::byte> record) noexcept {
       break;
     }
     case CtlType::StatusQuery: case CtlType::Start: case CtlType::Stop: case CtlType::Restart:
-    case CtlType::Signal: case CtlType::Reload: case CtlType::Wait:
+    case CtlType::Signal: case CtlType::Reload: case CtlType::Wait: case CtlType::StatusFigures:
       return Error{0, "a request type where a reply belongs"};
     default:
       return Error{0, "unknown reply type"};

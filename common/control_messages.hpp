@@ -8,6 +8,8 @@
 //
 // Record layout, per type (little-endian, strings u32 length + bytes):
 //   StatusQuery   u32 n, n names (none: every job)
+//   StatusFigures the same, and each job's cgroup figures in the reply
+//                 (files read per job: only for --json and metrics)
 //   Start/Stop/Restart   u32 n >= 1, n names
 //   Signal        u8 signal (1..64), u32 n >= 1, n names
 //   Reload        (nothing)
@@ -51,6 +53,7 @@ enum class CtlType : uint8_t {
   Signal = 5,
   Reload = 6,
   Wait = 7,
+  StatusFigures = 8,
   // monitor -> pmtrctl
   StatusBegin = 32,
   StatusJobs = 33,
@@ -78,7 +81,10 @@ enum class CtlCode : uint8_t {
   Busy = 7,         // too many clients
 };
 
-struct CtlStatusRequest { std::vector<std::string> names; };
+struct CtlStatusRequest {
+  std::vector<std::string> names;
+  bool figures = false;   // StatusFigures: with the cgroup figures
+};
 struct CtlOperate { CtlType op = CtlType::Start; std::vector<std::string> names; };   // Start, Stop or Restart
 struct CtlSignal { uint8_t signal = 0; std::vector<std::string> names; };
 struct CtlReload {};

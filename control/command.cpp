@@ -18,9 +18,11 @@ const char* verb_name(Verb v) noexcept {
 
 CtlRequest make_request(const Command& c) {
   switch (c.verb) {
-    case Verb::Status: return CtlStatusRequest{c.names};
+    // The cgroup figures only where they are shown: the table has no
+    // column for them.
+    case Verb::Status: return CtlStatusRequest{c.names, c.format == StatusFormat::Json};
     // metrics reads every job's status and formats it here.
-    case Verb::Metrics: return CtlStatusRequest{};
+    case Verb::Metrics: return CtlStatusRequest{{}, true};
     case Verb::Start: return CtlOperate{CtlType::Start, c.names};
     case Verb::Stop: return CtlOperate{CtlType::Stop, c.names};
     case Verb::Restart: return CtlOperate{CtlType::Restart, c.names};

@@ -28,6 +28,7 @@ struct ControlServer::Client {
   // Status: the jobs still to send, in order.
   std::vector<std::string> names;
   size_t next = 0;
+  bool figures = false;   // read each job's cgroup figures (files) too
   // Wait.
   WaitTarget target = WaitTarget::Up;
   // Reload: the parse whose outcome answers it.
@@ -338,6 +339,7 @@ bool ControlServer::check_operable(Client& c, const std::vector<std::string>& na
 
 void ControlServer::on_status(Client& c, CtlRequest& req) {
   auto& names = std::get<CtlStatusRequest>(req).names;
+  c.figures = std::get<CtlStatusRequest>(req).figures;
   if (!access_.may_read(c.peer)) return finish(c, CtlCode::Denied, "status");
   if (!check_known(c, names)) return;
   if (names.empty()) {
@@ -369,7 +371,9 @@ void ControlServer::pump_status(Client& c) {
       const Job* job = supervisor_.table().find(c.names[i]);
       if (job == nullptr) continue;   // removed while streaming: left out
       JobStatus s = job_status(*job, now, now_unix);
-      add_cgroup_figures(s, supervisor_.cgroup_figures(job->name));
+      // Three files per job: only when asked (--json, metrics), not for
+      // every table or a client polling status.
+      if (c.figures) add_cgroup_figures(s, supervisor_.cgroup_figures(job->name));
       const size_t cost = encoded_status_size(s);
       if (bytes + cost > kBatchBytes) break;
       bytes += cost;

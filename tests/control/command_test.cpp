@@ -50,6 +50,28 @@ TEST(Command, EachVerbSendsItsRequest) {
   }
 }
 
+// The cgroup figures cost the monitor three file reads per job: asked for
+// only where they are shown (--json, metrics), and they survive the wire.
+TEST(Command, OnlyJsonAndMetricsAskForTheCgroupFigures) {
+  Command table = with(Verb::Status);
+  Command json = with(Verb::Status);
+  json.format = StatusFormat::Json;
+  Command names = with(Verb::Status);
+  names.format = StatusFormat::Names;
+  CHECK_FALSE(std::get<CtlStatusRequest>(make_request(table)).figures);
+  CHECK_FALSE(std::get<CtlStatusRequest>(make_request(names)).figures);
+  CHECK(std::get<CtlStatusRequest>(make_request(json)).figures);
+  CHECK(std::get<CtlStatusRequest>(make_request(with(Verb::Metrics))).figures);
+  for (const bool figures : {false, true}) {
+    const auto bytes = encode_ctl_request(CtlStatusRequest{{"a"}, figures});
+    CHECK_EQUAL(static_cast<int>(figures ? CtlType::StatusFigures : CtlType::StatusQuery), static_cast<int>(bytes[1]));
+    auto back = decode_ctl_request(bytes);
+    CHECK(back.ok());
+    CHECK_EQUAL(figures, std::get<CtlStatusRequest>(*back).figures);
+    CHECK(std::get<CtlStatusRequest>(*back).names == std::vector<std::string>{"a"});
+  }
+}
+
 TEST(Command, NamesAndHelp) {
   const std::string overall = overall_help("/run/pmtr/control");
   for (const Verb v : kVerbs) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "tests/support/cgroup_support.hpp"
+#include "tests/support/control_client.hpp"
 #include "tests/support/e2e_harness.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/skip.hpp"
@@ -17,6 +18,7 @@
 // CppUTest last: its leak-detection macros redefine `new`.
 #include <CppUTest/TestHarness.h>
 
+using namespace pmtr;
 using namespace pmtr::test;
 
 namespace {
@@ -160,4 +162,11 @@ TEST(Limits, StatusShowsTheCgroupsFigures) {
   CHECK_TEXT(cpu != std::string::npos, out.c_str());
   // The loop took CPU time, charged to the job's cgroup.
   CHECK_TEXT(std::strtoull(out.c_str() + cpu + 11, nullptr, 10) > 0, out.c_str());
+  // A plain status (the table's request) does not read them.
+  const CtlExchange plain = ctl(pmtr.control_socket(), CtlStatusRequest{{"busy"}});
+  const JobStatus* s = find_status(plain, "busy");
+  CHECK(s != nullptr && !s->has_cgroup);
+  const CtlExchange figures = ctl(pmtr.control_socket(), CtlStatusRequest{{"busy"}, true});
+  s = find_status(figures, "busy");
+  CHECK(s != nullptr && s->has_cgroup);
 }
