@@ -102,7 +102,11 @@ TEST(PolicyReady, SilentJobIsStoppedAtItsReadyTimeoutAsAQuickExit) {
   const std::string log = pmtr.log();
   const double started = stamp_of(log, "started job mute ["), timed_out = stamp_of(log, tag + "not ready within");
   const double exited = stamp_of(log, tag + "exited after"), restarted = stamp_of(log, "started job mute [", 1);
-  CHECK_TEXT(timed_out - started >= 0.45 && timed_out - started < 1.5, std::to_string(timed_out - started).c_str());
+  // The ready timeout runs from the fork; "started job" is logged once the
+  // spawn returns, later by the spawn's own time (tens of ms when every job
+  // is forked, as under AddressSanitizer): the interval seen in the log is
+  // the timeout less that.  Not at once, and not never.
+  CHECK_TEXT(timed_out - started >= 0.25 && timed_out - started < 1.5, std::to_string(timed_out - started).c_str());
   CHECK_TEXT(restarted - exited >= 0.95 && restarted - exited < 2.0, std::to_string(restarted - exited).c_str());
   CHECK_FALSE(pmtr.wait_log("started job mute [", 1500ms, 3));
 }
