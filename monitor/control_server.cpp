@@ -383,38 +383,35 @@ void ControlServer::pump_status(Client& c) {
       c.next = i;
       continue;
     }
-    const Status s = send_record(c.fd.get(), encode_ctl_reply(batch), MSG_DONTWAIT);
+    const Streamed sent = stream(c, batch, now);
     book();
-    if (s && over_budget()) {
+    if (sent != Streamed::Sent) return;
+    c.next = i;
+    if (over_budget()) {
       // Resumed when the budget window ends (writable then, so pumped).
-      c.next = i;
       c.deadline = now + kRequestTimeout;
       return;
     }
-    if (!s) {
-      if (s.error().err == EAGAIN || s.error().err == EWOULDBLOCK) {
-        // The client reads more slowly than we write: wait for room, but
-        // not forever.
-        loop_.want_writable(c.fd.get(), true);
-        c.deadline = now + kRequestTimeout;
-        return;
-      }
-      drop(c, nullptr);
-      return;
-    }
-    c.next = i;
   }
   c.names.clear();
   c.names.shrink_to_fit();
   // The end waits for room like any batch: the last batch may have filled
   // the client's buffer (the client is slow, not gone).
-  const Status s = send_record(c.fd.get(), encode_ctl_reply(CtlStatusEnd{}), MSG_DONTWAIT);
-  if (!s && (s.error().err == EAGAIN || s.error().err == EWOULDBLOCK)) {
+  if (stream(c, CtlStatusEnd{}, now) == Streamed::Sent) drop(c, nullptr);
+}
+
+ControlServer::Streamed ControlServer::stream(Client& c, const CtlReply& reply, TimePoint now) {
+  const Status s = send_record(c.fd.get(), encode_ctl_reply(reply), MSG_DONTWAIT);
+  if (s) return Streamed::Sent;
+  if (s.error().err == EAGAIN || s.error().err == EWOULDBLOCK) {
+    // The client reads more slowly than we write: wait for room, but not
+    // forever.
     loop_.want_writable(c.fd.get(), true);
     c.deadline = now + kRequestTimeout;
-    return;
+    return Streamed::Held;
   }
   drop(c, nullptr);
+  return Streamed::Dropped;
 }
 
 void ControlServer::on_operate(Client& c, CtlRequest& req) {

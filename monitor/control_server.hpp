@@ -87,6 +87,10 @@ class ControlServer {
   bool check_operable(Client& c, const std::vector<std::string>& names, bool starts);
   bool check_known(Client& c, const std::vector<std::string>& names);
   void pump_status(Client& c);
+  // One record of a status stream, without blocking: sent, held until the
+  // client has room (a slow reader), or the client dropped (gone).
+  enum class Streamed : uint8_t { Sent, Held, Dropped };
+  Streamed stream(Client& c, const CtlReply& reply, TimePoint now);
   [[nodiscard]] bool wait_satisfied(const Client& c, std::string* failing) const;
   // Sends one reply without blocking; on failure the client is dropped.
   bool send(Client& c, const CtlReply& reply);
