@@ -23,10 +23,6 @@ using namespace pmtr::test;
 
 namespace {
 
-std::string job(const std::string& name, const std::string& cmd, const std::string& extra = "") {
-  return "job {\n  name " + name + "\n  cmd " + cmd + "\n" + extra + "}\n";
-}
-
 constexpr const char* kFallback = "jobs are confined by process group only: ";
 
 }  // namespace

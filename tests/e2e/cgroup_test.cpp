@@ -22,10 +22,6 @@ using namespace pmtr::test;
 
 namespace {
 
-std::string job(const std::string& name, const std::string& cmd, const std::string& extra = "") {
-  return "job {\n  name " + name + "\n  cmd " + cmd + "\n" + extra + "}\n";
-}
-
 bool exists(const std::string& path) {
   struct stat st {};
   return stat(path.c_str(), &st) == 0;

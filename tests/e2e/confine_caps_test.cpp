@@ -20,10 +20,6 @@ using namespace pmtr::test;
 
 namespace {
 
-std::string job(const std::string& name, const std::string& cmd, const std::string& extra = "") {
-  return "job {\n  name " + name + "\n  cmd " + cmd + "\n" + extra + "}\n";
-}
-
 std::set<gid_t> groups_of(pid_t p) {
   std::set<gid_t> out;
   std::istringstream in(proc_status_field(p, "Groups"));

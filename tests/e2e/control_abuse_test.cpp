@@ -21,6 +21,7 @@
 #include "common/wire.hpp"
 #include "tests/support/control_client.hpp"
 #include "tests/support/e2e_harness.hpp"
+#include "tests/support/fd_passing.hpp"
 
 // CppUTest last: its leak-detection macros redefine `new`.
 #include <CppUTest/TestHarness.h>
@@ -29,10 +30,6 @@ using namespace pmtr;
 using namespace pmtr::test;
 
 namespace {
-
-std::string job(const std::string& name, const std::string& cmd, const std::string& extra = "") {
-  return "job {\n  name " + name + "\n  cmd " + cmd + "\n" + extra + "}\n";
-}
 
 std::vector<std::byte> bytes(std::initializer_list<int> v) {
   std::vector<std::byte> out;
@@ -48,27 +45,6 @@ std::vector<std::byte> status_naming(const std::string& name) {
   w.u32(1);
   w.str(name);
   return w.take();
-}
-
-// Sends a valid request with an fd attached (SCM_RIGHTS).
-bool send_with_fd(int sock, std::span<const std::byte> rec, int fd) {
-  iovec iov{const_cast<std::byte*>(rec.data()), rec.size()};
-  alignas(cmsghdr) unsigned char cbuf[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = cbuf;
-  msg.msg_controllen = sizeof cbuf;
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  return ::sendmsg(sock, &msg, MSG_NOSIGNAL) == static_cast<ssize_t>(rec.size());
-}
-
-bool wait_listening(const Pmtr& p) {
-  return poll_until([&] { return ctl(p.control_socket(), CtlStatusRequest{}).complete; }, 5000ms);
 }
 
 }  // namespace

@@ -20,14 +20,6 @@ using namespace pmtr::test;
 
 namespace {
 
-std::string job(const std::string& name, const std::string& cmd, const std::string& extra = "") {
-  return "job {\n  name " + name + "\n  cmd " + cmd + "\n" + extra + "}\n";
-}
-
-bool wait_listening(const Pmtr& p) {
-  return poll_until([&] { return ctl(p.control_socket(), CtlStatusRequest{}).complete; }, 5000ms);
-}
-
 CtlExchange as(const TestUser& u, const Pmtr& p, const CtlRequest& r) {
   return ctl_as(u.uid(), u.gid(), u.group_ids(), p.control_socket(), r);
 }

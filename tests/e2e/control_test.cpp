@@ -22,15 +22,6 @@ using namespace pmtr::test;
 
 namespace {
 
-std::string job(const std::string& name, const std::string& cmd, const std::string& extra = "") {
-  return "job {\n  name " + name + "\n  cmd " + cmd + "\n" + extra + "}\n";
-}
-
-// Polls until the socket answers a status request.
-bool wait_listening(const Pmtr& p) {
-  return poll_until([&] { return ctl(p.control_socket(), CtlStatusRequest{}).complete; }, 5000ms);
-}
-
 std::string state_of(const Pmtr& p, const std::string& name) {
   const CtlExchange x = ctl(p.control_socket(), CtlStatusRequest{{name}});
   const JobStatus* s = find_status(x, name);

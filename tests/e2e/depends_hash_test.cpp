@@ -23,9 +23,6 @@ using namespace pmtr::test;
 
 namespace {
 
-std::string job(const std::string& name, const std::string& cmd, const std::string& extra = "") {
-  return "job {\n  name " + name + "\n  cmd " + cmd + "\n" + extra + "}\n";
-}
 std::string depends(const std::string& path) { return "  depends {\n    " + path + "\n  }\n"; }
 
 // The config every test runs: `hog` depends on the hostile path, `watched`

@@ -94,8 +94,4 @@ void kill_tree(pid_t pid) {
   for (pid_t p : below) kill(p, SIGKILL);
 }
 
-std::string job(const std::string& name, const std::string& cmd, const std::string& extra) {
-  return "job {\n  name " + name + "\n  cmd " + cmd + "\n" + extra + "}\n";
-}
-
 }  // namespace pmtr::test

@@ -50,6 +50,5 @@ bool group_exists(const char* name);
 // child) and everything below it, by pid.
 void kill_tree(pid_t pid);
 
-std::string job(const std::string& name, const std::string& cmd, const std::string& extra = "");
 
 }  // namespace pmtr::test

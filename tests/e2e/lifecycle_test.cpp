@@ -22,10 +22,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string job(const std::string& name, const std::string& cmd, const std::string& extra = "") {
-  return "job {\n  name " + name + "\n  cmd " + cmd + "\n" + extra + "}\n";
-}
-
 double seconds_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }

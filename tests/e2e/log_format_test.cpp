@@ -21,9 +21,6 @@ using namespace pmtr::test;
 
 namespace {
 
-std::string job(const std::string& name, const std::string& cmd) {
-  return "job {\n  name " + name + "\n  cmd " + cmd + "\n}\n";
-}
 
 // JOURNAL_STREAM's value for a file: "DEVICE:INODE", as systemd sets it.
 std::string journal_stream_of(const std::string& path) {

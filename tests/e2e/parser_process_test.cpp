@@ -11,12 +11,6 @@
 
 using namespace pmtr::test;
 
-namespace {
-std::string job(const std::string& name, const std::string& cmd) {
-  return "job {\n  name " + name + "\n  cmd " + cmd + "\n}\n";
-}
-}  // namespace
-
 TEST_GROUP(ParserProcess) {
   TempDir dir;
   std::string conf;

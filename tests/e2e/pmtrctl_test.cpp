@@ -20,10 +20,6 @@ using namespace pmtr::test;
 
 namespace {
 
-std::string job(const std::string& name, const std::string& cmd, const std::string& extra = "") {
-  return "job {\n  name " + name + "\n  cmd " + cmd + "\n" + extra + "}\n";
-}
-
 std::string pmtrctl_bin() { return build_dir() + "/pmtrctl"; }
 
 struct Ran {
@@ -37,10 +33,6 @@ Ran pmtrctl(const Pmtr& p, std::vector<std::string> args) {
   Ran r;
   r.status = run_command(argv, &r.out);
   return r;
-}
-
-bool wait_listening(const Pmtr& p) {
-  return poll_until([&] { return ctl(p.control_socket(), CtlStatusRequest{}).complete; }, 5000ms);
 }
 
 bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }

@@ -14,10 +14,6 @@ using namespace pmtr::test;
 
 namespace {
 
-std::string job(const std::string& name, const std::string& cmd, const std::string& extra) {
-  return "job {\n  name " + name + "\n  cmd " + cmd + "\n" + extra + "}\n";
-}
-
 std::string state_of(const Pmtr& p, const std::string& name) {
   const CtlExchange x = ctl(p.control_socket(), CtlStatusRequest{{name}});
   const JobStatus* s = find_status(x, name);

@@ -13,14 +13,6 @@
 
 using namespace pmtr::test;
 
-namespace {
-
-std::string job(const std::string& name, const std::string& cmd, const std::string& extra = "") {
-  return "job {\n  name " + name + "\n  cmd " + cmd + "\n" + extra + "}\n";
-}
-
-}  // namespace
-
 TEST_GROUP(Reload) {
   TempDir dir;
   std::string conf;

@@ -26,10 +26,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string job(const std::string& name, const std::string& cmd, const std::string& extra = "") {
-  return "job {\n  name " + name + "\n  cmd " + cmd + "\n" + extra + "}\n";
-}
-
 // A job whose shell and its child both ignore SIGTERM (an ignored signal
 // stays ignored across fork and exec).  `tag` makes its sleep findable.
 std::string stubborn(const std::string& name, int tag) {

@@ -15,6 +15,7 @@
 
 using namespace pmtr;
 using pmtr::test::job_with;
+using pmtr::test::only_job;
 using pmtr::test::parse_ok;
 
 namespace {
@@ -43,12 +44,6 @@ const char* kSpecExample = R"(job {
 report to udp://127.0.0.1:9999        # global: periodic status datagram (optional @iface for multicast)
 listen on udp://127.0.0.1:10000       # global: accept "enable NAME" / "disable NAME" datagrams
 )";
-
-JobDesc only_job(std::string_view text) {
-  ParsedConfig c = parse_ok(text);
-  LONGS_EQUAL(1, c.jobs.size());
-  return c.jobs.empty() ? JobDesc{} : c.jobs[0];
-}
 
 std::string joined(const std::vector<std::string>& v) {
   std::string s;

@@ -31,6 +31,16 @@ inline ParsedConfig parse_ok(std::string_view text) {
   return c;
 }
 
+// The one job of text that must be valid.
+inline JobDesc only_job(std::string_view text) {
+  const ParsedConfig c = parse_ok(text);
+  LONGS_EQUAL(1, c.jobs.size());
+  return c.jobs.empty() ? JobDesc{} : c.jobs[0];
+}
+
+// The job of job_with(body).
+inline JobDesc only_job_with(std::string_view body) { return only_job(job_with(body)); }
+
 }  // namespace pmtr::test
 
 // The complete diagnostics of `text`, compared as one string so a failure

@@ -17,17 +17,12 @@
 using namespace pmtr;
 using pmtr::test::diag_lines;
 using pmtr::test::job_with;
+using pmtr::test::only_job_with;
 using pmtr::test::parse_ok;
 
 namespace {
 
-JobDesc only_job(std::string_view body) {
-  const ParsedConfig c = parse_ok(job_with(body));
-  LONGS_EQUAL(1, c.jobs.size());
-  return c.jobs.empty() ? JobDesc{} : c.jobs[0];
-}
-
-Confinement confine(std::string_view body) { return only_job(body).confine; }
+Confinement confine(std::string_view body) { return only_job_with(body).confine; }
 
 std::string joined(const std::vector<std::string>& v) {
   std::string s;
@@ -46,7 +41,7 @@ std::string joined(const std::vector<uint8_t>& v) {
 TEST_GROUP(ConfineOptions){};
 
 TEST(ConfineOptions, DefaultsChangeNothing) {
-  const JobDesc j = only_job("");
+  const JobDesc j = only_job_with("");
   CHECK_TRUE(j.confine == Confinement{});
   CHECK_FALSE(j.confine.has_umask || j.confine.set_groups || j.confine.set_caps || j.confine.nonewprivs);
   CHECK_TRUE(j.confine.group.empty());
@@ -143,9 +138,9 @@ TEST(ConfineOptions, SwapZeroMeansNoSwapEvenWithoutAMemoryLimit) {
 }
 
 TEST(ConfineOptions, LogAndItsWarningWhenOutAndErrLeaveNothing) {
-  CHECK_TRUE(only_job(" log\n").log);
-  CHECK_TRUE(only_job(" log\n out o\n").log);   // captures stderr
-  CHECK_TRUE(only_job(" err e\n log\n").log);   // captures stdout
+  CHECK_TRUE(only_job_with(" log\n").log);
+  CHECK_TRUE(only_job_with(" log\n out o\n").log);   // captures stderr
+  CHECK_TRUE(only_job_with(" err e\n log\n").log);   // captures stdout
   const ParsedConfig c = parse_config(job_with(" log\n out o\n err e\n"));
   STRCMP_EQUAL("FILE:4:2: warning: 'log' captures nothing here: the job's stdout goes to 'out' and its stderr to 'err'\n",
                diag_lines(c).c_str());
@@ -154,7 +149,7 @@ TEST(ConfineOptions, LogAndItsWarningWhenOutAndErrLeaveNothing) {
 }
 
 TEST(ConfineOptions, OperatorsAreUsersAndGroupsAsWritten) {
-  const JobDesc j = only_job(" operators alice @deploy bob.smith @ops-team\n");
+  const JobDesc j = only_job_with(" operators alice @deploy bob.smith @ops-team\n");
   STRCMP_EQUAL("alice @deploy bob.smith @ops-team", joined(j.operators).c_str());
   const ParsedConfig c = parse_config(job_with(" operators alice @adm alice\n"));
   STRCMP_EQUAL("FILE:4:23: warning: duplicate operator 'alice' ignored\n", diag_lines(c).c_str());
@@ -165,14 +160,14 @@ TEST(ConfineOptions, ListsUpToTheirCaps) {
   std::string groups = " groups", ops = " operators";
   for (size_t i = 0; i < limits::kGroups; ++i) groups += " g" + std::to_string(i);
   for (size_t i = 0; i < limits::kPrincipals; ++i) ops += " u" + std::to_string(i);
-  const JobDesc j = only_job(groups + "\n" + ops + "\n");
+  const JobDesc j = only_job_with(groups + "\n" + ops + "\n");
   LONGS_EQUAL(limits::kGroups, j.confine.groups.size());
   LONGS_EQUAL(limits::kPrincipals, j.operators.size());
   CHECK_TRUE(check_job(j).ok());
 }
 
 TEST(ConfineOptions, EverythingTogetherPassesTheMonitorsCheckAndRoundTrips) {
-  const JobDesc j = only_job(
+  const JobDesc j = only_job_with(
       " umask 077\n group www-data\n groups ssl-cert adm\n caps net_bind_service sys_nice\n nonewprivs\n"
       " limit memory 512M\n limit swap 64M\n limit tasks 64\n limit cpu 50%\n log\n operators alice @deploy\n");
   CHECK_TRUE(check_job(j).ok());

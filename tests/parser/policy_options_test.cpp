@@ -16,24 +16,19 @@
 
 using namespace pmtr;
 using pmtr::test::job_with;
+using pmtr::test::only_job_with;
 using pmtr::test::parse_ok;
 
 namespace {
 
-JobDesc only_job(std::string_view body) {
-  const ParsedConfig c = parse_ok(job_with(body));
-  LONGS_EQUAL(1, c.jobs.size());
-  return c.jobs.empty() ? JobDesc{} : c.jobs[0];
-}
-
-LifecyclePolicy policy(std::string_view body) { return only_job(body).policy; }
+LifecyclePolicy policy(std::string_view body) { return only_job_with(body).policy; }
 
 }  // namespace
 
 TEST_GROUP(PolicyOptions){};
 
 TEST(PolicyOptions, DefaultsAreTheOriginalPmtrsRules) {
-  const JobDesc j = only_job("");
+  const JobDesc j = only_job_with("");
   CHECK_TRUE(j.policy == LifecyclePolicy{});
   CHECK_TRUE(j.policy.restart == RestartMode::Always);
   LONGS_EQUAL(10000, j.policy.backoff_min_ms);
@@ -53,7 +48,7 @@ TEST(PolicyOptions, RestartModes) {
 }
 
 TEST(PolicyOptions, OnceStaysOnceAndLeavesRestartAlone) {
-  const JobDesc j = only_job(" once\n");
+  const JobDesc j = only_job_with(" once\n");
   CHECK_TRUE(j.once);
   CHECK_TRUE(j.policy.restart == RestartMode::Always);
 }
@@ -107,17 +102,17 @@ TEST(PolicyOptions, ReadyFdAndTimeout) {
 }
 
 TEST(PolicyOptions, WaitAndWaitReady) {
-  const JobDesc plain = only_job(" wait\n");
+  const JobDesc plain = only_job_with(" wait\n");
   CHECK_TRUE(plain.wait);
   CHECK_FALSE(plain.wait_ready);
-  const JobDesc ready = only_job(" ready fd 3\n wait ready\n");
+  const JobDesc ready = only_job_with(" ready fd 3\n wait ready\n");
   CHECK_TRUE(ready.wait);
   CHECK_TRUE(ready.wait_ready);
-  CHECK_TRUE(only_job(" wait ready  # released at readiness\n ready fd 4\n").wait_ready);
+  CHECK_TRUE(only_job_with(" wait ready  # released at readiness\n ready fd 4\n").wait_ready);
 }
 
 TEST(PolicyOptions, EveryOptionTogetherPassesTheMonitorsCheckAndRoundTrips) {
-  const JobDesc j = only_job(
+  const JobDesc j = only_job_with(
       " restart on-failure\n backoff 1s to 5m\n stable after 30s\n give up after 5 in 2m\n"
       " stop signal INT\n stop timeout 30s\n ready fd 3\n ready timeout 1m\n wait ready\n");
   CHECK_TRUE(j.policy.restart == RestartMode::OnFailure);

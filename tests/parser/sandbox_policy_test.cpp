@@ -43,6 +43,7 @@
 #endif
 
 #include "tests/parser/sandbox_support.hpp"
+#include "tests/support/fd_passing.hpp"
 #include "tests/support/skip.hpp"
 
 // Last: CppUTest's leak-detection macros redefine `new`.
@@ -294,21 +295,8 @@ TEST(SandboxPolicy, RecvmsgReceivesFdAndSendsReplyAfterPolicy) {
   CHECK(cfg.valid());
   const std::string text = "job { name x cmd /bin/true }\n";
   CHECK_EQUAL(static_cast<ssize_t>(text.size()), pwrite(cfg.get(), text.data(), text.size(), 0));
-  char byte = 'P';
-  iovec iov{&byte, 1};
-  alignas(cmsghdr) unsigned char cbuf[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = cbuf;
-  msg.msg_controllen = sizeof cbuf;
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  const int cfd = cfg.get();
-  std::memcpy(CMSG_DATA(c), &cfd, sizeof cfd);
-  CHECK_EQUAL(1, sendmsg(chan.a.get(), &msg, MSG_NOSIGNAL));
+  const std::byte byte{'P'};
+  CHECK(send_with_fd(chan.a.get(), std::span(&byte, 1), cfg.get()));
 
   STRCMP_EQUAL(("read " + std::to_string(text.size()) + ": " + text).c_str(), recv_text(chan.a.get()).c_str());
   STRCMP_EQUAL("done", recv_text(chan.a.get()).c_str());

@@ -14,6 +14,7 @@
 #include "common/limits.hpp"
 #include "common/unique_fd.hpp"
 #include "common/wire.hpp"
+#include "tests/support/e2e_harness.hpp"
 
 namespace pmtr::test {
 
@@ -157,6 +158,11 @@ const JobStatus* find_status(const CtlExchange& x, const std::string& name) {
   for (const auto& j : x.jobs)
     if (j.name == name) return &j;
   return nullptr;
+}
+
+bool wait_listening(const Pmtr& p) {
+  return poll_until([&] { return ctl(p.control_socket(), CtlStatusRequest{}).complete; },
+                    std::chrono::milliseconds(5000));
 }
 
 }  // namespace pmtr::test

@@ -43,6 +43,10 @@ CtlExchange ctl_as(uid_t uid, gid_t gid, const std::vector<gid_t>& groups, const
 // A connected client socket (-1 on failure), for tests that misbehave.
 int ctl_connect(const std::string& socket);
 
+class Pmtr;
+// Polls (5 s) until pmtr's control socket answers a status request.
+bool wait_listening(const Pmtr& p);
+
 // One job's row from a status exchange, or nullptr.
 const JobStatus* find_status(const CtlExchange& x, const std::string& name);
 

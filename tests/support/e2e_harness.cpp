@@ -335,4 +335,8 @@ int Pmtr::stop(std::chrono::milliseconds timeout) {
   return status_;
 }
 
+std::string job(const std::string& name, const std::string& cmd, const std::string& extra) {
+  return "job {\n  name " + name + "\n  cmd " + cmd + "\n" + extra + "}\n";
+}
+
 }  // namespace pmtr::test

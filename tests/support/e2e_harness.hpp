@@ -105,4 +105,8 @@ class Pmtr {
   int status_ = 0;
 };
 
+// A config's job block: name, cmd, and any further lines as given (each
+// indented and ending in a newline).
+std::string job(const std::string& name, const std::string& cmd, const std::string& extra = "");
+
 }  // namespace pmtr::test
