@@ -62,8 +62,11 @@ std::string send_what(std::span<const std::byte> rec) {
   return std::string("send ") + message_type_name(type);
 }
 
-Status send_bytes(int sock, std::span<const std::byte> rec, int attach_fd, int flags) {
-  if (rec.size() > limits::kMessageBytes) return Error{EMSGSIZE, send_what(rec)};
+// `parser_record`: the type byte names a parser-channel message (MsgType);
+// other channels' records are just "send".
+Status send_bytes(int sock, std::span<const std::byte> rec, int attach_fd, int flags, bool parser_record) {
+  const auto what = [&] { return parser_record ? send_what(rec) : std::string("send"); };
+  if (rec.size() > limits::kMessageBytes) return Error{EMSGSIZE, what()};
 
   iovec iov{};
   iov.iov_base = const_cast<std::byte*>(rec.data());   // sendmsg does not write through it
@@ -85,7 +88,7 @@ Status send_bytes(int sock, std::span<const std::byte> rec, int attach_fd, int f
   }
 
   const IoResult r = sys_sendmsg(sock, msg, MSG_NOSIGNAL | flags);
-  if (!r.ok()) return Error{r.err, send_what(rec)};
+  if (!r.ok()) return Error{r.err, what()};
   // A SOCK_SEQPACKET record goes whole or not at all; anything else means
   // the fd is not the socket we think it is.
   if (r.bytes != rec.size()) return Error{0, "short send on a record channel"};
@@ -95,11 +98,11 @@ Status send_bytes(int sock, std::span<const std::byte> rec, int attach_fd, int f
 }  // namespace
 
 Status send_message(int sock, const Message& m, int attach_fd) {
-  return send_bytes(sock, encode_message(m), attach_fd, 0);
+  return send_bytes(sock, encode_message(m), attach_fd, 0, true);
 }
 
 Status send_record(int sock, std::span<const std::byte> record, int flags, int attach_fd) {
-  return send_bytes(sock, record, attach_fd, flags);
+  return send_bytes(sock, record, attach_fd, flags, false);
 }
 
 namespace {

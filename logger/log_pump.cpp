@@ -51,6 +51,8 @@ Status LogPump::rotate(LogStream& s) {
 
 PumpOutcome LogPump::batch(LogStream& s, bool flush_partial, std::string& why) {
   const bool to_file = !settings_.to_stderr;
+  last_peeked_ = 0;
+  last_consumed_ = 0;
   if (to_file && !s.file.is_open()) {
     if (Status st = s.file.open(settings_.out_fd, s.dir); !st) {
       why = settings_.dir_path + "/" + st.error().message();
@@ -66,6 +68,7 @@ PumpOutcome LogPump::batch(LogStream& s, bool flush_partial, std::string& why) {
     return PumpOutcome::Held;
   }
   if (n == 0) return PumpOutcome::Ended;
+  last_peeked_ = static_cast<size_t>(n);
   // Ours alone and just filled: the read takes it all.
   const IoResult r = sys_read(scratch_read_.get(), in, static_cast<size_t>(n));
   if (!r.ok() || r.bytes != static_cast<size_t>(n)) die("scratch pipe", Error{r.err, "short read"});
@@ -116,6 +119,7 @@ PumpOutcome LogPump::batch(LogStream& s, bool flush_partial, std::string& why) {
   if (to_file) s.file.grew(out_.size());
   s.mid_line = mid_line;
   ++batches_;
+  last_consumed_ = consumed;
   if (consumed < static_cast<size_t>(n)) {
     // Cut by the batch's output cap (whole lines left) or a partial line.
     const std::string_view rest(in + consumed, static_cast<size_t>(n) - consumed);

@@ -43,6 +43,9 @@ struct LogStream {
   timespec held_since{};
   int64_t deadline_ms = -1;        // partial flush or retry (CLOCK_MONOTONIC ms), -1: none
   bool queued = false;             // in the session's ready list
+  bool armed = false;              // its epoll entry reports (EPOLLONESHOT: until it fires)
+  bool resting = false;            // waits for the next tick to be armed again
+  size_t partial_seen = 0;         // bytes of a partial line already seen (new ones restart the second)
 };
 
 enum class PumpOutcome {
@@ -64,6 +67,10 @@ class LogPump {
   [[nodiscard]] Status rotate(LogStream& s);
   // Batches written since start (the monitor hears of the first).
   [[nodiscard]] uint64_t batches() const noexcept { return batches_; }
+  // Of the last batch() call: the bytes the pipe held (copied), and those
+  // written and consumed.
+  [[nodiscard]] size_t last_peeked() const noexcept { return last_peeked_; }
+  [[nodiscard]] size_t last_consumed() const noexcept { return last_consumed_; }
   [[nodiscard]] size_t scratch_slots() const noexcept { return scratch_slots_; }
 
  private:
@@ -76,6 +83,8 @@ class LogPump {
   size_t scratch_slots_ = 0;
   std::string out_;
   uint64_t batches_ = 0;
+  size_t last_peeked_ = 0;
+  size_t last_consumed_ = 0;
 };
 
 }  // namespace pmtr

@@ -23,6 +23,9 @@ constexpr int64_t kRetryMs = 1000;          // a held job's writes are retried t
 constexpr int64_t kRecoveryWaitMs = 2000;   // for the journal's job to be handed over
 constexpr int64_t kExitDrainMs = 5000;      // after the monitor closed the channel
 constexpr int kBatchesPerTurn = 8;          // then the next job's turn
+constexpr int64_t kTickMs = 100;            // a resting pipe is armed again this often
+// A batch this big means a busy writer: its pipe is armed again at once.
+constexpr size_t kBusyBatchBytes = 4096;
 
 int64_t monotonic_ms() {
   timespec t{};
@@ -98,15 +101,7 @@ void LogSession::on_channel() {
     RawRecord r = recv_record(kLogChannelFd, buf, MSG_DONTWAIT, &fd);
     if (r.status == RecvStatus::WouldBlock) return;
     if (r.status == RecvStatus::Closed || (r.status == RecvStatus::Bad && r.err != 0)) {
-      // The monitor is leaving (or gone): every pipe is drained to its
-      // end, for a few seconds at most, then pmtr-log exits.
-      channel_open_ = false;
-      (void)::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, kLogChannelFd, nullptr);
-      exit_by_ms_ = monotonic_ms() + kExitDrainMs;
-      for (auto& [slot, s] : streams_) {
-        s->detached = true;
-        queue(*s);
-      }
+      channel_closed();
       return;
     }
     if (r.status == RecvStatus::Bad) {
@@ -119,6 +114,19 @@ void LogSession::on_channel() {
       continue;
     }
     handle(std::move(*m), std::move(fd));
+  }
+}
+
+void LogSession::channel_closed() {
+  if (!channel_open_) return;
+  // The monitor is leaving (or gone): every pipe is drained to its end,
+  // for a few seconds at most, then pmtr-log exits.
+  channel_open_ = false;
+  (void)::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, kLogChannelFd, nullptr);
+  exit_by_ms_ = monotonic_ms() + kExitDrainMs;
+  for (auto& [slot, s] : streams_) {
+    s->detached = true;
+    queue(*s);
   }
 }
 
@@ -164,8 +172,9 @@ void LogSession::attach(LogAttach&& a, unique_fd fd) {
   s->pipe = std::move(fd);
   s->detached = a.detached;
   epoll_event ev{};
-  ev.events = EPOLLIN | EPOLLET;
+  ev.events = EPOLLIN | EPOLLONESHOT;
   ev.data.u64 = a.slot;
+  s->armed = true;
   if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, s->pipe.get(), &ev) != 0) {
     std::fprintf(stderr, "pmtr-log: job %s: epoll_ctl: %s\n", s->name.c_str(), std::strerror(errno));
     return;
@@ -183,6 +192,32 @@ void LogSession::queue(LogStream& s) {
   if (s.queued || s.held) return;
   s.queued = true;
   ready_.push_back(s.slot);
+}
+
+void LogSession::arm(LogStream& s) {
+  if (s.armed) return;
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLONESHOT;
+  ev.data.u64 = s.slot;
+  if (::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, s.pipe.get(), &ev) == 0) s.armed = true;
+}
+
+void LogSession::rest(LogStream& s) {
+  if (s.armed || s.resting) return;
+  s.resting = true;
+  resting_.push_back(s.slot);
+  if (next_tick_ms_ < 0) next_tick_ms_ = monotonic_ms() + kTickMs;
+}
+
+void LogSession::tick() {
+  next_tick_ms_ = -1;
+  for (const uint32_t slot : resting_) {
+    auto it = streams_.find(slot);
+    if (it == streams_.end() || !it->second->resting) continue;
+    it->second->resting = false;
+    arm(*it->second);
+  }
+  resting_.clear();
 }
 
 void LogSession::set_deadline(LogStream& s, int64_t ms) {
@@ -213,9 +248,18 @@ void LogSession::service(LogStream& s, bool flush) {
         continue;
       case PumpOutcome::Empty:
         set_deadline(s, -1);
+        s.partial_seen = 0;
+        if (pump_.last_consumed() >= kBusyBatchBytes) arm(s);
+        else rest(s);
         return;
       case PumpOutcome::Partial:
-        set_deadline(s, monotonic_ms() + kPartialFlushMs);
+        // A second of silence, counted from the last new byte.
+        if (const size_t partial = pump_.last_peeked() - pump_.last_consumed();
+            partial > s.partial_seen || s.deadline_ms < 0) {
+          s.partial_seen = partial;
+          set_deadline(s, monotonic_ms() + kPartialFlushMs);
+        }
+        rest(s);
         return;
       case PumpOutcome::Ended:
         end(s);
@@ -244,8 +288,12 @@ void LogSession::end(LogStream& s) {
 void LogSession::send(const LogMessage& m) {
   if (!channel_open_) return;
   // Blocking: the monitor reads its channel in every turn of its loop.
-  if (Status s = send_record(kLogChannelFd, encode_log_message(m)); !s)
-    std::fprintf(stderr, "pmtr-log: %s\n", s.error().message().c_str());
+  // EPIPE: the monitor has gone (or is going): nobody left to tell.
+  if (Status s = send_record(kLogChannelFd, encode_log_message(m)); !s) {
+    if (s.error().err != EPIPE && s.error().err != ECONNRESET)
+      std::fprintf(stderr, "pmtr-log: %s\n", s.error().message().c_str());
+    channel_closed();
+  }
 }
 
 int64_t LogSession::next_deadline() const {
@@ -255,10 +303,12 @@ int64_t LogSession::next_deadline() const {
   };
   if (recovery_) sooner(recovery_->give_up_ms);
   sooner(exit_by_ms_);
+  sooner(next_tick_ms_);
   return next;
 }
 
 void LogSession::fire_deadlines(int64_t now_ms) {
+  if (next_tick_ms_ >= 0 && now_ms >= next_tick_ms_) tick();
   if (recovery_ && now_ms >= recovery_->give_up_ms) {
     std::fprintf(stderr, "pmtr-log: the journal names pipe %u, which was not handed over; its batch is left as it is\n",
                  recovery_->entry.slot);
@@ -303,6 +353,7 @@ int LogSession::run() {
       }
       auto it = streams_.find(static_cast<uint32_t>(key));
       if (it == streams_.end()) continue;
+      it->second->armed = false;   // EPOLLONESHOT
       if (events[i].events & (EPOLLHUP | EPOLLERR)) it->second->hup = true;
       queue(*it->second);
     }

@@ -1,9 +1,15 @@
 // pmtr-log's event loop: the channel from the monitor (pipes attached,
-// detached, rotations), every job pipe (edge-triggered: a pipe keeps a
-// partial line, so it would stay readable), and the deadlines (a partial
-// line flushed after a second of silence, a held job retried every
-// second).  First of all, it finishes what the previous pmtr-log left in
-// the journal.
+// detached, rotations), every job pipe, and the deadlines (a partial line
+// flushed after a second of silence, a held job retried every second).
+// First of all, it finishes what the previous pmtr-log left in the journal.
+//
+// Coalescing: a job pipe reports once (EPOLLONESHOT) and, once its batch
+// is written, rests until the next tick (every kTickMs) before it is armed
+// again, so that a job writing a line now and then costs a wakeup per
+// tick, not per line: 100 jobs writing 100 lines a second each take about
+// 1,000 batches a second instead of 10,000 wakeups.  The first line after
+// a quiet spell is written at once; a pipe that gave a big batch is armed
+// again at once (a fast writer must not wait for ticks with a full pipe).
 #pragma once
 
 #include <time.h>
@@ -14,6 +20,7 @@
 #include <memory>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "common/log_messages.hpp"
 #include "common/unique_fd.hpp"
@@ -47,12 +54,16 @@ class LogSession {
 
   [[nodiscard]] Status start();
   void on_channel();
+  void channel_closed();
   void handle(LogMessage&& m, unique_fd fd);
   void attach(LogAttach&& a, unique_fd fd);
   void recover(LogStream& s);
   void finish_recovery();
   void service(LogStream& s, bool flush);
   void queue(LogStream& s);
+  void arm(LogStream& s);
+  void rest(LogStream& s);
+  void tick();
   void set_deadline(LogStream& s, int64_t ms);
   void end(LogStream& s);
   void send(const LogMessage& m);
@@ -70,6 +81,8 @@ class LogSession {
   std::unique_ptr<Recovery> recovery_;
   std::unordered_map<uint32_t, std::unique_ptr<LogStream>> streams_;
   std::deque<uint32_t> ready_;
+  std::vector<uint32_t> resting_;
+  int64_t next_tick_ms_ = -1;
   std::set<std::pair<int64_t, uint32_t>> deadlines_;
 };
 
