@@ -106,7 +106,7 @@ LDLIBS_TEST    := -lCppUTest -lCppUTestExt
 
 # Every .cpp in a part folder is library code, except *_main.cpp (program
 # entry points).  New files need no Makefile edit.
-PARTS := common parser spawner monitor control
+PARTS := common parser spawner monitor control logger
 define part_objs
 $(patsubst %.cpp,$(BUILD)/obj/%.o,$(filter-out %_main.cpp,$(wildcard $(1)/*.cpp)))
 endef
@@ -114,7 +114,7 @@ $(foreach p,$(PARTS),$(eval OBJS_$(p) := $(call part_objs,$(p))))
 $(foreach p,$(PARTS),$(eval LIB_$(p) := $(BUILD)/lib$(p).a))
 
 # Link order: dependants before dependencies.
-LIBS_ALL := $(LIB_monitor) $(LIB_control) $(LIB_spawner) $(LIB_parser) $(LIB_common)
+LIBS_ALL := $(LIB_monitor) $(LIB_control) $(LIB_spawner) $(LIB_parser) $(LIB_logger) $(LIB_common)
 
 # One folder per process: each program links its own folder's library and
 # common (pmtr also the spawner, which runs inside it), and nothing else, so
@@ -138,6 +138,7 @@ PROGRAMS :=
 $(eval $(call program,pmtr,monitor/pmtr_main.cpp,monitor spawner common,))
 $(eval $(call program,pmtrctl,control/pmtrctl_main.cpp,control common,))
 $(eval $(call program,pmtr-parser,parser/parser_main.cpp,parser common,$(STATIC_SANDBOX_LIBS)))
+$(eval $(call program,pmtr-log,logger/log_main.cpp,logger common,$(STATIC_SANDBOX_LIBS)))
 
 TEST_SUPPORT_OBJS := $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard tests/support/*.cpp))
 TEST_SUITES := common parser spawner monitor control e2e bench

@@ -98,8 +98,8 @@ Status send_message(int sock, const Message& m, int attach_fd) {
   return send_bytes(sock, encode_message(m), attach_fd, 0);
 }
 
-Status send_record(int sock, std::span<const std::byte> record, int flags) {
-  return send_bytes(sock, record, -1, flags);
+Status send_record(int sock, std::span<const std::byte> record, int flags, int attach_fd) {
+  return send_bytes(sock, record, attach_fd, flags);
 }
 
 namespace {
@@ -194,8 +194,9 @@ RecvResult recv_message(int sock, bool accept_fd, int flags) {
   return ok;
 }
 
-RawRecord recv_record(int sock, std::span<std::byte> buf, int flags) {
-  Delivery d = receive(sock, buf, false, flags);
+RawRecord recv_record(int sock, std::span<std::byte> buf, int flags, unique_fd* fd) {
+  Delivery d = receive(sock, buf, fd != nullptr, flags);
+  if (fd != nullptr) *fd = std::move(d.fd);
   RawRecord out;
   out.status = d.status;
   out.size = d.size;

@@ -31,7 +31,8 @@ namespace pmtr {
 // codec's record), without an fd; `flags` adds to MSG_NOSIGNAL
 // (MSG_DONTWAIT for a peer that must not block us: then EAGAIN is an
 // Error with err == EAGAIN).
-[[nodiscard]] Status send_record(int sock, std::span<const std::byte> record, int flags = 0);
+// attach_fd >= 0 passes that fd as send_message does (pmtr-log's pipes).
+[[nodiscard]] Status send_record(int sock, std::span<const std::byte> record, int flags = 0, int attach_fd = -1);
 
 struct Received {
   Message message;
@@ -66,8 +67,10 @@ struct RecvResult {
 [[nodiscard]] RecvResult recv_message(int sock, bool accept_fd, int flags = 0);
 
 // The layer below both: one record's bytes, undecoded, for channels with a
-// codec of their own (the control socket).  No fd is ever accepted: any
-// that comes is closed and the record is Bad.  `buf` must hold
+// codec of their own (the control socket, pmtr-log's channel).  With
+// `fd` null no fd is accepted: any that comes is closed and the record is
+// Bad; otherwise one fd may come with the record and lands in *fd.  `buf`
+// must hold
 // limits::kMessageBytes + 1 bytes (so an oversized record is seen).
 struct RawRecord {
   RecvStatus status = RecvStatus::Bad;
@@ -75,7 +78,7 @@ struct RawRecord {
   std::string why;     // set when status == Bad
   int err = 0;
 };
-[[nodiscard]] RawRecord recv_record(int sock, std::span<std::byte> buf, int flags);
+[[nodiscard]] RawRecord recv_record(int sock, std::span<std::byte> buf, int flags, unique_fd* fd = nullptr);
 
 
 }  // namespace pmtr

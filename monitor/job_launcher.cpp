@@ -30,7 +30,7 @@ Result<LaunchedJob> ProcessLauncher::launch(const JobDesc& job) {
                                                                                      : "limit cpu") +
                         ": pmtr has no writable cgroup v2 (jobs are confined by process group only)"};
   }
-  FdPlacement ready[1];
+  FdPlacement places[3];
   size_t placed = 0;
   unique_fd write_end;
   if (job.policy.ready_fd != 0) {
@@ -40,10 +40,17 @@ Result<LaunchedJob> ProcessLauncher::launch(const JobDesc& job) {
     write_end.reset(ends[1]);
     // Only ours is non-blocking: the job's end behaves like any pipe.
     if (::fcntl(out.ready.get(), F_SETFL, O_NONBLOCK) != 0) return Error::from_errno("ready pipe");
-    ready[placed++] = FdPlacement{write_end.get(), job.policy.ready_fd};
+    places[placed++] = FdPlacement{write_end.get(), job.policy.ready_fd};
+  }
+  // Placed over what out/err opened (/dev/null, as neither is given for
+  // a captured stream); the pipe stays the monitor's across restarts.
+  if (capture) {
+    const CaptureFds c = capture(job);
+    if (c.fd >= 0 && c.out) places[placed++] = FdPlacement{c.fd, STDOUT_FILENO};
+    if (c.fd >= 0 && c.err) places[placed++] = FdPlacement{c.fd, STDERR_FILENO};
   }
   Result<SpawnedJob> spawned =
-      spawn_job(job, reports_, std::span<const FdPlacement>(ready, placed), cgroup ? cgroup.get() : -1);
+      spawn_job(job, reports_, std::span<const FdPlacement>(places, placed), cgroup ? cgroup.get() : -1);
   if (!spawned) return spawned.error();
   // Our copy of the write end closes here: EOF then means the job closed its own.
   out.pid = spawned->pid;

@@ -11,6 +11,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "common/unique_fd.hpp"
 #include "monitor/cgroup_tree.hpp"
 #include "monitor/job_cgroup.hpp"
+#include "monitor/log_keeper.hpp"
 #include "spawner/spawn.hpp"
 
 namespace pmtr {
@@ -85,6 +87,9 @@ class ProcessLauncher final : public JobLauncher {
   [[nodiscard]] std::vector<SpawnReports::Record> drain_failures() noexcept override { return reports_.drain(); }
   // At exit: every job's cgroup that is empty; true when none is left.
   bool release_all() noexcept { return !tree_.active() || cgroups_.remove_all(); }
+  // The write end of a captured job's output pipe (monitor/log_keeper.hpp),
+  // placed on the job's stdout and/or stderr.  Unset: nothing is captured.
+  std::function<CaptureFds(const JobDesc&)> capture;
 
  private:
   CgroupTree& tree_;

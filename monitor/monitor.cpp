@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "monitor/daemon.hpp"
 #include "monitor/file_hash.hpp"
 #include "monitor/restart_policy.hpp"
+#include "spawner/exec_plan.hpp"
 
 namespace pmtr {
 namespace {
@@ -55,6 +57,9 @@ int Monitor::run(const MonitorOptions& opts, StartupNotifier notify, void* notif
   if (!parser_id_.warning.empty()) log_warnx("%s", parser_id_.warning.c_str());
   // Without a parser to trust there is nothing to retry: say so and stop.
   if (auto program = open_parser_program(); !program) fatalx("%s", program.error().message().c_str());
+  if (auto s = log_keeper_.init(parser_id_); !s) fatalx("%s", s.error().message().c_str());
+  launcher_.capture = [this](const JobDesc& job) { return log_keeper_.capture(job, Clock::now()); };
+  raise_open_files();
   supervisor_.hash_file = [this](const std::string& path) { return depends_hasher_.hash(path); };
   // Before the parser starts: it is created in `supervisor` with pmtr.
   setup_cgroups();
@@ -81,8 +86,9 @@ int Monitor::run(const MonitorOptions& opts, StartupNotifier notify, void* notif
     control_.check_waits();
   }
   control_.stop();
-  // The parser too is in our cgroup: it must be gone before that goes.
+  // The helpers too are in our cgroup: they must be gone before that goes.
   if (parser_.pid() > 0) parser_.kill_now();
+  log_keeper_.kill_now();
   if (cgroups_.active()) {
     // A job's cgroup is empty as soon as its last process exits, before
     // that process is reaped: reap what is left, or it becomes a zombie
@@ -98,6 +104,27 @@ int Monitor::run(const MonitorOptions& opts, StartupNotifier notify, void* notif
     cgroups_.teardown(1000);
   }
   return exit_status_;
+}
+
+bool Monitor::still_captured(const std::string& name) {
+  JobTable& table = supervisor_.table();
+  const Job* job = table.find(name);
+  if (job == nullptr || !table.is_defined(name)) return false;
+  if (job->pending) return log_keeper_.captures(*job->pending);
+  Result<JobDesc> desc = job->descriptor();
+  return desc && log_keeper_.captures(*desc);
+}
+
+// Two fds per captured job stay open here for as long as the job is in the
+// configuration: the soft limit pmtr was started with (often 1024) would
+// cap captured jobs at a few hundred.  Jobs get the old soft limit back
+// (spawner/exec_plan.hpp).
+void Monitor::raise_open_files() {
+  rlimit r{};
+  if (getrlimit(RLIMIT_NOFILE, &r) != 0 || r.rlim_cur == r.rlim_max) return;
+  const rlim_t soft = r.rlim_cur;
+  r.rlim_cur = r.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &r) == 0) set_job_nofile_soft(soft);
 }
 
 void Monitor::setup_cgroups() {
@@ -214,7 +241,9 @@ void Monitor::on_parser_readable() {
         log_debug("applying configuration: %zu kept, %zu added, %zu changed, %zu removed",
                   txn.kept.size(), txn.added.size(), txn.changed.size(), txn.removed.size());
         depends_hasher_.begin_batch();
+        log_keeper_.configure(txn.globals.log);
         supervisor_.apply(std::move(txn), Clock::now());
+        log_keeper_.let_go_unless([this](const std::string& name) { return still_captured(name); });
         std::vector<std::string> operators;
         supervisor_.table().for_each([&](const Job& j) { operators.insert(operators.end(), j.operators.begin(), j.operators.end()); });
         std::sort(operators.begin(), operators.end());
@@ -307,6 +336,7 @@ void Monitor::reap_children() {
     if (pid < 0) continue;
     const TimePoint now = Clock::now();
     if (supervisor_.on_child_exit(pid, status, now)) continue;
+    if (log_keeper_.on_exit(pid, status, now)) continue;
     if (pid == parser_.pid()) {
       if (parser_.alive()) {
         char how[96];
@@ -324,6 +354,9 @@ void Monitor::reap_children() {
 
 void Monitor::exit_if_shutdown_complete() {
   if (exit_now_ || !supervisor_.shutting_down() || !supervisor_.shutdown_complete()) return;
+  // Every job is down: what their pipes hold is written before pmtr goes.
+  log_keeper_.finish(Clock::now());
+  if (!log_keeper_.finished()) return;
   if (pid1_ && children_left_) return;
   log_info("all jobs stopped, exiting");
   exit_now_ = true;
@@ -355,6 +388,7 @@ void Monitor::on_timer() {
   // of the whole job table.
   if (supervisor_.next_deadline() <= now) supervisor_.on_timer(now);
   control_.on_timer(now);
+  log_keeper_.on_timer(now);
   if (orphan_kill_at_ <= now) {
     kill(-1, SIGKILL);
     orphan_kill_at_ = kNever;
@@ -390,6 +424,7 @@ void Monitor::rearm_timer() {
   if (parse_outstanding_) next = std::min(next, parse_deadline_);
   if (!supervisor_.shutting_down()) next = std::min(next, parser_restart_at_);
   next = std::min(next, orphan_kill_at_);
+  next = std::min(next, log_keeper_.next_deadline());
   timer_.arm(next);
 }
 

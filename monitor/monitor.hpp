@@ -18,6 +18,7 @@
 #include "monitor/file_hash.hpp"
 #include "monitor/job_launcher.hpp"
 #include "monitor/line_forwarder.hpp"
+#include "monitor/log_keeper.hpp"
 #include "monitor/parser_link.hpp"
 #include "monitor/supervisor.hpp"
 #include "monitor/transaction.hpp"
@@ -73,6 +74,10 @@ class Monitor {
   bool configure_control(const ControlConfig& c);
   void exit_if_shutdown_complete();
   void setup_cgroups();
+  // Whether the job's next start (its pending definition, else its own)
+  // is captured: pipes of jobs that no longer are are let go.
+  bool still_captured(const std::string& name);
+  void raise_open_files();
 
   MonitorOptions opts_;
   EventLoop loop_;
@@ -88,6 +93,7 @@ class Monitor {
   DependsHasher depends_hasher_;
   ParserLink parser_;
   LineForwarder parser_stderr_;   // foreground only
+  LogKeeper log_keeper_{loop_};
   ParserIdentity parser_id_;
   TransactionAssembler assembler_{[this](std::string_view n) { return supervisor_.table().is_defined(n); }, 0};
 

@@ -56,12 +56,12 @@ std::string owner_mode_problem(const std::string& what, const struct stat& st, u
   return {};
 }
 
-// The candidate dir/pmtr-parser, or why it is not to be trusted.  *missing
-// is set when there is no such file (not a reason to warn).
-Result<unique_fd> open_trusted(const std::string& dir, bool* missing) {
+// The candidate dir/NAME, or why it is not to be trusted.  *missing is set
+// when there is no such file (not a reason to warn).
+Result<unique_fd> open_trusted(const std::string& dir, const char* name, bool* missing) {
   *missing = false;
   const uid_t me = geteuid();
-  const std::string path = dir + "/pmtr-parser";
+  const std::string path = dir + "/" + name;
   unique_fd dfd(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!dfd) {
     *missing = errno == ENOENT || errno == ENOTDIR;
@@ -70,7 +70,7 @@ Result<unique_fd> open_trusted(const std::string& dir, bool* missing) {
   struct stat st {};
   if (fstat(dfd.get(), &st) != 0) return Error::from_errno(dir);
   if (std::string p = owner_mode_problem("directory " + dir, st, me); !p.empty()) return Error{0, p};
-  unique_fd fd(::openat(dfd.get(), "pmtr-parser", O_PATH | O_NOFOLLOW | O_CLOEXEC));
+  unique_fd fd(::openat(dfd.get(), name, O_PATH | O_NOFOLLOW | O_CLOEXEC));
   if (!fd) {
     *missing = errno == ENOENT;
     return Error::from_errno(path);
@@ -87,32 +87,37 @@ Result<unique_fd> open_trusted(const std::string& dir, bool* missing) {
 
 }  // namespace
 
-Result<ParserProgram> open_parser_program(const std::string& self_dir, const std::string& libexec_dir) {
+Result<ParserProgram> open_helper_program(const char* name, const std::string& self_dir,
+                                         const std::string& libexec_dir) {
   ParserProgram out;
   if (!self_dir.empty()) {
     bool missing = false;
-    auto sibling = open_trusted(self_dir, &missing);
+    auto sibling = open_trusted(self_dir, name, &missing);
     if (sibling) {
       out.fd = std::move(*sibling);
-      out.path = self_dir + "/pmtr-parser";
+      out.path = self_dir + "/" + name;
       return out;
     }
-    if (!missing) out.warning = "not running " + self_dir + "/pmtr-parser: " + sibling.error().message();
+    if (!missing) out.warning = "not running " + self_dir + "/" + name + ": " + sibling.error().message();
   }
   bool missing = false;
-  auto installed = open_trusted(libexec_dir, &missing);
+  auto installed = open_trusted(libexec_dir, name, &missing);
   if (!installed)
-    return Error{0, "no pmtr-parser to trust: " + (out.warning.empty() ? "" : out.warning + "; ") +
+    return Error{0, std::string("no ") + name + " to trust: " + (out.warning.empty() ? "" : out.warning + "; ") +
                         installed.error().message()};
   out.fd = std::move(*installed);
-  out.path = libexec_dir + "/pmtr-parser";
+  out.path = libexec_dir + "/" + name;
   // Say which program replaced the refused one: an admin (and the test)
   // can then tell that the refused file was never run.
   if (!out.warning.empty()) out.warning += "; running " + out.path + " instead";
   return out;
 }
 
-Result<ParserProgram> open_parser_program() {
+Result<ParserProgram> open_parser_program(const std::string& self_dir, const std::string& libexec_dir) {
+  return open_helper_program("pmtr-parser", self_dir, libexec_dir);
+}
+
+Result<ParserProgram> open_helper_program(const char* name) {
   char self[PATH_MAX];
   const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
   std::string dir;
@@ -122,8 +127,10 @@ Result<ParserProgram> open_parser_program() {
     dir.resize(dir.rfind('/'));
     if (dir.empty()) dir = "/";
   }
-  return open_parser_program(dir, PMTR_LIBEXECDIR);
+  return open_helper_program(name, dir, PMTR_LIBEXECDIR);
 }
+
+Result<ParserProgram> open_parser_program() { return open_helper_program("pmtr-parser"); }
 
 Status ParserLink::spawn(const ParserIdentity& id, ParseMode mode, const std::string& config_name,
                          const std::vector<JobDesc>& table, bool keep_stderr) {

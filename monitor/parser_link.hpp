@@ -48,6 +48,11 @@ struct ParserProgram {
 // The same for this process: the directory of /proc/self/exe and the
 // LIBEXECDIR pmtr was built with.
 [[nodiscard]] Result<ParserProgram> open_parser_program();
+// The same rule for any helper program (pmtr-log): NAME beside us if
+// trusted, else LIBEXECDIR/NAME.
+[[nodiscard]] Result<ParserProgram> open_helper_program(const char* name, const std::string& self_dir,
+                                                        const std::string& libexec_dir);
+[[nodiscard]] Result<ParserProgram> open_helper_program(const char* name);
 
 class ParserLink {
  public:

@@ -30,9 +30,9 @@ struct GlobalLines {
   std::array<uint32_t, kGlobalCount> first{};
 };
 
-// The smallest `log rotate` size: rotating a file of less than a page
-// every few lines only churns the directory.
-inline constexpr uint64_t kLogRotateMinBytes = 4096;
+// The smallest `log rotate` size: rotating a file every line or two only
+// churns the directory.  1K still lets a test see rotation in a few lines.
+inline constexpr uint64_t kLogRotateMinBytes = 1024;
 
 // One statement line; `kw` is its first word (not `job`).
 void apply_global(Statement st, const Token& kw, LineLexer& lx, GlobalLines& lines, GlobalConfig& g, DiagSink& diag);

@@ -18,7 +18,7 @@
 #include "parser/sandbox.hpp"
 // Sanitized builds only: LeakSanitizer's exit-time scan would need ptrace
 // and clone, which the sandbox forbids.  Included here and nowhere else.
-#include "parser/sanitizer_options.hpp"
+#include "common/helper_sanitizer_options.hpp"
 
 namespace {
 

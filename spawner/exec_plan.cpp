@@ -2,11 +2,22 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <string_view>
 
 #include "spawner/cpu_mask.hpp"
 
 namespace pmtr {
+
+namespace {
+bool g_job_nofile_set = false;
+rlim_t g_job_nofile_soft = 0;
+}  // namespace
+
+void set_job_nofile_soft(rlim_t soft) noexcept {
+  g_job_nofile_set = true;
+  g_job_nofile_soft = soft;
+}
 namespace {
 
 std::string_view env_name(std::string_view entry) noexcept {
@@ -69,6 +80,17 @@ void build_exec_plan(const JobDesc& job, PlanUser user, ExecPlan& plan) {
     r.resource = static_cast<__rlimit_resource_t>(u.resource);
     r.limit.rlim_cur = static_cast<rlim_t>(u.value);
     r.limit.rlim_max = static_cast<rlim_t>(u.value);
+  }
+
+  if (g_job_nofile_set && plan.rlimit_count < plan.rlimits.size() &&
+      std::none_of(job.ulimits.begin(), job.ulimits.end(), [](const Ulimit& u) { return u.resource == RLIMIT_NOFILE; })) {
+    rlimit now{};
+    if (::getrlimit(RLIMIT_NOFILE, &now) == 0 && now.rlim_cur != g_job_nofile_soft) {
+      RlimitSetting& r = plan.rlimits[plan.rlimit_count++];
+      r.resource = RLIMIT_NOFILE;
+      r.limit.rlim_cur = std::min(g_job_nofile_soft, now.rlim_max);
+      r.limit.rlim_max = now.rlim_max;
+    }
   }
 
   plan.set_nice = job.has_nice;

@@ -108,6 +108,12 @@ struct ExecPlan {
   std::array<std::string, 4> user_env_;
 };
 
+// pmtr raises its own soft RLIMIT_NOFILE to the hard limit (it holds two
+// fds per captured job's pipe); each job then gets back the soft limit
+// pmtr was started with, unless a `ulimit` line of its own sets it: what
+// it would have had without pmtr's needs (select() users count on 1024).
+void set_job_nofile_soft(rlim_t soft) noexcept;
+
 // Fills `plan` (freshly constructed) from a job that passed check_job.
 // Reads the online CPU list only when the job has `cpu` lines.
 void build_exec_plan(const JobDesc& job, PlanUser user, ExecPlan& plan);

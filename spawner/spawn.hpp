@@ -25,7 +25,7 @@ struct FdPlacement {
   int source = -1;
   int target = -1;
 };
-inline constexpr size_t kMaxPlacements = 4;
+inline constexpr size_t kMaxPlacements = 8;   // pmtr-log takes 6
 
 // The step of the child's setup that failed; reported through the
 // close-on-exec error pipe and logged as "job NAME: STEP: strerror".

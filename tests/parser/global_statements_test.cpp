@@ -152,8 +152,8 @@ TEST(GlobalStatements, LogToErrors) {
 
 TEST(GlobalStatements, LogRotateErrors) {
   CHECK_DIAGS("log rotate\n", "FILE:1:1: error: missing argument for 'log rotate' (as in 'log rotate 10M keep 10')\n");
-  CHECK_DIAGS("log rotate 0 keep 1\n", "FILE:1:12: error: log rotate size '0' is below the minimum (4K)\n");
-  CHECK_DIAGS("log rotate 4095 keep 1\n", "FILE:1:12: error: log rotate size '4095' is below the minimum (4K)\n");
+  CHECK_DIAGS("log rotate 0 keep 1\n", "FILE:1:12: error: log rotate size '0' is below the minimum (1K)\n");
+  CHECK_DIAGS("log rotate 1023 keep 1\n", "FILE:1:12: error: log rotate size '1023' is below the minimum (1K)\n");
   CHECK_DIAGS("log rotate 10mb keep 1\n",
               "FILE:1:12: error: invalid size '10mb' (units are K, M, G and T, uppercase, powers of 1024: did you mean "
               "'10M'?)\n");

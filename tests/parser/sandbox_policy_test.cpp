@@ -404,7 +404,7 @@ TEST(SandboxPolicy, ExitNormallyAfterPolicy) {
     child_prepare();
 #if PMTR_SANDBOX_ASAN
     // LeakSanitizer's exit-time check needs ptrace; pmtr-parser turns it
-    // off (parser/sanitizer_options.hpp), this test binary keeps it on.
+    // off (common/helper_sanitizer_options.hpp), this test binary keeps it on.
     // Checking now, unsandboxed, also disables the check at exit.
     __lsan_do_leak_check();
 #endif

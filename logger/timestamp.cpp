@@ -1,0 +1,62 @@
+#include "logger/timestamp.hpp"
+
+#include <cstdint>
+
+namespace pmtr {
+namespace {
+
+// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm,
+// proleptic Gregorian calendar).
+void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) noexcept {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  y = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  if (m <= 2) ++y;
+}
+
+void digits(char* out, uint64_t v, int n) noexcept {
+  for (int i = n - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+}
+
+}  // namespace
+
+void format_stamp(const timespec& t, char* out) noexcept {
+  int64_t secs = t.tv_sec;
+  int64_t days = secs / 86400;
+  int64_t rem = secs % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    --days;
+  }
+  int64_t y;
+  unsigned m, d;
+  civil_from_days(days, y, m, d);
+  if (y < 0) y = 0;
+  if (y > 9999) y = 9999;
+  digits(out, static_cast<uint64_t>(y), 4);
+  out[4] = '-';
+  digits(out + 5, m, 2);
+  out[7] = '-';
+  digits(out + 8, d, 2);
+  out[10] = 'T';
+  digits(out + 11, static_cast<uint64_t>(rem / 3600), 2);
+  out[13] = ':';
+  digits(out + 14, static_cast<uint64_t>(rem / 60 % 60), 2);
+  out[16] = ':';
+  digits(out + 17, static_cast<uint64_t>(rem % 60), 2);
+  out[19] = '.';
+  const long us = t.tv_nsec >= 0 && t.tv_nsec < 1000000000 ? t.tv_nsec / 1000 : 0;
+  digits(out + 20, static_cast<uint64_t>(us), 6);
+  out[26] = 'Z';
+}
+
+}  // namespace pmtr
