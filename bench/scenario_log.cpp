@@ -3,7 +3,6 @@
 // by the same writer (bench/scenario_log_peers.cpp).  Until pmtr-log is
 // built, pmtr's rows are skipped (a note, not a VOID) and the peers still
 // run, so the bar pmtr-log must reach is known.
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,7 +11,6 @@
 #include <filesystem>
 #include <string>
 
-#include "bench/log_tally.hpp"
 #include "bench/proc_tree.hpp"
 #include "bench/scenario_log.hpp"
 
@@ -76,6 +74,10 @@ double lost_in_jobs(Bench& b, const std::string& logs, const std::vector<JobSpec
       return 0;
     }
     const LogCheck c = check_log_dir(logs + "/" + jobs[i].name, r.lines);
+    if (!c.ok) {
+      *why = "no log directory " + logs + "/" + jobs[i].name;
+      return 0;
+    }
     lost += static_cast<double>(c.lost);
     if (c.duplicates > 0) b.note("%s: %" PRIu64 " lines logged twice", jobs[i].name.c_str(), c.duplicates);
   }
@@ -101,6 +103,7 @@ ThroughputSample pmtr_throughput(Bench& b, const std::string& disk, int rep) {
       // All of pmtr-log's CPU since it started, a few ms before the writer.
       const double cpu = cpu_seconds(cpu_ticks(helper));
       const LogCheck c = check_log_dir(logs, r.lines);
+      if (!c.ok) out.why = "no log directory " + logs;
       out.lines_per_s = static_cast<double>(c.lines) / (static_cast<double>(r.ns) / 1e9);
       out.cpu_ms_per_gb = c.lines > 0 ? cpu * 1e3 / (static_cast<double>(c.lines) * kLineBytes / 1e9) : 0;
       out.lost = static_cast<double>(c.lost);
@@ -113,42 +116,6 @@ ThroughputSample pmtr_throughput(Bench& b, const std::string& disk, int rep) {
 }
 
 }  // namespace
-
-bool read_report(const std::string& path, WriterReport* r) {
-  unsigned long long lines = 0, ns = 0;
-  if (std::sscanf(slurp(path).c_str(), "%llu %llu", &lines, &ns) != 2) return false;
-  r->lines = lines;
-  r->ns = ns;
-  return true;
-}
-
-bool wait_reports(Bench& b, const std::vector<std::string>& paths, uint64_t timeout_ns) {
-  const uint64_t deadline = now_ns() + timeout_ns;
-  for (const auto& p : paths)
-    while (access(p.c_str(), F_OK) != 0) {
-      if (now_ns() >= deadline || ProcessWatch::stop_requested()) return false;
-      b.watch().drain_for(ms(20));
-    }
-  return true;
-}
-
-LogCheck check_log_dir(const std::string& dir, uint64_t sent) {
-  LogCheck c;
-  LineTally t;
-  c.ok = tally_dir(dir, &t);
-  c.lines = t.numbered();
-  c.lost = t.missing(sent);
-  c.duplicates = t.duplicates();
-  c.bytes = t.bytes();
-  return c;
-}
-
-std::vector<std::string> linegen_argv(const Bench& b, std::vector<std::string> args, const std::string& report) {
-  std::vector<std::string> argv{std::filesystem::absolute(b.settings().build + "/bench/linegen").string()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  argv.insert(argv.end(), {"--report", report});
-  return argv;
-}
 
 void add_throughput_rows(Bench& b, const std::string& who, const ThroughputSample& s) {
   const std::string label = "lines/s, 1 writer of 100-byte lines, flat out, " +

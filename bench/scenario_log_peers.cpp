@@ -56,6 +56,7 @@ ThroughputSample peer_throughput(Bench& b, Logger l, const std::string& disk, do
     } else {
       const double cpu = cpu_seconds(cpu_ticks(p.logger));
       const LogCheck c = check_log_dir(dir, r.lines);
+      if (!c.ok) out.why = "no log directory " + dir;
       out.lines_per_s = static_cast<double>(c.lines) / (static_cast<double>(r.ns) / 1e9);
       out.cpu_ms_per_gb = c.lines > 0 ? cpu * 1e3 / (static_cast<double>(c.lines) * kLineBytes / 1e9) : 0;
       out.lost = static_cast<double>(c.lost);
@@ -111,6 +112,10 @@ FleetSample peer_fleet(Bench& b, Logger l, const std::string& disk, size_t n, co
         return out;
       }
       const LogCheck c = check_log_dir(base + "/" + std::to_string(i), r.lines);
+      if (!c.ok) {
+        out.why = "no log directory " + base + "/" + std::to_string(i);
+        return out;
+      }
       out.lost += static_cast<double>(c.lost);
       if (c.duplicates > 0) b.note("%s %zu: %" PRIu64 " lines logged twice", name.c_str(), i, c.duplicates);
       if (const auto m = read_memory(f.pipes[i].logger)) {
