@@ -141,7 +141,7 @@ $(eval $(call program,pmtr-parser,parser/parser_main.cpp,parser common,$(STATIC_
 $(eval $(call program,pmtr-log,logger/log_main.cpp,logger common,$(STATIC_SANDBOX_LIBS)))
 
 TEST_SUPPORT_OBJS := $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard tests/support/*.cpp))
-TEST_SUITES := common parser spawner monitor control e2e bench
+TEST_SUITES := common parser spawner monitor control logger e2e bench
 TEST_BINS := $(foreach s,$(TEST_SUITES),$(if $(wildcard tests/$(s)/*.cpp),$(BUILD)/tests/$(s)_tests))
 BENCH_BINS := $(patsubst bench/%_main.cpp,$(BUILD)/bench/%,$(wildcard bench/*_main.cpp))
 # The bench helpers, in an archive of their own: the bench programs and the
@@ -188,7 +188,13 @@ $(FAKE_PARSER): $(BUILD)/obj/tests/tools/fake_parser.o $(LIB_common)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(LIB_common)
-$(BUILD)/tests/e2e_tests: | $(FAKE_PARSER)
+# The log capture tests' job (tests/tools/line_writer.cpp): numbered lines.
+LINE_WRITER := $(BUILD)/tests/line-writer
+$(LINE_WRITER): $(BUILD)/obj/tests/tools/line_writer.o
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $<
+$(BUILD)/tests/e2e_tests: | $(FAKE_PARSER) $(LINE_WRITER)
 
 $(BUILD)/bench/%: $(BUILD)/obj/bench/%_main.o $(OBJS_bench) $(LIBS_ALL)
 	@mkdir -p $(@D)
@@ -218,7 +224,7 @@ FUZZ_FLAGS := $(CXXSTD) -O1 -g -I. -D_GNU_SOURCE -DPMTR_VERSION='"$(VERSION)"' \
 # (fuzz_transaction) and its control request rights (fuzz_control).  A
 # target that needs more adds it here; linked from an archive, each target
 # takes only the objects it uses.
-FUZZ_SRCS := $(filter-out %_main.cpp,$(wildcard common/*.cpp parser/*.cpp)) monitor/transaction.cpp \
+FUZZ_SRCS := $(filter-out %_main.cpp,$(wildcard common/*.cpp parser/*.cpp)) monitor/transaction.cpp logger/record_format.cpp \
              monitor/control_access.cpp spawner/user_lookup.cpp
 FUZZ_OBJS := $(patsubst %.cpp,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_SRCS))
 FUZZ_LIB := $(FUZZ_BUILD)/libfuzzed.a
@@ -246,7 +252,7 @@ fuzz-build: $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 # without the fuzz targets, which do not depend on SANITIZE: .ci/run builds
 # the sanitized suites that way while the plain tree builds and tests.
 HAVE_FUZZ_CXX := $(shell command -v $(firstword $(FUZZ_CXX)) 2>/dev/null)
-suites: all $(TEST_BINS) $(FAKE_PARSER) $(BENCH_BINS)
+suites: all $(TEST_BINS) $(FAKE_PARSER) $(LINE_WRITER) $(BENCH_BINS)
 test-build: suites $(if $(HAVE_FUZZ_CXX),fuzz-build)
 
 test: check-deps

@@ -41,7 +41,7 @@ Result<unique_fd> open_job_dir(int root, const std::string& dir) {
   if (::mkdirat(root, dir.c_str(), kLogDirMode) != 0 && errno != EEXIST) return Error::from_errno(dir);
   FdResult d = sys_openat(root, dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
   if (!d.ok()) {
-    if (d.err == ENOTDIR) return Error{0, dir + " is not a directory"};
+    if (d.err == ENOTDIR) return Error{0, dir + " is not a directory (a symbolic link is not followed)"};
     return open_error(dir, d.err);
   }
   return std::move(d.fd);
@@ -78,9 +78,22 @@ Status LogFile::truncate_to(uint64_t size) {
 Status LogFile::rotate(int root, const std::string& dir, uint32_t keep, const timespec& now) {
   auto d = open_job_dir(root, dir);
   if (!d) return d.error();
-  // The archive's name: the stamp of the rotation; a rotation in the same
-  // microsecond as an earlier one takes the next free microsecond.
+  // The archive's name: the stamp of the rotation, and always after the
+  // newest archive's, so that names keep sorting in the order the lines
+  // were written (prune_archives deletes the first ones) even when the
+  // clock stepped back or two rotations fall in one microsecond.
   timespec t = now;
+  auto archives = list_archives(d->get());
+  if (!archives) return archives.error();
+  if (timespec last{}; !archives->empty() && parse_stamp(archives->back().c_str() + 1, last) &&
+                       (t.tv_sec < last.tv_sec || (t.tv_sec == last.tv_sec && t.tv_nsec / 1000 <= last.tv_nsec / 1000))) {
+    t = last;
+    t.tv_nsec += 1000;
+    if (t.tv_nsec >= 1000000000) {
+      t.tv_nsec -= 1000000000;
+      ++t.tv_sec;
+    }
+  }
   for (int tries = 0;; ++tries) {
     char name[1 + kStampBytes + 4 + 1];
     name[0] = '@';
@@ -101,7 +114,7 @@ Status LogFile::rotate(int root, const std::string& dir, uint32_t keep, const ti
   return opened;
 }
 
-Status prune_archives(int dirfd, uint32_t keep) {
+Result<std::vector<std::string>> list_archives(int dirfd) {
   // getdents64 on the open directory (no opendir: it would open again).
   std::vector<std::string> archives;
   if (::lseek(dirfd, 0, SEEK_SET) != 0) return Error::from_errno("lseek");
@@ -120,8 +133,15 @@ Status prune_archives(int dirfd, uint32_t keep) {
       off += e->d_reclen;
     }
   }
-  if (archives.size() <= keep) return {};
   std::sort(archives.begin(), archives.end());
+  return archives;
+}
+
+Status prune_archives(int dirfd, uint32_t keep) {
+  auto listed = list_archives(dirfd);
+  if (!listed) return listed.error();
+  const std::vector<std::string>& archives = *listed;
+  if (archives.size() <= keep) return {};
   for (size_t i = 0; i + keep < archives.size(); ++i)
     if (::unlinkat(dirfd, archives[i].c_str(), 0) != 0 && errno != ENOENT)
       return Error::from_errno("delete " + archives[i]);

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 #include "common/unique_fd.hpp"
@@ -43,8 +44,9 @@ class LogFile {
   uint64_t inode_ = 0;
 };
 
-// The archives of a job directory that are beyond `keep`, oldest first
-// (names "@...log" sort in time order).  Exposed for tests.
+// The archive names of a job directory ("@<stamp>.log"), sorted: oldest first.
+[[nodiscard]] Result<std::vector<std::string>> list_archives(int dirfd);
+// Deletes the oldest archives beyond `keep`.
 [[nodiscard]] Status prune_archives(int dirfd, uint32_t keep);
 
 }  // namespace pmtr

@@ -193,7 +193,7 @@ void LogSession::set_deadline(LogStream& s, int64_t ms) {
 
 void LogSession::service(LogStream& s, bool flush) {
   if (recovery_) return;   // queued again once the journal is settled
-  const bool was_held = s.held;
+  bool was_held = s.held;
   s.held = false;
   for (int i = 0; i < kBatchesPerTurn; ++i) {
     std::string why;
@@ -201,6 +201,7 @@ void LogSession::service(LogStream& s, bool flush) {
     if (o != PumpOutcome::Held && was_held) {
       std::fprintf(stderr, "job %s: writing its output again after %lld s\n", s.name.c_str(),
                    static_cast<long long>(seconds_since(s.held_since)));
+      was_held = false;
     }
     if (!told_wrote_ && pump_.batches() > 0) {
       told_wrote_ = true;

@@ -20,6 +20,25 @@ void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) noexcept {
   if (m <= 2) ++y;
 }
 
+// Its inverse: days since 1970-01-01 of a civil date.
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) noexcept {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+bool read_digits(const char* in, int n, unsigned& v) noexcept {
+  v = 0;
+  for (int i = 0; i < n; ++i) {
+    if (in[i] < '0' || in[i] > '9') return false;
+    v = v * 10 + static_cast<unsigned>(in[i] - '0');
+  }
+  return true;
+}
+
 void digits(char* out, uint64_t v, int n) noexcept {
   for (int i = n - 1; i >= 0; --i) {
     out[i] = static_cast<char>('0' + v % 10);
@@ -57,6 +76,19 @@ void format_stamp(const timespec& t, char* out) noexcept {
   const long us = t.tv_nsec >= 0 && t.tv_nsec < 1000000000 ? t.tv_nsec / 1000 : 0;
   digits(out + 20, static_cast<uint64_t>(us), 6);
   out[26] = 'Z';
+}
+
+bool parse_stamp(const char* in, timespec& t) noexcept {
+  unsigned y, mo, d, h, mi, s, us;
+  if (!read_digits(in, 4, y) || in[4] != '-' || !read_digits(in + 5, 2, mo) || in[7] != '-' ||
+      !read_digits(in + 8, 2, d) || in[10] != 'T' || !read_digits(in + 11, 2, h) || in[13] != ':' ||
+      !read_digits(in + 14, 2, mi) || in[16] != ':' || !read_digits(in + 17, 2, s) || in[19] != '.' ||
+      !read_digits(in + 20, 6, us) || in[26] != 'Z')
+    return false;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return false;
+  t.tv_sec = static_cast<time_t>(days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s);
+  t.tv_nsec = static_cast<long>(us) * 1000;
+  return true;
 }
 
 }  // namespace pmtr

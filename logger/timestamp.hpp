@@ -16,5 +16,8 @@ inline constexpr size_t kStampBytes = 27;
 // Writes exactly kStampBytes bytes (no NUL).  Years outside 0..9999 are
 // clamped: a clock that far off still gives a stamp of the same width.
 void format_stamp(const timespec& t, char* out) noexcept;
+// Its inverse, for the archive names already there; false for anything
+// that is not exactly a stamp.
+[[nodiscard]] bool parse_stamp(const char* in, timespec& t) noexcept;
 
 }  // namespace pmtr

@@ -83,7 +83,7 @@ uid_t real_uid_of(pid_t pid) {
 
 const char* const kLiveFiles[] = {
     "/usr/local/sbin/pmtr",          "/usr/local/libexec/pmtr/pmtr-parser",
-    "/usr/local/bin/pmtrctl",
+    "/usr/local/libexec/pmtr/pmtr-log", "/usr/local/bin/pmtrctl",
     "/usr/local/share/man/man8/pmtr.8", "/usr/local/share/man/man5/pmtr.conf.5",
     "/usr/local/share/man/man8/pmtrctl.8",
     "/usr/local/share/bash-completion/completions/pmtrctl",
@@ -193,6 +193,7 @@ TEST(SystemInstall, LiveInstallSysvScriptAndStartStopDaemon) {
   if (!guard.user_existed()) CHECK_TEXT(contains(out, "creating system user pmtr"), out.c_str());
   for (const auto& [path, mode] : std::vector<std::pair<std::string, mode_t>>{
            {"/usr/local/sbin/pmtr", 0755}, {"/usr/local/libexec/pmtr/pmtr-parser", 0755},
+           {"/usr/local/libexec/pmtr/pmtr-log", 0755},
            {"/usr/local/bin/pmtrctl", 0755}, {"/usr/local/share/man/man8/pmtrctl.8", 0644},
            {"/usr/local/share/bash-completion/completions/pmtrctl", 0644},
            {"/usr/local/share/man/man8/pmtr.8", 0644}, {"/usr/local/share/man/man5/pmtr.conf.5", 0644},
@@ -382,6 +383,7 @@ TEST(SystemInstall, DebPackageInstallsAndRemoves) {
   std::string out;
   CHECK_EQUAL(0, run_command({tool("dpkg-deb"), "-c", deb}, &out));
   for (const char* entry : {"-rwxr-xr-x root/root", "./usr/sbin/pmtr\n", "./usr/libexec/pmtr/pmtr-parser\n",
+                            "./usr/libexec/pmtr/pmtr-log\n",
                             "-rw------- root/root", "./etc/pmtr.conf\n", "./etc/init.d/pmtr\n",
                             "./lib/systemd/system/pmtr.service\n", "./usr/share/man/man8/pmtr.8.gz\n",
                             "./usr/share/man/man5/pmtr.conf.5.gz\n", "./usr/bin/pmtrctl\n",
@@ -433,6 +435,7 @@ TEST(SystemInstall, DebPackageInstallsAndRemoves) {
                    out.c_str());
   CHECK_FALSE(exists("/usr/sbin/pmtr"));
   CHECK_FALSE(exists("/usr/libexec/pmtr/pmtr-parser"));
+  CHECK_FALSE(exists("/usr/libexec/pmtr/pmtr-log"));
   CHECK_FALSE(exists("/usr/share/man/man8/pmtr.8.gz"));
   CHECK(processes_running(daemon).empty());
   CHECK(exists("/etc/pmtr.conf"));   // a conffile stays until purge

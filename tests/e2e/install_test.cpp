@@ -115,6 +115,7 @@ std::vector<Want> common_files(const std::string& prefix) {
   std::vector<Want> w{
       {p + "/sbin/pmtr", 0755, read_file(build_path() + "/pmtr")},
       {p + "/libexec/pmtr/pmtr-parser", 0755, read_file(build_path() + "/pmtr-parser")},
+      {p + "/libexec/pmtr/pmtr-log", 0755, read_file(build_path() + "/pmtr-log")},
       {p + "/bin/pmtrctl", 0755, read_file(build_path() + "/pmtrctl")},
       {p + "/share/man/man8/pmtr.8", 0644, read_file(source_dir() + "/docs/pmtr.8")},
       {p + "/share/man/man8/pmtrctl.8", 0644, read_file(source_dir() + "/docs/pmtrctl.8")},
@@ -123,9 +124,6 @@ std::vector<Want> common_files(const std::string& prefix) {
        read_file(source_dir() + "/init/pmtrctl.bash-completion")},
       {"etc/pmtr.conf", 0600, read_file(source_dir() + "/init/pmtr.conf.example")},
   };
-  // Installed once it is built (pmtr-ctl does not exist yet).
-  if (access((build_path() + "/pmtr-ctl").c_str(), X_OK) == 0)
-    w.push_back({p + "/libexec/pmtr/pmtr-ctl", 0755, read_file(build_path() + "/pmtr-ctl")});
   return w;
 }
 

@@ -42,7 +42,7 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
-#include "tests/parser/sandbox_support.hpp"
+#include "tests/support/sandbox_support.hpp"
 #include "tests/support/fd_passing.hpp"
 #include "tests/support/skip.hpp"
 
@@ -446,37 +446,12 @@ TEST(SandboxPolicy, FilterMatchesGoldenDump) {
   if (v->major != 2 || v->minor != 5)
     PMTR_SKIP("the golden dump was written by libseccomp 2.5; its PFC text varies between releases");
 
-  const char* path = "tests/parser/sandbox_filter.pfc";
   pmtr::Result<std::string> now = pmtr::export_parser_seccomp_pfc();
   CHECK_TEXT(now.ok(), now.ok() ? "" : now.error().message().c_str());
-
-  if (const char* update = std::getenv("PMTR_UPDATE_GOLDEN"); update && std::strcmp(update, "1") == 0) {
-    std::ofstream(path, std::ios::binary) << *now;
-    PMTR_SKIP("rewrote tests/parser/sandbox_filter.pfc; review it with git diff, then commit it");
-  }
-
-  std::ifstream in(path, std::ios::binary);
-  CHECK_TEXT(in.good(), "cannot open tests/parser/sandbox_filter.pfc (tests run from the repo root)");
-  const std::string golden((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (golden == *now) return;
-
-  // The first differing line, then how to accept a deliberate change.
-  std::istringstream a(golden), b(*now);
-  std::string la, lb;
-  int line = 0;
-  for (;;) {
-    ++line;
-    const bool ga = static_cast<bool>(std::getline(a, la));
-    const bool gb = static_cast<bool>(std::getline(b, lb));
-    if (!ga) la = "(end of file)";
-    if (!gb) lb = "(end of filter)";
-    if (la != lb || (!ga && !gb)) break;
-  }
-  const std::string hint =
-      "the seccomp filter differs from " + std::string(path) + " at line " + std::to_string(line) +
-      ":\n  golden: " + la + "\n  now:    " + lb +
-      "\nIf the policy change is intended, regenerate the dump from the repo root with\n"
-      "  PMTR_UPDATE_GOLDEN=1 build/tests/parser_tests -sg SandboxPolicy -sn FilterMatchesGoldenDump\n"
-      "then review `git diff " + path + "`, update docs/security-sandbox.md, and commit both.";
-  FAIL(hint.c_str());
+  bool rewritten = false;
+  const std::string problem =
+      golden_mismatch("tests/parser/sandbox_filter.pfc", *now,
+                      "build/tests/parser_tests -sg SandboxPolicy -sn FilterMatchesGoldenDump", &rewritten);
+  if (rewritten) PMTR_SKIP("rewrote tests/parser/sandbox_filter.pfc; review it with git diff, then commit it");
+  if (!problem.empty()) FAIL(problem.c_str());
 }

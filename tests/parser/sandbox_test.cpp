@@ -23,7 +23,7 @@
 #include "common/unique_fd.hpp"
 #include "parser/sandbox.hpp"
 #include "parser/sandbox_private.hpp"
-#include "tests/parser/sandbox_support.hpp"
+#include "tests/support/sandbox_support.hpp"
 #include "tests/support/skip.hpp"
 
 // Last: CppUTest's leak-detection macros redefine `new`.

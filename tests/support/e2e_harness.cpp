@@ -291,12 +291,22 @@ pid_t Pmtr::wait_job(const std::string& name, std::chrono::milliseconds timeout)
   return wait_new_pid(name, -1, timeout);
 }
 
-pid_t Pmtr::parser_pid() const {
-  for (pid_t p : descendants(pid_))
-    if (parent_of(p) == pid_ && read_file("/proc/" + std::to_string(p) + "/comm") == "pmtr: parser\n")
+namespace {
+
+pid_t child_named(pid_t parent, const char* comm, bool alive_only) {
+  for (pid_t p : descendants(parent))
+    if (parent_of(p) == parent && (!alive_only || process_alive(p)) &&
+        read_file("/proc/" + std::to_string(p) + "/comm") == comm)
       return p;
   return -1;
 }
+
+}  // namespace
+
+pid_t Pmtr::parser_pid() const { return child_named(pid_, "pmtr: parser\n", false); }
+
+// Alive only: a killed pmtr-log stays a zombie until the monitor reaps it.
+pid_t Pmtr::logger_pid() const { return child_named(pid_, "pmtr: log\n", true); }
 
 void Pmtr::signal(int sig) const { kill(pid_, sig); }
 

@@ -84,6 +84,8 @@ class Pmtr {
   pid_t wait_job(const std::string& name, std::chrono::milliseconds timeout) const;
   // The pmtr-parser child, or -1.
   [[nodiscard]] pid_t parser_pid() const;
+  // The pmtr-log child, or -1.
+  [[nodiscard]] pid_t logger_pid() const;
   void signal(int sig) const;
   // SIGTERM and wait for exit; returns the wait status or -1 on timeout.
   int stop(std::chrono::milliseconds timeout = 15000ms);

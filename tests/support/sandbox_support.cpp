@@ -1,4 +1,4 @@
-#include "tests/parser/sandbox_support.hpp"
+#include "tests/support/sandbox_support.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -8,7 +8,10 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 
 // Last: CppUTest's leak-detection macros redefine `new`.
 #include <CppUTest/TestHarness.h>
@@ -80,6 +83,37 @@ pid_t fork_flushed() {
   const pid_t pid = fork();
   CHECK_TEXT(pid >= 0, "fork");
   return pid;
+}
+
+std::string golden_mismatch(const std::string& path, const std::string& now, const std::string& regenerate,
+                            bool* rewritten) {
+  *rewritten = false;
+  if (const char* update = std::getenv("PMTR_UPDATE_GOLDEN"); update && std::strcmp(update, "1") == 0) {
+    std::ofstream(path, std::ios::binary) << now;
+    *rewritten = true;
+    return {};
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in.good()) return "cannot open " + path + " (tests run from the repo root)";
+  const std::string golden((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (golden == now) return {};
+  // The first differing line, then how to accept a deliberate change.
+  std::istringstream a(golden), b(now);
+  std::string la, lb;
+  int line = 0;
+  for (;;) {
+    ++line;
+    const bool ga = static_cast<bool>(std::getline(a, la));
+    const bool gb = static_cast<bool>(std::getline(b, lb));
+    if (!ga) la = "(end of file)";
+    if (!gb) lb = "(end of filter)";
+    if (la != lb || (!ga && !gb)) break;
+  }
+  return "the seccomp filter differs from " + path + " at line " + std::to_string(line) + ":\n  golden: " + la +
+         "\n  now:    " + lb +
+         "\nIf the policy change is intended, regenerate the dump from the repo root with\n"
+         "  PMTR_UPDATE_GOLDEN=1 " + regenerate + "\nthen review `git diff " + path +
+         "`, update SECURITY.md, and commit both.";
 }
 
 }  // namespace pmtr::test

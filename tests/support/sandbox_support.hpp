@@ -1,4 +1,4 @@
-// What the sandbox tests (sandbox_policy_test.cpp, sandbox_test.cpp) share:
+// What the sandbox tests (pmtr-parser's and pmtr-log's) share:
 // forking a child that is killed and reaped by pid if a test fails before
 // waiting for it, reading its wait status as text, and the channel-like
 // sockets through which parent and child synchronise (never sleeps).
@@ -48,5 +48,13 @@ struct Child {
 };
 
 pid_t fork_flushed();
+
+// A seccomp filter's PFC text against its golden dump (the path is
+// relative to the repo root, where tests run): "" when equal, else the
+// first differing line and how to accept a deliberate change (rerun
+// `regenerate` with PMTR_UPDATE_GOLDEN=1).  With PMTR_UPDATE_GOLDEN=1 set,
+// the file is rewritten and *rewritten set.
+std::string golden_mismatch(const std::string& path, const std::string& now, const std::string& regenerate,
+                            bool* rewritten);
 
 }  // namespace pmtr::test

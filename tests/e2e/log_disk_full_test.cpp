@@ -1,0 +1,78 @@
+// A full disk under pmtr-log (a small tmpfs filled to the brim): the
+// failed write is taken back, the job's output waits in its pipe and the
+// job blocks on it, one line says so; once space is freed, writing
+// resumes and every line arrives, none twice.
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <string>
+
+#include "tests/support/e2e_harness.hpp"
+#include "tests/support/log_files.hpp"
+#include "tests/support/paths.hpp"
+#include "tests/support/skip.hpp"
+
+// CppUTest last: its leak-detection macros redefine `new`.
+#include <CppUTest/TestHarness.h>
+
+using namespace pmtr::test;
+
+namespace {
+
+long state_of(const std::string& path) { return std::atol(read_file(path).c_str()); }
+
+}  // namespace
+
+TEST_GROUP(LogDiskFull) {
+  TempDir dir;
+  std::string logs;
+  bool mounted = false;
+  void setup() override { logs = dir.file("logs"); }
+  void teardown() override {
+    if (mounted) umount2(logs.c_str(), MNT_DETACH);
+  }
+};
+
+TEST(LogDiskFull, TheJobBlocksNothingIsLostAndWritingResumesWhenSpaceIsFreed) {
+  PMTR_REQUIRE_ROOT();
+  mkdir(logs.c_str(), 0755);
+  if (mount("tmpfs", logs.c_str(), "tmpfs", 0, "size=1m,mode=0755") != 0) PMTR_SKIP("cannot mount a tmpfs here");
+  mounted = true;
+  // Room for a few hundred records and no more (20,000 records take 800 KiB).
+  const std::string filler = logs + "/filler";
+  write_in_place(filler, std::string(1000 * 1024, 'x'));
+  const std::string conf = dir.file("pmtr.conf"), state = dir.file("state");
+  write_file(conf, "log to " + logs + "\n" +
+                       job("w", line_writer_bin() + " -n 20000 -s " + state, "  log\n  restart never\n"));
+  Pmtr pmtr(conf);
+  CHECK(pmtr.wait_log("No space left on device; holding its output", 20000ms));
+  // The job blocks: its count stops short of the end and stays put.
+  long last = -1;
+  auto since = std::chrono::steady_clock::now();
+  CHECK(poll_until(
+      [&] {
+        const long now = state_of(state);
+        if (now != last) {
+          last = now;
+          since = std::chrono::steady_clock::now();
+        }
+        return std::chrono::steady_clock::now() - since > 500ms;
+      },
+      20000ms));
+  CHECK(last < 20000);
+  // What reached the file so far is whole records only, in order.
+  STRCMP_EQUAL("", contiguity_problem(numbered(log_records(logs + "/w"), "line")).c_str());
+
+  CHECK_EQUAL(0, unlink(filler.c_str()));
+  CHECK(pmtr.wait_log("writing its output again", 10000ms));
+  CHECK(poll_until([&] { const auto n = numbered(log_records(logs + "/w"), "line"); return !n.empty() && n.back() == 20000; },
+                   20000ms));
+  const auto nums = numbered(log_records(logs + "/w"), "line");
+  CHECK_EQUAL(20000u, nums.size());
+  CHECK_EQUAL(1, nums.front());
+  STRCMP_EQUAL("", contiguity_problem(nums).c_str());
+  CHECK_EQUAL(1, pmtr.count_log("holding its output"));
+}
