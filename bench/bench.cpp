@@ -45,6 +45,11 @@ void Settings::make_quick() {
   idle_seconds = 3;
   idle_jobs = 10;
   storm_seconds = 12;
+  log_seconds = 2;
+  log_reps = 1;
+  log_jobs = 10;
+  log_cpu_seconds = 3;
+  log_memory_jobs = 100;
   check_small = 1000;
   check_large = 10000;
 }
@@ -65,7 +70,7 @@ bool Bench::init(std::string* why) {
     }
   }
   watch_.open();
-  watch_.set_helpers({"pmtr-parser"});
+  watch_.set_helpers({"pmtr-parser", "pmtr-log"});
   if (!watch_.precise()) note("%s", watch_.fallback_reason().c_str());
   return true;
 }
@@ -98,12 +103,13 @@ void Bench::note(const char* fmt, ...) {
   std::fprintf(stderr, "bench: %s\n", buf);
 }
 
-std::string Bench::write_config(const std::string& name, const std::vector<JobSpec>& jobs) {
+std::string Bench::write_config(const std::string& name, const std::vector<JobSpec>& jobs,
+                                const std::string& globals) {
   const std::string dir = tmp_.file(name);
   ::mkdir(dir.c_str(), 0755);
   const std::string path = dir + "/pmtr.conf";
   std::string why;
-  if (!save_config(path, render_config(jobs), &why)) note("cannot write %s: %s", path.c_str(), why.c_str());
+  if (!save_config(path, globals + render_config(jobs), &why)) note("cannot write %s: %s", path.c_str(), why.c_str());
   return path;
 }
 
@@ -203,6 +209,12 @@ void Bench::check_log(const Run& run, const std::string& what) {
 pid_t parser_of(pid_t pmtr) {
   for (pid_t c : children_of(pmtr))
     if (basename_of(exe_of(c)) == "pmtr-parser") return c;
+  return -1;
+}
+
+pid_t log_helper_of(pid_t pmtr) {
+  for (pid_t c : children_of(pmtr))
+    if (basename_of(exe_of(c)) == "pmtr-log" || comm_of(c) == "pmtr: log") return c;
   return -1;
 }
 

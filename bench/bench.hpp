@@ -32,6 +32,12 @@ struct Settings {
   int idle_seconds = 30;
   size_t idle_jobs = 100;
   int storm_seconds = 60;
+  int log_seconds = 10;          // 10 log throughput: one flat-out writer
+  int log_reps = 3;              // of each logger's throughput (at most reps)
+  size_t log_jobs = 100;         // 11 log CPU: writers of log_rate lines/s
+  int log_rate = 100;
+  int log_cpu_seconds = 10;
+  size_t log_memory_jobs = 1000; // 12 log memory: jobs idle after one line
   size_t check_small = 10000;
   size_t check_large = 100000;
   rlim_t nofile = 1024;          // soft RLIMIT_NOFILE given to pmtr and the floor
@@ -61,6 +67,7 @@ class Bench {
   [[nodiscard]] TempDir& tmp() noexcept { return tmp_; }
   [[nodiscard]] std::string pmtr_bin() const { return s_.build + "/pmtr"; }
   [[nodiscard]] std::string floor_bin() const { return s_.build + "/bench/floor"; }
+  [[nodiscard]] std::string log_bin() const { return s_.build + "/pmtr-log"; }
 
   // The row for scenario/metric, created in first-use order (references
   // stay valid: rows live in a deque).
@@ -72,8 +79,9 @@ class Bench {
   [[nodiscard]] const std::vector<std::string>& notes() const noexcept { return notes_; }
 
   // Writes a config of these jobs to DIR/NAME/pmtr.conf (a directory of
-  // its own, so a supervisor's directory watch sees only its config).
-  std::string write_config(const std::string& name, const std::vector<JobSpec>& jobs);
+  // its own, so a supervisor's directory watch sees only its config),
+  // after `globals` (global statements, one a line).
+  std::string write_config(const std::string& name, const std::vector<JobSpec>& jobs, const std::string& globals = "");
 
   Run start_pmtr(const std::string& config, const std::string& tag);
   // Any other program under test (a peer supervisor), launched and
@@ -112,6 +120,9 @@ void scenario_storm(Bench& b);      // 7 restart storm
 void scenario_check(Bench& b);      // 8 pmtr -t
 void scenario_peers(Bench& b);      // 1-7 on runit, s6 and supervisord (bench-peers)
 void scenario_control(Bench& b);    // 9 control socket: pmtrctl status and restart, 200 clients
+void scenario_log_throughput(Bench& b);  // 10 log capture: one flat-out writer, pmtr-log, s6-log, svlogd
+void scenario_log_cpu(Bench& b);         // 11 log capture: 100 writers of 100 lines/s
+void scenario_log_memory(Bench& b);      // 12 log capture: 1000 idle captured jobs
 
 // Helpers for the scenarios.
 [[nodiscard]] inline double to_ms(uint64_t ns) { return static_cast<double>(ns) / 1e6; }
@@ -119,5 +130,8 @@ void scenario_control(Bench& b);    // 9 control socket: pmtrctl status and rest
 [[nodiscard]] inline uint64_t secs(uint64_t v) { return v * 1000000000u; }
 // The pmtr-parser child of a running pmtr, or -1.
 [[nodiscard]] pid_t parser_of(pid_t pmtr);
+// The pmtr-log child of a running pmtr (its exe, or its comm "pmtr: log"),
+// or -1.
+[[nodiscard]] pid_t log_helper_of(pid_t pmtr);
 
 }  // namespace pmtr::bench

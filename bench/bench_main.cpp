@@ -8,10 +8,11 @@
 // --peers (make bench-peers): also runit, s6 and supervisord on the same
 // scenarios (bench/scenario_peers.cpp, bench/scenario_peers_runtime.cpp);
 // without --only, pmtr runs the ones compared (start reload memory shutdown
-// restart idle storm, and ignore through shutdown), not check, which has no
-// peer equivalent.
+// restart idle storm, and ignore through shutdown, and the log scenarios
+// beside s6-log and svlogd), not check, which has no peer equivalent.
 //
-// Scenarios: check start reload memory shutdown restart ignore idle storm control.
+// Scenarios: check start reload memory shutdown restart ignore idle storm
+// control logthroughput logcpu logmemory.
 // Exit status: 0 when every scenario produced numbers (a missed target is
 // a result, not a failure), 1 when one could not be measured, 2 on usage.
 #include <signal.h>
@@ -36,7 +37,8 @@ void on_signal(int) { ProcessWatch::request_stop(); }
 int usage() {
   std::fprintf(stderr,
                "usage: bench [--build DIR] [--reps N] [--quick] [--only LIST] [--nofile N] [--keep] [--peers]\n"
-               "  LIST: comma-separated of check start reload memory shutdown restart ignore idle storm control\n");
+               "  LIST: comma-separated of check start reload memory shutdown restart ignore idle storm control\n"
+               "        logthroughput logcpu logmemory\n");
   return 2;
 }
 
@@ -102,7 +104,8 @@ int main(int argc, char** argv) {
       return usage();
     }
   }
-  if (s.peers && s.only.empty()) s.only = {"start", "reload", "memory", "shutdown", "restart", "idle", "storm"};
+  if (s.peers && s.only.empty())
+    s.only = {"start", "reload", "memory", "shutdown", "restart", "idle", "storm", "logthroughput", "logcpu", "logmemory"};
   if (quick) s.make_quick();
   if (reps > 0) s.reps = reps;
   if (geteuid() != 0) {
@@ -140,6 +143,9 @@ int main(int argc, char** argv) {
       {s.wants("idle"), scenario_idle},
       {s.wants("storm"), scenario_storm},
       {s.wants("control"), scenario_control},
+      {s.wants("logthroughput"), scenario_log_throughput},
+      {s.wants("logcpu"), scenario_log_cpu},
+      {s.wants("logmemory"), scenario_log_memory},
       {s.peers, scenario_peers},
   };
   for (const auto& sc : scenarios) {
@@ -152,7 +158,8 @@ int main(int argc, char** argv) {
 
   utsname u{};
   uname(&u);
-  std::printf("\n## pmtr bench%s%s: %d repetition(s)\n\n", s.peers ? " with peers (runit, s6, supervisord)" : "",
+  std::printf("\n## pmtr bench%s%s: %d repetition(s)\n\n",
+              s.peers ? " with peers (runit, s6, supervisord; s6-log, svlogd)" : "",
               s.quick ? " (QUICK smoke run, small N)" : "", s.reps);
   std::printf("- machine: %ld CPUs, %s, Linux %s\n", sysconf(_SC_NPROCESSORS_ONLN), cpu_model().c_str(), u.release);
   std::printf("- load average (1, 5, 15 min): %s before, %s after\n", load_before.c_str(), loadavg().c_str());

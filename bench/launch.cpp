@@ -23,16 +23,16 @@ int remove_entry(const char* path, const struct stat*, int, FTW*) { return ::rem
 
 }  // namespace
 
-TempDir::TempDir() {
-  char tmpl[] = "/tmp/pmtr-bench.XXXXXX";
-  if (const char* p = mkdtemp(tmpl)) {
+TempDir::TempDir(const std::string& base) : prefix_(base + "/pmtr-bench.") {
+  std::string tmpl = prefix_ + "XXXXXX";
+  if (const char* p = mkdtemp(tmpl.data())) {
     path_ = p;
     ::chmod(path_.c_str(), 0755);
   }
 }
 
 TempDir::~TempDir() {
-  if (keep_ || path_.rfind("/tmp/pmtr-bench.", 0) != 0) return;
+  if (keep_ || path_.empty() || path_.rfind(prefix_, 0) != 0) return;
   (void)nftw(path_.c_str(), remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
@@ -50,8 +50,9 @@ pid_t launch(const Launch& how) {
   const int in = ::open("/dev/null", O_RDONLY);
   const int log = ::open(out, O_WRONLY | O_CREAT | O_APPEND, 0644);
   if (in < 0 || log < 0) _exit(126);
-  dup2(in, 0);
-  dup2(log, 1);
+  // The caller's pipe ends are close-on-exec; dup2 makes the copies not.
+  dup2(how.stdin_fd >= 0 ? how.stdin_fd : in, 0);
+  dup2(how.stdout_fd >= 0 ? how.stdout_fd : log, 1);
   dup2(log, 2);
   if (in > 2) close(in);
   if (log > 2) close(log);

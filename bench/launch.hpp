@@ -12,11 +12,12 @@
 
 namespace pmtr::bench {
 
-// A private directory under /tmp (mode 0755, owned by whoever runs the
-// bench), removed with its content at the end.
+// A private directory BASE/pmtr-bench.XXXXXX (mode 0755, owned by whoever
+// runs the bench), removed with its content at the end.  /tmp by default;
+// the log scenarios want a disk (/var/tmp), since /tmp may be a tmpfs.
 class TempDir {
  public:
-  TempDir();
+  explicit TempDir(const std::string& base = "/tmp");
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
@@ -26,6 +27,7 @@ class TempDir {
   void keep() noexcept { keep_ = true; }   // left in place for inspection
 
  private:
+  std::string prefix_;   // what path_ must start with to be removed
   std::string path_;
   bool keep_ = false;
 };
@@ -33,10 +35,13 @@ class TempDir {
 struct Launch {
   std::vector<std::string> argv;   // argv[0]: the path to execute
   std::string output;              // stdout and stderr go here (appended)
+  int stdin_fd = -1;               // >= 0: stdin (else /dev/null)
+  int stdout_fd = -1;              // >= 0: stdout (stderr still to output)
   rlim_t nofile_soft = 0;          // 0: inherit; else the soft RLIMIT_NOFILE of the program
 };
 
-// fork + exec in a process group of its own, stdin from /dev/null.  -1 on
+// fork + exec in a process group of its own, stdin from /dev/null (or
+// stdin_fd).  -1 on
 // fork failure.  The caller stamps the time before calling.
 [[nodiscard]] pid_t launch(const Launch& how);
 

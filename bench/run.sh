@@ -1,12 +1,15 @@
 #!/bin/bash
 # Runs pmtr's benchmark (docs/benchmarks.md).  Builds nothing: `make bench`
-# built $BUILD/pmtr, $BUILD/pmtr-parser, $BUILD/bench/bench and
-# $BUILD/bench/floor before calling this.
+# built $BUILD/pmtr, $BUILD/pmtr-parser, $BUILD/bench/bench,
+# $BUILD/bench/floor and $BUILD/bench/linegen (and $BUILD/pmtr-log, without
+# which the log scenarios skip pmtr and measure only the peers) before
+# calling this.
 #
 #   REPS=N      repetitions of each repeated scenario (default 5)
 #   QUICK=1     one-repetition smoke run with small N and short windows
 #   ONLY=a,b    only these scenarios: check start reload memory shutdown
-#               restart ignore idle storm control
+#               restart ignore idle storm control logthroughput logcpu
+#               logmemory
 #   NOFILE=N    soft RLIMIT_NOFILE for pmtr and the floor (default 1024,
 #               what a service gets by default)
 #   KEEP=1      keep the temporary directory (configs, pmtr's logs)
@@ -14,7 +17,8 @@
 #               from Debian's packages (no service started), each run in the
 #               foreground on a temporary directory; pmtr's cold start,
 #               restart, reload, memory, shutdown (and TERM-ignoring jobs),
-#               idle and storm run alongside
+#               idle and storm run alongside; the log scenarios run
+#               s6-log (s6) and svlogd (runit) beside pmtr-log
 #
 # The results table goes to stdout and to $BUILD/bench/results.md.
 set -euo pipefail
@@ -47,19 +51,23 @@ if [ "${PEERS:-0}" = 1 ]; then
     if [ "$ours" = 1 ]; then rm -f "$policy"; fi
     if [ "$status" != 0 ]; then exit "$status"; fi
   fi
-  for f in runsvdir sv s6-svscan s6-svscanctl s6-svc s6-svstat supervisord supervisorctl; do
+  for f in runsvdir sv svlogd s6-svscan s6-svscanctl s6-svc s6-svstat s6-log supervisord supervisorctl; do
     if ! command -v "$f" >/dev/null; then
       echo "bench: $f missing after installing runit s6 supervisor" >&2
       exit 1
     fi
   done
 fi
-for f in "$BUILD/pmtr" "$BUILD/pmtr-parser" "$BUILD/bench/bench" "$BUILD/bench/floor"; do
+for f in "$BUILD/pmtr" "$BUILD/pmtr-parser" "$BUILD/bench/bench" "$BUILD/bench/floor" "$BUILD/bench/linegen"; do
   if [ ! -x "$f" ]; then
     echo "bench: $f missing; run: make BUILD=$BUILD bench" >&2
     exit 1
   fi
 done
+
+if [ ! -x "$BUILD/pmtr-log" ]; then
+  echo "bench: $BUILD/pmtr-log missing: the log scenarios measure the peers only" >&2
+fi
 
 args=(--build "$BUILD" --nofile "${NOFILE:-1024}")
 if [ "${QUICK:-0}" = 1 ]; then args+=(--quick); fi

@@ -2,7 +2,7 @@
 // run with small N is: every scenario must produce numbers (a missed target
 // is a result; a scenario that cannot be measured is a failure).
 //
-// The scenarios run in five groups, each its own bench run, so that
+// The scenarios run in six groups, each its own bench run, so that
 // tests/run_all.sh runs them side by side: one run of all of them takes
 // some 50 s, longer than any other group, and would be the last to finish.
 // Together the groups cover every scenario and every row of the table.
@@ -76,4 +76,14 @@ TEST_GROUP(BenchSmokeStorm){};
 TEST(BenchSmokeStorm, RestartStormIsMeasured) {
   PMTR_REQUIRE_ROOT();
   quick_run("storm", {"7 storm"});
+}
+
+// Log capture: pmtr-log's CPU with slow writers and its memory with idle
+// jobs, pmtr alone (the peers, s6-log and svlogd, are for bench-peers;
+// throughput is left out: flat out for seconds, and its bar is the peers').
+TEST_GROUP(BenchSmokeLog){};
+TEST(BenchSmokeLog, LogCpuAndMemoryAreMeasured) {
+  PMTR_REQUIRE_ROOT();
+  if (access((pmtr::test::build_dir() + "/pmtr-log").c_str(), X_OK) != 0) PMTR_SKIP("pmtr-log not built");
+  quick_run("logcpu,logmemory", {"11 log CPU", "12 log memory"});
 }
