@@ -62,10 +62,10 @@ std::string send_what(std::span<const std::byte> rec) {
   return std::string("send ") + message_type_name(type);
 }
 
-// `parser_record`: the type byte names a parser-channel message (MsgType);
-// other channels' records are just "send".
-Status send_bytes(int sock, std::span<const std::byte> rec, int attach_fd, int flags, bool parser_record) {
-  const auto what = [&] { return parser_record ? send_what(rec) : std::string("send"); };
+// `label`: what an error says ("send to pmtr-log"); null: the parser
+// channel's type name, from the record's type byte.
+Status send_bytes(int sock, std::span<const std::byte> rec, int attach_fd, int flags, const char* label) {
+  const auto what = [&] { return label == nullptr ? send_what(rec) : std::string(label); };
   if (rec.size() > limits::kMessageBytes) return Error{EMSGSIZE, what()};
 
   iovec iov{};
@@ -98,11 +98,11 @@ Status send_bytes(int sock, std::span<const std::byte> rec, int attach_fd, int f
 }  // namespace
 
 Status send_message(int sock, const Message& m, int attach_fd) {
-  return send_bytes(sock, encode_message(m), attach_fd, 0, true);
+  return send_bytes(sock, encode_message(m), attach_fd, 0, nullptr);
 }
 
-Status send_record(int sock, std::span<const std::byte> record, int flags, int attach_fd) {
-  return send_bytes(sock, record, attach_fd, flags, false);
+Status send_record(int sock, std::span<const std::byte> record, int flags, int attach_fd, const char* label) {
+  return send_bytes(sock, record, attach_fd, flags, label);
 }
 
 namespace {

@@ -32,7 +32,10 @@ namespace pmtr {
 // (MSG_DONTWAIT for a peer that must not block us: then EAGAIN is an
 // Error with err == EAGAIN).
 // attach_fd >= 0 passes that fd as send_message does (pmtr-log's pipes).
-[[nodiscard]] Status send_record(int sock, std::span<const std::byte> record, int flags = 0, int attach_fd = -1);
+// `label` names the send in errors ("send to pmtr-log"); null: the parser
+// channel's message name, read from the record's type byte.
+[[nodiscard]] Status send_record(int sock, std::span<const std::byte> record, int flags = 0, int attach_fd = -1,
+                                 const char* label = nullptr);
 
 struct Received {
   Message message;

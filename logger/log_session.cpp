@@ -289,7 +289,7 @@ void LogSession::send(const LogMessage& m) {
   if (!channel_open_) return;
   // Blocking: the monitor reads its channel in every turn of its loop.
   // EPIPE: the monitor has gone (or is going): nobody left to tell.
-  if (Status s = send_record(kLogChannelFd, encode_log_message(m)); !s) {
+  if (Status s = send_record(kLogChannelFd, encode_log_message(m), 0, -1, "send to the monitor"); !s) {
     if (s.error().err != EPIPE && s.error().err != ECONNRESET)
       std::fprintf(stderr, "pmtr-log: %s\n", s.error().message().c_str());
     channel_closed();

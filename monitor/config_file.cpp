@@ -153,4 +153,10 @@ Result<OpenedConfig> open_config(const std::string& path, OwnershipRule rule) {
   return out;
 }
 
+std::string path_owner_problem(const std::string& path) {
+  struct stat last {};
+  bool resolved = false;
+  return check_path(path, geteuid(), &last, &resolved);
+}
+
 }  // namespace pmtr

@@ -25,4 +25,11 @@ struct OpenedConfig {
 
 [[nodiscard]] Result<OpenedConfig> open_config(const std::string& path, OwnershipRule rule);
 
+// The first directory or symbolic link on the way to `path` (parents,
+// symlinks and their targets; not `path` itself) that someone other than
+// root, or the uid pmtr runs as, could change, said as the config checks
+// say it; "" when there is none.  The log directory is checked the same
+// way before pmtr, as root, gives it to its helpers' user.
+[[nodiscard]] std::string path_owner_problem(const std::string& path);
+
 }  // namespace pmtr

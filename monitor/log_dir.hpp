@@ -5,10 +5,14 @@
 // bit makes every job directory and file pmtr-log creates below it take
 // group `adm`, which pmtr-log (no capabilities) could not give them.
 //
-// The last component is opened with O_NOFOLLOW and checked on the fd: a
-// symbolic link there is refused, and so is a directory that belongs to
-// anyone but root or the helpers' user.  Not root, pmtr uses the directory
-// with its own ids and changes no owner.
+// Every directory and symbolic link on the way must be root's (or pmtr's
+// uid's) and not writable by others, as for the config (sticky /tmp
+// excepted).  The last component is opened with O_NOFOLLOW and checked on
+// the fd: a symbolic link there is refused, and so is a directory that
+// belongs to anyone but root or the helpers' user, or one of root's that
+// pmtr did not create and that is not empty (`log to /var/log` must not
+// hand /var/log over).  Not root, pmtr uses the directory with its own ids
+// and changes no owner.
 #pragma once
 
 #include <sys/types.h>

@@ -128,11 +128,12 @@ CaptureFds LogKeeper::capture(const JobDesc& job, TimePoint now) {
 }
 
 Status LogKeeper::send_attach(const Pipe& p, bool detached) {
-  return send_record(sock_.get(), encode_log_message(LogAttach{p.slot, p.name, detached}), 0, p.read.get());
+  return send_record(sock_.get(), encode_log_message(LogAttach{p.slot, p.name, detached}), 0, p.read.get(),
+                     "send to pmtr-log");
 }
 
 void LogKeeper::send_or_fail(const std::vector<std::byte>& record, int fd) {
-  if (Status s = send_record(sock_.get(), record, 0, fd); !s) failed(s.error().message());
+  if (Status s = send_record(sock_.get(), record, 0, fd, "send to pmtr-log"); !s) failed(s.error().message());
 }
 
 void LogKeeper::spawn(TimePoint now) {

@@ -77,9 +77,11 @@ TEST_GROUP(LogFiles) {
 
 TEST(LogFiles, RotationAtOneKibibyteKeepsKeepArchivesAndLosesNoLineAtTheBoundary) {
   write_file(conf, "log to " + logs + "\nlog rotate 1K keep 3\n" +
-                       job("w", writer("-n 400 -i 1"), "  log\n  restart never\n"));
+                       job("w", writer("-n 600 -i 3"), "  log\n  restart never\n"));
   Pmtr pmtr(conf);
-  CHECK(poll_until([&] { const auto n = numbered(log_records(logs + "/w"), "line"); return !n.empty() && n.back() == 400; },
+  // A line every 3 ms, about 33 a tick of pmtr-log: over 1K a batch, so
+  // some 18 rotations, the last 3 archives kept.
+  CHECK(poll_until([&] { const auto n = numbered(log_records(logs + "/w"), "line"); return !n.empty() && n.back() == 600; },
                    20000ms));
   const auto archives = log_archives(logs + "/w");
   CHECK_EQUAL(3u, archives.size());
