@@ -55,6 +55,14 @@ struct RequestEncoder {
     w.u32(m.timeout_ms);
     put_names(w, m.names);
   }
+  void operator()(const CtlLogWhere& m) {
+    w.u8(static_cast<uint8_t>(CtlType::LogWhere));
+    w.str(m.name);
+  }
+  void operator()(const CtlRotate& m) {
+    w.u8(static_cast<uint8_t>(CtlType::Rotate));
+    put_names(w, m.names);
+  }
 };
 
 void put_status(WireWriter& w, const JobStatus& s) {
@@ -136,6 +144,12 @@ struct ReplyEncoder {
     w.u8(static_cast<uint8_t>(CtlType::Outcome));
     w.u8(static_cast<uint8_t>(m.code));
     w.str(m.subject);
+  }
+  void operator()(const CtlLogPlace& m) {
+    w.u8(static_cast<uint8_t>(CtlType::LogPlace));
+    w.u8(m.captured ? 1 : 0);
+    w.u8(static_cast<uint8_t>(m.target));
+    w.str(m.dir);
   }
 };
 
@@ -226,8 +240,18 @@ Result<CtlRequest> decode_ctl_request(std::span<const std::byte> record) noexcep
       out = std::move(m);
       break;
     }
+    case CtlType::LogWhere: {
+      CtlLogWhere m;
+      m.name = r.str(limits::kNameBytes);
+      if (r.ok() && !valid_job_name(m.name)) r.fail("invalid job name");
+      out = std::move(m);
+      break;
+    }
+    case CtlType::Rotate:
+      out = CtlRotate{get_names(r, true)};
+      break;
     case CtlType::StatusBegin: case CtlType::StatusJobs: case CtlType::StatusEnd: case CtlType::Diag:
-    case CtlType::Outcome:
+    case CtlType::Outcome: case CtlType::LogPlace:
       return Error{0, "a reply type where a request belongs"};
     default:
       return Error{0, "unknown request type"};
@@ -282,8 +306,28 @@ Result<CtlReply> decode_ctl_reply(std::span<const std::byte> record) noexcept {
       out = std::move(m);
       break;
     }
+    case CtlType::LogPlace: {
+      CtlLogPlace m;
+      const uint8_t captured = r.u8();
+      if (r.ok() && captured > 1) r.fail("captured is neither 0 nor 1");
+      m.captured = captured == 1;
+      const uint8_t target = r.u8();
+      const bool known = target == static_cast<uint8_t>(LogPlaceTarget::Dir) ||
+                         target == static_cast<uint8_t>(LogPlaceTarget::Stderr);
+      if (r.ok() && !known) r.fail("unknown log target");
+      m.target = static_cast<LogPlaceTarget>(target);
+      m.dir = r.str(limits::kPathBytes);
+      // A directory names itself only with its target, and absolutely:
+      // pmtrctl opens files below it.
+      if (r.ok() && m.target == LogPlaceTarget::Stderr && !m.dir.empty()) r.fail("a directory for pmtr's stderr");
+      if (r.ok() && m.target == LogPlaceTarget::Dir && (m.dir.empty() || m.dir[0] != '/'))
+        r.fail("log directory is not an absolute path");
+      out = std::move(m);
+      break;
+    }
     case CtlType::StatusQuery: case CtlType::Start: case CtlType::Stop: case CtlType::Restart:
     case CtlType::Signal: case CtlType::Reload: case CtlType::Wait: case CtlType::StatusFigures:
+    case CtlType::LogWhere: case CtlType::Rotate:
       return Error{0, "a request type where a reply belongs"};
     default:
       return Error{0, "unknown reply type"};

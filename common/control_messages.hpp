@@ -14,6 +14,9 @@
 //   Signal        u8 signal (1..64), u32 n >= 1, n names
 //   Reload        (nothing)
 //   Wait          u8 target (1 up, 2 ready, 3 down), u32 timeout ms (0: none), u32 n >= 1, n names
+//   LogWhere      one name: where that job's captured output goes (pmtrctl log;
+//                 answered LogPlace then Outcome Ok, or an Outcome alone)
+//   Rotate        u32 n, n names (none: every captured job)
 //   StatusBegin   u32 jobs to come (at most: one removed from the config while
 //                 the reply streams is left out), u64 monitor's clock (Unix ms)
 //   StatusJobs    u32 n >= 1, n job records (JobStatus, in this order):
@@ -26,9 +29,13 @@
 //                 u64 memory (bytes), with 8: u64 tasks
 //   StatusEnd     (nothing)
 //   Diag          u8 severity (1 error, 2 warning), u32 line, u32 col, text
+//   LogPlace      u8 captured (0 or 1), u8 target (1 dir, 2 pmtr's stderr),
+//                 dir (`log to DIR`; empty unless target 1): the job's files
+//                 are DIR/log_dir_name(JOB)/ (common/log_messages.hpp)
 //   Outcome       u8 code, subject: the job name for NoSuchJob, Refused and a
-//                 Failed signal or wait; the right for Denied ("status",
-//                 "operate JOB", "reload"); the config's path for a reload
+//                 Failed signal, wait or rotate (rotate: the job's output is
+//                 not captured); the right for Denied ("status", "operate
+//                 JOB", "operate", "reload"); the config's path for a reload
 #pragma once
 
 #include <cstdint>
@@ -54,12 +61,15 @@ enum class CtlType : uint8_t {
   Reload = 6,
   Wait = 7,
   StatusFigures = 8,
+  LogWhere = 9,
+  Rotate = 10,
   // monitor -> pmtrctl
   StatusBegin = 32,
   StatusJobs = 33,
   StatusEnd = 34,
   Diag = 35,
   Outcome = 36,
+  LogPlace = 37,
 };
 
 // What status reports, as on the wire (the names of pmtr(8)).
@@ -89,8 +99,10 @@ struct CtlOperate { CtlType op = CtlType::Start; std::vector<std::string> names;
 struct CtlSignal { uint8_t signal = 0; std::vector<std::string> names; };
 struct CtlReload {};
 struct CtlWait { WaitTarget target = WaitTarget::Up; uint32_t timeout_ms = 0; std::vector<std::string> names; };
+struct CtlLogWhere { std::string name; };
+struct CtlRotate { std::vector<std::string> names; };   // none: every captured job
 
-using CtlRequest = std::variant<CtlStatusRequest, CtlOperate, CtlSignal, CtlReload, CtlWait>;
+using CtlRequest = std::variant<CtlStatusRequest, CtlOperate, CtlSignal, CtlReload, CtlWait, CtlLogWhere, CtlRotate>;
 
 struct JobStatus {
   std::string name;
@@ -120,8 +132,15 @@ struct CtlStatusJobs { std::vector<JobStatus> jobs; };
 struct CtlStatusEnd {};
 struct CtlDiag { uint8_t severity = 1; uint32_t line = 0; uint32_t col = 0; std::string text; };
 struct CtlOutcome { CtlCode code = CtlCode::Ok; std::string subject; };
+enum class LogPlaceTarget : uint8_t { Dir = 1, Stderr = 2 };
+struct CtlLogPlace {
+  bool captured = false;
+  LogPlaceTarget target = LogPlaceTarget::Dir;
+  std::string dir;   // with LogPlaceTarget::Dir only
+  bool operator==(const CtlLogPlace&) const = default;
+};
 
-using CtlReply = std::variant<CtlStatusBegin, CtlStatusJobs, CtlStatusEnd, CtlDiag, CtlOutcome>;
+using CtlReply = std::variant<CtlStatusBegin, CtlStatusJobs, CtlStatusEnd, CtlDiag, CtlOutcome, CtlLogPlace>;
 
 // Names per request: 960 names of the longest kind still fit one record.
 // (StatusJobs records are packed to the record cap by the monitor.)

@@ -21,12 +21,16 @@ struct NamedVerb {
 constexpr NamedVerb kVerbs[] = {
     {"status", Verb::Status}, {"start", Verb::Start},   {"stop", Verb::Stop},       {"restart", Verb::Restart},
     {"signal", Verb::Signal}, {"reload", Verb::Reload}, {"wait", Verb::Wait},       {"metrics", Verb::Metrics},
+    {"log", Verb::Log},       {"rotate", Verb::Rotate},
 };
-constexpr std::string_view kCommandWords[] = {"status", "start",  "stop",    "restart", "signal",
-                                              "reload", "wait",   "metrics", "help"};
+constexpr std::string_view kCommandWords[] = {"status",  "start", "stop", "restart", "signal", "reload",
+                                              "wait",    "metrics", "log", "rotate", "help"};
 constexpr std::string_view kGlobalOptions[] = {"--help", "--socket", "--version"};
 constexpr std::string_view kStatusOptions[] = {"--help", "--socket", "--version", "--json", "--names"};
 constexpr std::string_view kWaitOptions[] = {"--help", "--socket", "--version", "--timeout"};
+constexpr std::string_view kLogOptions[] = {"--help", "--socket", "--version", "--lines", "--follow"};
+// More would only be read and thrown away: 'log' reads from the end.
+constexpr uint32_t kMaxLines = 1000000;
 constexpr std::string_view kWaitTargets[] = {"up", "ready", "down"};
 
 std::optional<Verb> find_verb(std::string_view w) {
@@ -45,6 +49,7 @@ std::string hint(std::string_view word, std::span<const std::string_view> candid
 std::span<const std::string_view> options_of(std::optional<Verb> v) {
   if (v == Verb::Status) return kStatusOptions;
   if (v == Verb::Wait) return kWaitOptions;
+  if (v == Verb::Log) return kLogOptions;
   return kGlobalOptions;
 }
 
@@ -99,6 +104,10 @@ class Parser {
       out_.command.format = f;
       return true;
     }
+    if (verb_ == Verb::Log && (a == "-f" || a == "--follow")) return out_.command.follow = true;
+    if (verb_ == Verb::Log && (a == "-n" || a == "--lines")) return lines(value(a));
+    if (verb_ == Verb::Log && a.starts_with("--lines=")) return lines(a.substr(8));
+    if (verb_ == Verb::Log && a.starts_with("-n") && !a.starts_with("--")) return lines(a.substr(2));
     if (verb_ == Verb::Wait && a == "--timeout") return timeout(value(a));
     if (verb_ == Verb::Wait && a.starts_with("--timeout=")) return timeout(a.substr(10));
     std::string msg = verb_ ? std::string(verb_name(*verb_)) + ": " : std::string();
@@ -111,7 +120,7 @@ class Parser {
   // The argument after an option, or nullopt (and a usage error) at the end.
   std::optional<std::string_view> value(std::string_view opt) {
     if (i_ + 1 >= args_.size()) {
-      const char* what = opt == "--timeout" ? "a DURATION" : "a SOCKET";
+      const char* what = opt == "--timeout" ? "a DURATION" : opt == "-n" || opt == "--lines" ? "a number" : "a SOCKET";
       fail("option " + std::string(opt) + " needs " + what);
       return std::nullopt;
     }
@@ -133,6 +142,20 @@ class Parser {
     if (!d.error.empty()) return fail("wait: --timeout: " + d.error);
     out_.command.timeout_ms = static_cast<uint32_t>(d.ms);
     out_.command.timeout_text = *v;
+    return true;
+  }
+
+  bool lines(std::optional<std::string_view> v) {
+    if (!v) return false;
+    uint64_t n = 0;
+    bool digits = !v->empty() && v->size() <= 7;
+    for (const char ch : *v) {
+      digits = digits && ch >= '0' && ch <= '9';
+      if (digits) n = n * 10 + static_cast<uint64_t>(ch - '0');
+    }
+    if (!digits || n > kMaxLines)
+      return fail("log: -n: '" + std::string(*v) + "' is not a number of lines (0.." + std::to_string(kMaxLines) + ")");
+    out_.command.lines = static_cast<uint32_t>(n);
     return true;
   }
 
@@ -176,6 +199,11 @@ class Parser {
         if (rest.empty()) return fail("signal: name at least one job");
         break;
       }
+      case Verb::Log:
+        if (rest.size() != 1) return fail("log: name one job");
+        break;
+      case Verb::Rotate:
+        break;
       case Verb::Reload:
       case Verb::Metrics:
         if (!rest.empty()) return fail(std::string(verb) + " takes no arguments (got '" + std::string(rest[0]) + "')");

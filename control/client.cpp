@@ -97,7 +97,10 @@ unique_fd connect_to(const std::string& path, int timeout_ms, Answer& failure) {
 // `done` holding the answer (the final record, or a record out of place).
 class ReplyOrder {
  public:
-  ReplyOrder(bool status_request, ReplySink& sink) : status_request_(status_request), sink_(sink) {}
+  ReplyOrder(const CtlRequest& request, ReplySink& sink)
+      : status_request_(std::holds_alternative<CtlStatusRequest>(request)),
+        log_request_(std::holds_alternative<CtlLogWhere>(request)),
+        sink_(sink) {}
 
   bool operator()(CtlStatusBegin& m) {
     if (!status_request_ || in_status_) return malformed("an unexpected StatusBegin");
@@ -125,6 +128,12 @@ class ReplyOrder {
     sink_.diag(m);
     return false;
   }
+  bool operator()(CtlLogPlace& m) {
+    if (!log_request_ || placed_) return malformed("an unexpected LogPlace");
+    placed_ = true;
+    sink_.log_place(m);
+    return false;
+  }
   bool operator()(CtlOutcome& m) {
     done.kind = AnswerKind::Outcome;
     done.outcome = std::move(m);
@@ -140,6 +149,8 @@ class ReplyOrder {
   }
 
   bool status_request_;
+  bool log_request_;
+  bool placed_ = false;
   ReplySink& sink_;
   bool in_status_ = false;
   uint64_t expected_ = 0, received_ = 0;
@@ -164,7 +175,7 @@ Answer exchange(const std::string& socket_path, const CtlRequest& request, const
     return fail(AnswerKind::NoAnswer, err, s.error().what);
   }
 
-  ReplyOrder order(std::holds_alternative<CtlStatusRequest>(request), sink);
+  ReplyOrder order(request, sink);
   std::vector<std::byte> buf(limits::kMessageBytes + 1);
   bool any = false;
   for (;;) {

@@ -2,7 +2,8 @@
 // send one request record, read reply records until the final one
 // (StatusEnd or Outcome), close.  The replies are checked against the
 // protocol's order (StatusBegin, StatusJobs..., StatusEnd for a status
-// request; Diag..., Outcome for the others; an Outcome may end either) and
+// request; one LogPlace, then Outcome, for a log request; Diag..., Outcome
+// for the others; an Outcome may end any) and
 // against StatusBegin's job count, so a reply that breaks off or rambles
 // is reported instead of printed as if it were whole.
 #pragma once
@@ -29,6 +30,8 @@ class ReplySink {
   // The batch is the sink's to keep (moved, not copied).
   virtual void jobs(std::vector<JobStatus>&& batch) = 0;
   virtual void diag(const CtlDiag& d) = 0;
+  // Only a log request's reply has one.
+  virtual void log_place(const CtlLogPlace&) {}
 };
 
 enum class AnswerKind {

@@ -12,6 +12,8 @@ const char* verb_name(Verb v) noexcept {
     case Verb::Reload: return "reload";
     case Verb::Wait: return "wait";
     case Verb::Metrics: return "metrics";
+    case Verb::Log: return "log";
+    case Verb::Rotate: return "rotate";
   }
   return "?";
 }
@@ -29,6 +31,9 @@ CtlRequest make_request(const Command& c) {
     case Verb::Signal: return CtlSignal{c.signal, c.names};
     case Verb::Reload: return CtlReload{};
     case Verb::Wait: return CtlWait{c.target, c.timeout_ms, c.names};
+    // The monitor says where; pmtrctl reads the files (control/log_tail.hpp).
+    case Verb::Log: return CtlLogWhere{c.names.empty() ? std::string() : c.names[0]};
+    case Verb::Rotate: return CtlRotate{c.names};
   }
   return CtlReload{};
 }

@@ -11,7 +11,7 @@
 
 namespace pmtr::ctl {
 
-enum class Verb { Status, Start, Stop, Restart, Signal, Reload, Wait, Metrics };
+enum class Verb { Status, Start, Stop, Restart, Signal, Reload, Wait, Metrics, Log, Rotate };
 
 enum class StatusFormat { Table, Json, Names };
 
@@ -24,6 +24,8 @@ struct Command {
   WaitTarget target = WaitTarget::Up;
   uint32_t timeout_ms = 0;          // wait: 0 means none
   std::string timeout_text;         // wait: --timeout as written, for messages
+  uint32_t lines = 10;              // log: -n, the lines printed before any followed
+  bool follow = false;              // log: -f
 };
 
 // The name the user typed for the verb ("status", "stop", ...).

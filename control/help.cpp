@@ -18,6 +18,8 @@ std::string overall_help(std::string_view default_socket) {
       "  wait up|ready|down JOB... [--timeout DURATION]\n"
       "                                     until every job is up, ready or down\n"
       "  metrics                            every job's status, Prometheus text format\n"
+      "  log JOB [-n N] [-f]                the last lines of a job's captured output\n"
+      "  rotate [JOB...]                    rotate captured logs now (all: every job's)\n"
       "  help [COMMAND]                     this text, or a command's\n"
       "\n"
       "Options (anywhere on the line; '--' ends them):\n"
@@ -45,6 +47,8 @@ const char* command_usage(Verb v) noexcept {
     case Verb::Reload: return "usage: pmtrctl [-s SOCKET] reload\n";
     case Verb::Wait: return "usage: pmtrctl [-s SOCKET] wait up|ready|down JOB... [--timeout DURATION]\n";
     case Verb::Metrics: return "usage: pmtrctl [-s SOCKET] metrics\n";
+    case Verb::Log: return "usage: pmtrctl [-s SOCKET] log JOB [-n N] [-f]\n";
+    case Verb::Rotate: return "usage: pmtrctl [-s SOCKET] rotate [JOB...]\n";
   }
   return "";
 }
@@ -98,6 +102,24 @@ const char* command_help(Verb v) noexcept {
              "\n"
              "Every job's status in the Prometheus text format (0.0.4), e.g. for\n"
              "node_exporter's textfile collector (metric names: pmtrctl(8)).\n";
+    case Verb::Log:
+      return "usage: pmtrctl [-s SOCKET] log JOB [-n N] [-f]\n"
+             "\n"
+             "Prints the last lines of the job's captured output ('log' in its job, or\n"
+             "'log all'), read from the files under 'log to DIR' with your own rights:\n"
+             "members of group adm may read them.  Each line starts with its UTC time.\n"
+             "  -n, --lines N   the last N lines (default 10), from older files if needed\n"
+             "  -f, --follow    then print lines as they are written, across rotations,\n"
+             "                  until interrupted\n"
+             "Exit status 1 when the job's output is not captured or goes to pmtr's\n"
+             "stderr ('log to stderr'), 5 when the files may not be read.\n";
+    case Verb::Rotate:
+      return "usage: pmtrctl [-s SOCKET] rotate [JOB...]\n"
+             "\n"
+             "Starts a new log file for each job now (every captured job's without a\n"
+             "name; that needs the right of 'reload'), as 'log rotate SIZE keep N' does\n"
+             "when a file reaches SIZE.  Exit status 1 when a job's output is not\n"
+             "captured.\n";
   }
   return "";
 }

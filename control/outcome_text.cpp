@@ -90,6 +90,11 @@ std::string failed_text(const Command& c, std::string_view subject) {
     }
     case Verb::Reload:
       return "reload rejected: the config has errors; no job was touched";
+    case Verb::Rotate:
+    case Verb::Log:
+      if (subject == "shutting down") return what(c, {}) + ": pmtr is shutting down";
+      if (subject.empty()) return what(c, {}) + " failed";
+      return std::string(subject) + ": output not captured (no 'log' in its job, no 'log all'; or 'out' and 'err' both set)";
     case Verb::Start:
     case Verb::Stop:
     case Verb::Restart:

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,8 +11,11 @@
 #include "common/diagnostic.hpp"
 #include "common/did_you_mean.hpp"
 #include "common/limits.hpp"
+#include "common/log_messages.hpp"
 #include "control/args.hpp"
 #include "control/client.hpp"
+#include "control/log_follow.hpp"
+#include "control/log_tail.hpp"
 #include "control/metrics.hpp"
 #include "control/outcome_text.hpp"
 #include "control/status_json.hpp"
@@ -84,6 +88,15 @@ class DiagCollector final : public ReplySink {
   void jobs(std::vector<JobStatus>&&) override {}
   void diag(const CtlDiag& d) override { diags.push_back(d); }
   std::vector<CtlDiag> diags;
+};
+
+class PlaceCollector final : public ReplySink {
+ public:
+  void begin(const CtlStatusBegin&) override {}
+  void jobs(std::vector<JobStatus>&&) override {}
+  void diag(const CtlDiag&) override {}
+  void log_place(const CtlLogPlace& p) override { place = p; }
+  std::optional<CtlLogPlace> place;
 };
 
 // The nearest existing job name, fetched with a second request; empty when
@@ -176,6 +189,42 @@ int run_operation(const Output& o, const Command& c, const std::string& socket) 
   return refused(o, c, socket, a);
 }
 
+// The monitor says where the files are; the rest is read here, as the
+// user who runs pmtrctl.
+int run_log(const Output& o, const Command& c, const std::string& socket) {
+  PlaceCollector sink;
+  const Answer a = exchange(socket, make_request(c), timeouts_for(c), sink);
+  if (a.kind != AnswerKind::Outcome || a.outcome.code != CtlCode::Ok) return refused(o, c, socket, a);
+  if (!sink.place) return o.error("pmtr on " + socket + " did not say where the log of " + c.names[0] + " is",
+                                  Exit::NoAnswer);
+  const std::string& job = c.names[0];
+  const CtlLogPlace& place = *sink.place;
+  if (!place.captured)
+    return o.error(job + ": output not captured (no 'log' in its job, no 'log all'; or 'out' and 'err' both set)",
+                   Exit::Failed);
+  if (place.target == LogPlaceTarget::Stderr)
+    return o.error(job + ": output goes to pmtr's standard error ('log to stderr'), not to files; see where "
+                         "pmtr's stderr goes (journalctl, docker logs, ...)",
+                   Exit::Failed);
+  const std::string job_dir = place.dir + "/" + log_dir_name(job);
+  const std::string path = job_dir + "/" + kLogCurrent;
+  OpenedLog current = open_log_file(path);
+  if (current.how == LogOpen::Denied || current.how == LogOpen::NotRegular || current.how == LogOpen::Failed)
+    return o.error(log_open_text(path, current), current.how == LogOpen::Denied ? Exit::Denied : Exit::Failed);
+  // Missing: nothing written since the last rotation (or ever); the
+  // archives may still hold lines, and -f waits for the file.
+  const uint64_t end = current.size;
+  const std::string text = tail_log(job_dir, current, end, c.lines);
+  if (text.empty() && !c.follow && current.how == LogOpen::Missing && archive_names(job_dir).empty())
+    return o.error(job + " has no log yet: " + log_open_text(path, current), Exit::Failed);
+  if (!o.out(text)) return static_cast<int>(Exit::Failed);
+  if (!c.follow) return static_cast<int>(Exit::Ok);
+  const FollowEnd f = follow_log(job_dir, std::move(current), end, o.out_fd());
+  if (!f.open_error.empty()) return o.error(f.open_error, f.denied ? Exit::Denied : Exit::Failed);
+  if (f.write_err != 0) return o.error(std::string("write error: ") + std::strerror(f.write_err), Exit::Failed);
+  return static_cast<int>(Exit::Ok);
+}
+
 }  // namespace
 
 int run_pmtrctl(std::span<const char* const> args, const Io& io) {
@@ -208,7 +257,10 @@ int run_pmtrctl(std::span<const char* const> args, const Io& io) {
     case Verb::Signal:
     case Verb::Reload:
     case Verb::Wait:
+    case Verb::Rotate:
       return run_operation(o, c, socket);
+    case Verb::Log:
+      return run_log(o, c, socket);
   }
   return static_cast<int>(Exit::Usage);
 }

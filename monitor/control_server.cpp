@@ -293,7 +293,8 @@ struct Rule {
   size_t index;
   const char* name;
 };
-constexpr Rule kRequests[] = {{0, "status"}, {1, "operate"}, {2, "signal"}, {3, "reload"}, {4, "wait"}};
+constexpr Rule kRequests[] = {{0, "status"}, {1, "operate"}, {2, "signal"},  {3, "reload"},
+                              {4, "wait"},   {5, "log"},     {6, "rotate"}};
 static_assert(std::size(kRequests) == std::variant_size_v<CtlRequest>);
 
 }  // namespace
@@ -301,7 +302,8 @@ static_assert(std::size(kRequests) == std::variant_size_v<CtlRequest>);
 void ControlServer::dispatch(Client& c, CtlRequest& req) {
   static constexpr Handler kHandlers[] = {&ControlServer::on_status, &ControlServer::on_operate,
                                           &ControlServer::on_signal, &ControlServer::on_reload,
-                                          &ControlServer::on_wait};
+                                          &ControlServer::on_wait,   &ControlServer::on_log_where,
+                                          &ControlServer::on_rotate};
   static_assert(std::size(kHandlers) == std::size(kRequests));
   log_debug("control: %s from uid %u pid %d", kRequests[req.index()].name, c.peer.uid, static_cast<int>(c.peer.pid));
   (this->*kHandlers[req.index()])(c, req);
@@ -460,6 +462,36 @@ void ControlServer::on_wait(Client& c, CtlRequest& req) {
   c.phase = Client::Phase::Wait;
   c.deadline = w.timeout_ms == 0 ? kNever : Clock::now() + std::chrono::milliseconds(w.timeout_ms);
   check_waits();
+}
+
+// pmtrctl reads the files itself, with its user's rights (group adm):
+// the monitor only says where they are, to whoever may read status.
+void ControlServer::on_log_where(Client& c, CtlRequest& req) {
+  const auto& w = std::get<CtlLogWhere>(req);
+  if (!access_.may_read(c.peer)) return finish(c, CtlCode::Denied, "status");
+  if (!check_known(c, {w.name})) return;
+  if (!log_place) return finish(c, CtlCode::Failed, w.name);
+  if (send(c, log_place(w.name))) finish(c, CtlCode::Ok);
+}
+
+// Rotating every job's log is as global as a reload: the global operate
+// right; naming jobs needs the right on each, as stop does.  Nothing is
+// rotated unless every named job can be.
+void ControlServer::on_rotate(Client& c, CtlRequest& req) {
+  const auto& r = std::get<CtlRotate>(req);
+  if (r.names.empty()) {
+    if (!access_.may_operate_all(c.peer)) return finish(c, CtlCode::Denied, "operate");
+    if (supervisor_.shutting_down()) return finish(c, CtlCode::Failed, "shutting down");
+  } else {
+    if (!check_operable(c, r.names, false)) return;
+    for (const auto& n : r.names)
+      if (!log_captured || !log_captured(n)) return finish(c, CtlCode::Failed, n);
+  }
+  const char* what = r.names.empty() ? "every log" : r.names.size() == 1 ? r.names[0].c_str() : "several logs";
+  log_info("control: rotate of %s by uid %u", what, c.peer.uid);
+  // A captured job that never started has no log yet: nothing to rotate.
+  if (rotate_logs) rotate_logs(r.names);
+  finish(c, CtlCode::Ok);
 }
 
 // ---- waiting clients ---------------------------------------------------------------

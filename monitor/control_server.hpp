@@ -58,6 +58,12 @@ class ControlServer {
   // The config's path: the subject of a reload's outcome, so the client
   // can name the file in the diagnostics it prints.
   std::string config_path;
+  // pmtrctl log and rotate (set by the Monitor, which owns the LogKeeper):
+  // where a defined job's output goes; whether its next start is captured;
+  // rotate the named jobs' logs (none: every job's).
+  std::function<CtlLogPlace(const std::string&)> log_place;
+  std::function<bool(const std::string&)> log_captured;
+  std::function<void(const std::vector<std::string>&)> rotate_logs;
   // The parser's answer to a parse: its diagnostics, then the outcome.
   void parse_diag(uint32_t generation, const MsgDiag& d);
   void parse_done(uint32_t generation, bool ok);
@@ -82,6 +88,8 @@ class ControlServer {
   void on_signal(Client& c, CtlRequest& req);
   void on_reload(Client& c, CtlRequest& req);
   void on_wait(Client& c, CtlRequest& req);
+  void on_log_where(Client& c, CtlRequest& req);
+  void on_rotate(Client& c, CtlRequest& req);
   // Names that are not jobs, or that the client may not operate: the
   // outcome is sent and false returned, before anything is done.
   bool check_operable(Client& c, const std::vector<std::string>& names, bool starts);

@@ -78,6 +78,16 @@ int Monitor::run(const MonitorOptions& opts, StartupNotifier notify, void* notif
     request_parse();
     return wanted;
   };
+  control_.log_captured = [this](const std::string& name) { return still_captured(name); };
+  control_.log_place = [this](const std::string& name) {
+    const LogConfig& cfg = log_keeper_.config();
+    CtlLogPlace p;
+    p.captured = still_captured(name);
+    p.target = cfg.target == CaptureTarget::Stderr ? LogPlaceTarget::Stderr : LogPlaceTarget::Dir;
+    if (p.target == LogPlaceTarget::Dir) p.dir = cfg.dir;
+    return p;
+  };
+  control_.rotate_logs = [this](const std::vector<std::string>& names) { (void)log_keeper_.rotate(names); };
   start_parser();
   request_parse();
   while (!exit_now_) {

@@ -210,3 +210,31 @@ TEST(Args, HelpAndVersion) {
   CHECK(parse({"-V"}).action == ArgsAction::Version);
   CHECK(parse({"status", "-V"}).action == ArgsAction::Version);
 }
+
+TEST(Args, LogTakesOneJobLinesAndFollow) {
+  Command c = parsed_ok({"log", "web"});
+  CHECK(c.verb == Verb::Log);
+  STRCMP_EQUAL("web,", joined(c.names).c_str());
+  CHECK_EQUAL(10u, c.lines);
+  CHECK_FALSE(c.follow);
+  c = parsed_ok({"log", "-n", "3", "web", "-f"});
+  CHECK_EQUAL(3u, c.lines);
+  CHECK_TRUE(c.follow);
+  CHECK_EQUAL(250u, parsed_ok({"log", "web", "-n250"}).lines);
+  CHECK_EQUAL(0u, parsed_ok({"log", "web", "--lines=0", "--follow"}).lines);
+  STRCMP_EQUAL("pmtrctl: log: name one job", usage_error({"log"}).c_str());
+  STRCMP_EQUAL("pmtrctl: log: name one job", usage_error({"log", "a", "b"}).c_str());
+  STRCMP_EQUAL("pmtrctl: log: -n: 'x' is not a number of lines (0..1000000)",
+               usage_error({"log", "a", "-n", "x"}).c_str());
+  STRCMP_EQUAL("pmtrctl: log: -n: '-1' is not a number of lines (0..1000000)",
+               usage_error({"log", "a", "-n-1"}).c_str());
+  STRCMP_EQUAL("pmtrctl: option -n needs a number", usage_error({"log", "a", "-n"}).c_str());
+  // -n and -f belong to log alone.
+  CHECK(parse({"status", "-f"}).action == ArgsAction::Usage);
+}
+
+TEST(Args, RotateTakesAnyNumberOfJobs) {
+  CHECK(parsed_ok({"rotate"}).names.empty());
+  STRCMP_EQUAL("web,db,", joined(parsed_ok({"rotate", "web", "db"}).names).c_str());
+  CHECK(parse({"rotate", "bad name"}).action == ArgsAction::Usage);
+}

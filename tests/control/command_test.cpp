@@ -14,8 +14,8 @@ using namespace pmtr::ctl;
 
 namespace {
 
-constexpr Verb kVerbs[] = {Verb::Status, Verb::Start,  Verb::Stop, Verb::Restart,
-                           Verb::Signal, Verb::Reload, Verb::Wait, Verb::Metrics};
+constexpr Verb kVerbs[] = {Verb::Status, Verb::Start, Verb::Stop,    Verb::Restart, Verb::Signal,
+                           Verb::Reload, Verb::Wait,  Verb::Metrics, Verb::Log,     Verb::Rotate};
 
 Command with(Verb v) {
   Command c;
@@ -43,6 +43,8 @@ TEST(Command, EachVerbSendsItsRequest) {
   const CtlWait w = std::get<CtlWait>(make_request(with(Verb::Wait)));
   CHECK(w.target == WaitTarget::Down);
   CHECK_EQUAL(3000u, w.timeout_ms);
+  STRCMP_EQUAL("a", std::get<CtlLogWhere>(make_request(with(Verb::Log))).name.c_str());
+  CHECK(std::get<CtlRotate>(make_request(with(Verb::Rotate))).names.size() == 2);
   // Every request the commands make is one the monitor's decoder takes.
   for (const Verb v : kVerbs) {
     const auto bytes = encode_ctl_request(make_request(with(v)));

@@ -69,7 +69,12 @@ TEST_GROUP(Completion) {
 
 TEST(Completion, CommandsOptionsStatesAndSignals) {
   if (skip_) PMTR_SKIP("bash is not installed");
-  STRCMP_EQUAL("status start stop restart signal reload wait metrics help", complete({"pmtrctl", ""}).c_str());
+  STRCMP_EQUAL("status start stop restart signal reload wait metrics log rotate help",
+               complete({"pmtrctl", ""}).c_str());
+  STRCMP_EQUAL("restart reload rotate", complete({"pmtrctl", "r"}).c_str());
+  STRCMP_EQUAL("--follow", complete({"pmtrctl", "log", "x", "--f"}).c_str());
+  STRCMP_EQUAL("", complete({"pmtrctl", "log", "-n", ""}).c_str());
+  STRCMP_EQUAL("--lines", complete({"pmtrctl", "log", "x", "--l"}).c_str());
   STRCMP_EQUAL("status start stop", complete({"pmtrctl", "st"}).c_str());
   STRCMP_EQUAL("--json", complete({"pmtrctl", "status", "--j"}).c_str());
   STRCMP_EQUAL("--timeout", complete({"pmtrctl", "wait", "up", "x", "--t"}).c_str());
@@ -83,9 +88,12 @@ TEST(Completion, JobNamesFromTheSocketOnTheLineQuoted) {
   if (skip_) PMTR_SKIP("bash is not installed");
   const std::vector<JobStatus> jobs{job("web", PublicState::Running, 1), job("web-2", PublicState::Running, 2),
                                     job("db", PublicState::Stopped), job("web$(touch_x)", PublicState::Done)};
-  FakeMonitor fake({status_script(jobs, 1), status_script(jobs, 1), status_script(jobs, 1)});
+  FakeMonitor fake({status_script(jobs, 1), status_script(jobs, 1), status_script(jobs, 1), status_script(jobs, 1)});
   STRCMP_EQUAL("web web-2 web\\$\\(touch_x\\)", complete({"pmtrctl", "-s", fake.socket_path(), "stop", "we"}).c_str());
   STRCMP_EQUAL("db", complete({"pmtrctl", "--socket=" + fake.socket_path(), "wait", "up", "web", "d"}).c_str());
+  // log takes one job (-n's value is not one); rotate any number.
+  STRCMP_EQUAL("db", complete({"pmtrctl", "-s", fake.socket_path(), "log", "-n", "5", "d"}).c_str());
+  STRCMP_EQUAL("", complete({"pmtrctl", "-s", fake.socket_path(), "log", "db", "w"}).c_str());
   STRCMP_EQUAL("web web-2 db web\\$\\(touch_x\\)",
                complete({"pmtrctl", "status", "-s", fake.socket_path(), ""}).c_str());
 }

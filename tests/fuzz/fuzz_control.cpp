@@ -46,6 +46,7 @@ const std::vector<std::string>& names_of(const CtlRequest& r) {
   if (const auto* o = std::get_if<CtlOperate>(&r)) return o->names;
   if (const auto* g = std::get_if<CtlSignal>(&r)) return g->names;
   if (const auto* w = std::get_if<CtlWait>(&r)) return w->names;
+  if (const auto* t = std::get_if<CtlRotate>(&r)) return t->names;
   return none;
 }
 
@@ -58,6 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const auto again = encode_ctl_request(*req);
     require(again.size() == in.size() && std::memcmp(again.data(), data, size) == 0);
     for (const auto& n : names_of(*req)) require(valid_job_name(n));
+    if (const auto* w = std::get_if<CtlLogWhere>(&*req)) require(valid_job_name(w->name));
     // A peer from the first bytes: whoever it claims to be, only root
     // (or the fuzzer's own uid, pmtr's owner) may operate.
     Peer p;
@@ -83,6 +85,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (reply) {
     const auto again = encode_ctl_reply(*reply);
     require(again.size() == in.size() && std::memcmp(again.data(), data, size) == 0);
+    // pmtrctl opens files below a LogPlace's directory: always absolute.
+    if (const auto* p = std::get_if<CtlLogPlace>(&*reply))
+      require(p->target == LogPlaceTarget::Dir ? !p->dir.empty() && p->dir[0] == '/' : p->dir.empty());
   }
   return 0;
 }
