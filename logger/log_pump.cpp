@@ -43,7 +43,13 @@ Status LogPump::init() {
 }
 
 Status LogPump::rotate(LogStream& s) {
-  if (settings_.to_stderr || !s.file.is_open() || s.file.size() == 0) return {};
+  if (settings_.to_stderr) return {};
+  // A new pmtr-log opens files at their first batch: a rotation asked for
+  // before that (while the last one was down) opens it now.
+  if (!s.file.is_open()) {
+    if (Status st = s.file.open(settings_.out_fd, s.dir); !st) return st;
+  }
+  if (s.file.size() == 0) return {};
   timespec now{};
   ::clock_gettime(CLOCK_REALTIME, &now);
   return s.file.rotate(settings_.out_fd, s.dir, settings_.keep, now);

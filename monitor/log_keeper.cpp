@@ -199,6 +199,11 @@ void LogKeeper::spawn(TimePoint now) {
     if (!sock_) return;
     if (Status s = send_attach(p, true); !s) return failed("cannot hand it a pipe: " + s.error().message());
   }
+  for (const uint32_t slot : pending_rotations_) {
+    if (!sock_) return;
+    send_or_fail(encode_log_message(LogRotate{slot}));
+  }
+  pending_rotations_.clear();
   // At shutdown it is started only to drain: the closed channel says so.
   if (finishing_ && sock_) {
     loop_.remove(sock_.get());
@@ -302,17 +307,20 @@ TimePoint LogKeeper::next_deadline() const noexcept {
 
 std::vector<std::string> LogKeeper::rotate(const std::vector<std::string>& names) {
   std::vector<std::string> unknown;
-  if (names.empty()) {
-    if (sock_) send_or_fail(encode_log_message(LogRotate{kEverySlot}));
-    return unknown;
-  }
+  std::vector<uint32_t> slots;
+  if (names.empty()) slots.push_back(kEverySlot);
   for (const auto& n : names) {
     auto it = pipes_.find(n);
     if (it == pipes_.end()) {
       unknown.push_back(n);
       continue;
     }
-    if (sock_) send_or_fail(encode_log_message(LogRotate{it->second.slot}));
+    slots.push_back(it->second.slot);
+  }
+  // pmtr-log down (restarting): the next one rotates first thing.
+  for (const uint32_t slot : slots) {
+    if (sock_) send_or_fail(encode_log_message(LogRotate{slot}));
+    else pending_rotations_.push_back(slot);
   }
   return unknown;
 }

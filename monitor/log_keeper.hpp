@@ -68,8 +68,9 @@ class LogKeeper {
   bool on_exit(pid_t pid, int wait_status, TimePoint now);
   void on_timer(TimePoint now);
   [[nodiscard]] TimePoint next_deadline() const noexcept;
-  // pmtrctl rotate: the named jobs' logs (none named: every job's).  The
-  // names without a pipe are returned.
+  // pmtrctl rotate: the named jobs' logs (none named: every job's); while
+  // pmtr-log is down, the next one does it first.  The names without a
+  // pipe are returned.
   std::vector<std::string> rotate(const std::vector<std::string>& names);
   [[nodiscard]] const LogConfig& config() const noexcept { return cfg_; }
   [[nodiscard]] pid_t pid() const noexcept { return pid_; }
@@ -108,6 +109,7 @@ class LogKeeper {
   std::unordered_map<std::string, Pipe> pipes_;    // by job name
   std::unordered_map<uint32_t, Pipe> draining_;    // let go, by slot
   std::vector<uint32_t> free_slots_;
+  std::vector<uint32_t> pending_rotations_;   // asked for while pmtr-log was down
   uint32_t next_slot_ = 0;
 
   unique_fd sock_;

@@ -28,21 +28,24 @@ long state_of(const std::string& path) { return std::atol(read_file(path).c_str(
 
 TEST_GROUP(LogDiskFull) {
   TempDir dir;
-  std::string logs;
+  std::string disk, logs;
   bool mounted = false;
-  void setup() override { logs = dir.file("logs"); }
+  void setup() override {
+    disk = dir.file("disk");
+    logs = disk + "/logs";
+  }
   void teardown() override {
-    if (mounted) umount2(logs.c_str(), MNT_DETACH);
+    if (mounted) umount2(disk.c_str(), MNT_DETACH);
   }
 };
 
 TEST(LogDiskFull, TheJobBlocksNothingIsLostAndWritingResumesWhenSpaceIsFreed) {
   PMTR_REQUIRE_ROOT();
-  mkdir(logs.c_str(), 0755);
-  if (mount("tmpfs", logs.c_str(), "tmpfs", 0, "size=1m,mode=0755") != 0) PMTR_SKIP("cannot mount a tmpfs here");
+  mkdir(disk.c_str(), 0755);
+  if (mount("tmpfs", disk.c_str(), "tmpfs", 0, "size=1m,mode=0755") != 0) PMTR_SKIP("cannot mount a tmpfs here");
   mounted = true;
   // Room for a few hundred records and no more (20,000 records take 800 KiB).
-  const std::string filler = logs + "/filler";
+  const std::string filler = disk + "/filler";
   write_in_place(filler, std::string(1000 * 1024, 'x'));
   const std::string conf = dir.file("pmtr.conf"), state = dir.file("state");
   write_file(conf, "log to " + logs + "\n" +
