@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "common/terminate_handler.hpp"
+#include "logger/landlock.hpp"
 #include "logger/log_session.hpp"
 #include "logger/sandbox.hpp"
 // Sanitized builds only: LeakSanitizer's exit-time scan would need ptrace
@@ -90,6 +91,11 @@ int main(int argc, char** argv) {
   ::umask(027);
 
   if (auto s = pmtr::enter_log_sandbox(id, settings.to_stderr ? -1 : pmtr::kLogOutFd); !s) {
+    std::fprintf(stderr, "pmtr-log: sandbox: %s\n", s.error().message().c_str());
+    return 1;
+  }
+  bool landlocked = false;
+  if (auto s = pmtr::confine_to_directory(settings.to_stderr ? -1 : pmtr::kLogOutFd, &landlocked); !s) {
     std::fprintf(stderr, "pmtr-log: sandbox: %s\n", s.error().message().c_str());
     return 1;
   }

@@ -112,8 +112,12 @@ PumpOutcome LogPump::batch(LogStream& s, bool flush_partial, std::string& why) {
   journal_.writing(s.slot, to_file ? s.file.inode() : 0, size_before);
   const IoResult w = sys_write_all(sink, out_.data(), out_.size());
   if (!w.ok()) {
-    // Nothing of the batch may stay: the pipe still has all of it.
-    if (to_file && w.bytes > 0) (void)s.file.truncate_to(size_before);
+    // Nothing of the batch may stay: the pipe still has all of it.  If it
+    // cannot be cut off here, the journal still says Writing and the next
+    // pmtr-log cuts it (the monitor starts one at once).
+    if (to_file && w.bytes > 0) {
+      if (Status t = s.file.truncate_to(size_before); !t) die("cutting off a failed batch", t.error());
+    }
     journal_.idle();
     why = (to_file ? settings_.dir_path + "/" + s.dir + "/" + kCurrentName : std::string("pmtr's stderr")) + ": " +
           std::strerror(w.err);
@@ -128,8 +132,11 @@ PumpOutcome LogPump::batch(LogStream& s, bool flush_partial, std::string& why) {
   last_consumed_ = consumed;
   if (consumed < static_cast<size_t>(n)) {
     // Cut by the batch's output cap (whole lines left) or a partial line.
+    // A pipe that filled the scratch pipe may hold more behind: read on
+    // (a fast writer's batch nearly always ends in a cut line).
     const std::string_view rest(in + consumed, static_cast<size_t>(n) - consumed);
-    const bool whole = rest.find('\n') != std::string_view::npos || rest.size() >= kMaxRecordBytes;
+    const bool whole = rest.find('\n') != std::string_view::npos || rest.size() >= kMaxRecordBytes ||
+                       static_cast<size_t>(n) >= scratch_bytes_;
     return whole ? PumpOutcome::More : PumpOutcome::Partial;
   }
   return static_cast<size_t>(n) >= scratch_bytes_ ? PumpOutcome::More : PumpOutcome::Empty;

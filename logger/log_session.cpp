@@ -20,7 +20,9 @@ namespace {
 constexpr uint64_t kChannelKey = kEverySlot;
 constexpr int64_t kPartialFlushMs = 1000;   // a partial line is written after this much silence
 constexpr int64_t kRetryMs = 1000;          // a held job's writes are retried this often
-constexpr int64_t kRecoveryWaitMs = 2000;   // for the journal's job to be handed over
+// For the journal's job to be handed over: the monitor hands every pipe
+// over first thing, so only a pipe it no longer has can be missing.
+constexpr int64_t kRecoveryWaitMs = 30000;
 constexpr int64_t kExitDrainMs = 5000;      // after the monitor closed the channel
 constexpr int kBatchesPerTurn = 8;          // then the next job's turn
 constexpr int64_t kTickMs = 100;            // a resting pipe is armed again this often
@@ -44,6 +46,9 @@ int64_t seconds_since(const timespec& then) {
 Status LogSession::prepare() {
   epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
   if (!epoll_) return Error::from_errno("epoll_create1");
+  // Here, not after the filter: F_SETFL on fd 4 (pmtr's own stderr under
+  // `log to stderr`) would change pmtr's file too; the filter allows none.
+  if (::fcntl(kLogCounterReadFd, F_SETFL, O_NONBLOCK) != 0) return Error::from_errno("counter pipe");
   return pump_.init();
 }
 
@@ -52,7 +57,7 @@ Status LogSession::start() {
   ev.events = EPOLLIN;
   ev.data.u64 = kChannelKey;
   if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, kLogChannelFd, &ev) != 0) return Error::from_errno("epoll_ctl channel");
-  if (::fcntl(kLogCounterReadFd, F_SETFL, O_NONBLOCK) != 0) return Error::from_errno("counter pipe");
+  channel_events_ = EPOLLIN;
 
   const JournalEntry e = journal_.read();
   if (e.phase == JournalPhase::Idle) return counter_.drain();
@@ -119,6 +124,7 @@ void LogSession::on_channel() {
 
 void LogSession::channel_closed() {
   if (!channel_open_) return;
+  outbox_.clear();
   // The monitor is leaving (or gone): every pipe is drained to its end,
   // for a few seconds at most, then pmtr-log exits.
   channel_open_ = false;
@@ -199,7 +205,13 @@ void LogSession::arm(LogStream& s) {
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLONESHOT;
   ev.data.u64 = s.slot;
-  if (::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, s.pipe.get(), &ev) == 0) s.armed = true;
+  if (::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, s.pipe.get(), &ev) == 0) {
+    s.armed = true;
+    return;
+  }
+  // Cannot happen for a pipe we registered; if it does, poll it each tick.
+  std::fprintf(stderr, "pmtr-log: job %s: epoll_ctl: %s\n", s.name.c_str(), std::strerror(errno));
+  queue(s);
 }
 
 void LogSession::rest(LogStream& s) {
@@ -287,13 +299,38 @@ void LogSession::end(LogStream& s) {
 
 void LogSession::send(const LogMessage& m) {
   if (!channel_open_) return;
-  // Blocking: the monitor reads its channel in every turn of its loop.
-  // EPIPE: the monitor has gone (or is going): nobody left to tell.
-  if (Status s = send_record(kLogChannelFd, encode_log_message(m), 0, -1, "send to the monitor"); !s) {
-    if (s.error().err != EPIPE && s.error().err != ECONNRESET)
-      std::fprintf(stderr, "pmtr-log: %s\n", s.error().message().c_str());
-    channel_closed();
+  outbox_.push_back(encode_log_message(m));
+  flush_outbox();
+}
+
+// Never blocking: the monitor may itself be in a long run of sends to us
+// (every pipe at our start), and two blocked senders would wait on each
+// other.  What does not fit waits for EPOLLOUT.
+void LogSession::flush_outbox() {
+  while (channel_open_ && !outbox_.empty()) {
+    Status s = send_record(kLogChannelFd, outbox_.front(), MSG_DONTWAIT, -1, "send to the monitor");
+    if (!s) {
+      if (s.error().err == EAGAIN) {
+        set_channel_events(EPOLLIN | EPOLLOUT);
+        return;
+      }
+      // EPIPE: the monitor has gone (or is going): nobody left to tell.
+      if (s.error().err != EPIPE && s.error().err != ECONNRESET)
+        std::fprintf(stderr, "pmtr-log: %s\n", s.error().message().c_str());
+      channel_closed();
+      return;
+    }
+    outbox_.pop_front();
   }
+  set_channel_events(EPOLLIN);
+}
+
+void LogSession::set_channel_events(uint32_t events) {
+  if (!channel_open_ || events == channel_events_) return;
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.u64 = kChannelKey;
+  if (::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, kLogChannelFd, &ev) == 0) channel_events_ = events;
 }
 
 int64_t LogSession::next_deadline() const {
@@ -321,7 +358,9 @@ void LogSession::fire_deadlines(int64_t now_ms) {
     auto it = streams_.find(slot);
     if (it == streams_.end()) continue;
     it->second->deadline_ms = -1;
-    service(*it->second, true);
+    // A partial line's second of silence is over; a held job's retry
+    // writes what is whole and leaves a partial line its own second.
+    service(*it->second, !it->second->held);
   }
 }
 
@@ -348,7 +387,8 @@ int LogSession::run() {
     for (int i = 0; i < r.count; ++i) {
       const uint64_t key = events[i].data.u64;
       if (key == kChannelKey) {
-        on_channel();
+        if (events[i].events & EPOLLOUT) flush_outbox();
+        if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) on_channel();
         continue;
       }
       auto it = streams_.find(static_cast<uint32_t>(key));

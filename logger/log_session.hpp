@@ -67,6 +67,8 @@ class LogSession {
   void set_deadline(LogStream& s, int64_t ms);
   void end(LogStream& s);
   void send(const LogMessage& m);
+  void flush_outbox();
+  void set_channel_events(uint32_t events);
   [[nodiscard]] int64_t next_deadline() const;
   void fire_deadlines(int64_t now_ms);
 
@@ -76,6 +78,8 @@ class LogSession {
   LogPump pump_;
   unique_fd epoll_;
   bool channel_open_ = true;
+  uint32_t channel_events_ = 0;   // as registered (EPOLLIN, plus EPOLLOUT while the outbox waits)
+  std::deque<std::vector<std::byte>> outbox_;
   int64_t exit_by_ms_ = -1;       // the channel closed: drain, then leave
   bool told_wrote_ = false;
   std::unique_ptr<Recovery> recovery_;

@@ -80,9 +80,9 @@ const SeccompRule kAllow[] = {
     PMTR_RULE(getdents64),
     PMTR_RULE(lseek),
     PMTR_RULE_IF(unlinkat, int_arg_is(2, 0)),
-    // The counter's read end becomes non-blocking (F_SETFL); a pipe's size
-    // (F_GETPIPE_SZ) bounds how much a batch may take in it.
-    PMTR_RULE_IF(fcntl, int_arg_is(1, F_SETFL)),
+    // A pipe's size (F_GETPIPE_SZ) bounds how much a batch may take in the
+    // counter.  (The counter is made non-blocking before the filter: F_SETFL
+    // on fd 4 could change pmtr's own stderr under `log to stderr`.)
     PMTR_RULE_IF(fcntl, int_arg_is(1, F_GETPIPE_SZ)),
 
     // The loop: every pipe and the channel in one epoll set.

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -272,6 +273,16 @@ bool LogKeeper::on_exit(pid_t pid, int wait_status, TimePoint now) {
     stderr_.reset(unique_fd(), {});
   }
   if (finishing_) {
+    // The one told to drain has done so; one that died otherwise (killed
+    // just before the shutdown) leaves the pipes full: one more drains them.
+    const bool drained = pid == drain_pid_ && WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0;
+    if (!drained && now < finish_by_ && !(pipes_.empty() && draining_.empty())) {
+      spawn(now);
+      if (pid_ > 0) {
+        drain_pid_ = pid_;
+        return true;
+      }
+    }
     finished_ = true;
     return true;
   }
@@ -340,10 +351,12 @@ void LogKeeper::finish(TimePoint now) {
       loop_.remove(sock_.get());
       sock_.reset();
     }
+    drain_pid_ = pid_;
     return;
   }
   spawn(now);   // to drain what the pipes hold
   if (pid_ <= 0) finished_ = true;
+  drain_pid_ = pid_;
 }
 
 }  // namespace pmtr

@@ -122,6 +122,7 @@ class LogKeeper {
   TimePoint restart_at_ = kNever;
   Duration backoff_ = kLogBackoffMin;
   bool finishing_ = false;
+  pid_t drain_pid_ = -1;   // the pmtr-log told to drain at shutdown
   bool finished_ = false;
   TimePoint finish_by_ = kNever;
 };

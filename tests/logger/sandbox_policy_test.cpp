@@ -8,18 +8,21 @@
 #include <linux/fs.h>
 #include <seccomp.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <string>
 
 #include "common/sandbox_asan.hpp"
 #include "common/unique_fd.hpp"
+#include "logger/landlock.hpp"
 #include "logger/sandbox.hpp"
 #include "tests/support/e2e_harness.hpp"
 #include "tests/support/sandbox_support.hpp"
@@ -125,4 +128,37 @@ TEST(LogSandboxPolicy, FilterMatchesGoldenDump) {
                       "build/tests/logger_tests -sg LogSandboxPolicy -sn FilterMatchesGoldenDump", &rewritten);
   if (rewritten) PMTR_SKIP("rewrote tests/logger/sandbox_filter.pfc; review it with git diff, then commit it");
   if (!problem.empty()) FAIL(problem.c_str());
+}
+
+// Landlock (logger/landlock.hpp): beneath the log directory pmtr-log may
+// create and write; anywhere else, even a file its user could write and
+// opened with O_NOFOLLOW, it may not; under `log to stderr`, nowhere.
+TEST(LogSandboxPolicy, LandlockConfinesFilesToTheLogDirectory) {
+  TempDir other;
+  const unique_fd root(::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  const unique_fd outside(::open(other.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  child.pid = fork_flushed();
+  if (child.pid == 0) {
+    bool applied = false;
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || !pmtr::confine_to_directory(root.get(), &applied)) _exit(kSetupFailed);
+    if (!applied) _exit(42);
+    const int in = ::openat(root.get(), "f", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
+    if (in < 0 || ::mkdirat(root.get(), "d", 0750) != 0) _exit(1);
+    if (::openat(outside.get(), "f", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640) >= 0 || errno != EACCES) _exit(2);
+    if (::unlinkat(AT_FDCWD, "/etc/hostname", 0) == 0 || errno != EACCES) _exit(3);
+    _exit(0);
+  }
+  const std::string status = status_text(child.wait());
+  if (status == "exit 42") PMTR_SKIP("no Landlock in this kernel");
+  STRCMP_EQUAL("exit 0", status.c_str());
+  CHECK_FALSE(access(other.file("f").c_str(), F_OK) == 0);
+
+  child.pid = fork_flushed();
+  if (child.pid == 0) {
+    bool applied = false;
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || !pmtr::confine_to_directory(-1, &applied)) _exit(kSetupFailed);
+    if (::openat(root.get(), "g", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640) >= 0 || errno != EACCES) _exit(1);
+    _exit(0);
+  }
+  STRCMP_EQUAL("exit 0", status_text(child.wait()).c_str());
 }
