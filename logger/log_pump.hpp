@@ -46,6 +46,9 @@ struct LogStream {
   bool armed = false;              // its epoll entry reports (EPOLLONESHOT: until it fires)
   bool resting = false;            // waits for the next tick to be armed again
   size_t partial_seen = 0;         // bytes of a partial line already seen (new ones restart the second)
+  bool fast = false;               // wrote kFastBytesPerTick or more in the last tick's time
+  int64_t window_start_ms = -1;    // of that measure
+  uint64_t window_bytes = 0;
 };
 
 enum class PumpOutcome {

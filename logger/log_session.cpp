@@ -26,8 +26,10 @@ constexpr int64_t kRecoveryWaitMs = 30000;
 constexpr int64_t kExitDrainMs = 5000;      // after the monitor closed the channel
 constexpr int kBatchesPerTurn = 8;          // then the next job's turn
 constexpr int64_t kTickMs = 100;            // a resting pipe is armed again this often
-// A batch this big means a busy writer: its pipe is armed again at once.
-constexpr size_t kBusyBatchBytes = 4096;
+// A job that wrote this much in a tick's time is a fast writer: its pipe
+// never rests (resting, a 64 KiB pipe caps a writer at 640 KiB/s), until a
+// tick's time passes with less.
+constexpr size_t kFastBytesPerTick = 16 * 1024;
 
 int64_t monotonic_ms() {
   timespec t{};
@@ -221,6 +223,17 @@ void LogSession::rest(LogStream& s) {
   if (next_tick_ms_ < 0) next_tick_ms_ = monotonic_ms() + kTickMs;
 }
 
+void LogSession::note_rate(LogStream& s, size_t consumed) {
+  const int64_t now = monotonic_ms();
+  s.window_bytes += consumed;
+  if (s.window_start_ms < 0) s.window_start_ms = now;
+  if (now - s.window_start_ms < kTickMs) return;
+  s.fast = s.window_bytes * static_cast<uint64_t>(kTickMs) >=
+           kFastBytesPerTick * static_cast<uint64_t>(now - s.window_start_ms);
+  s.window_start_ms = now;
+  s.window_bytes = 0;
+}
+
 void LogSession::tick() {
   next_tick_ms_ = -1;
   for (const uint32_t slot : resting_) {
@@ -245,6 +258,7 @@ void LogSession::service(LogStream& s, bool flush) {
   for (int i = 0; i < kBatchesPerTurn; ++i) {
     std::string why;
     const PumpOutcome o = pump_.batch(s, flush, why);
+    note_rate(s, pump_.last_consumed());
     if (o != PumpOutcome::Held && was_held) {
       std::fprintf(stderr, "job %s: writing its output again after %lld s\n", s.name.c_str(),
                    static_cast<long long>(seconds_since(s.held_since)));
@@ -261,7 +275,7 @@ void LogSession::service(LogStream& s, bool flush) {
       case PumpOutcome::Empty:
         set_deadline(s, -1);
         s.partial_seen = 0;
-        if (pump_.last_consumed() >= kBusyBatchBytes) arm(s);
+        if (s.fast) arm(s);
         else rest(s);
         return;
       case PumpOutcome::Partial:

@@ -8,8 +8,8 @@
 // again, so that a job writing a line now and then costs a wakeup per
 // tick, not per line: 100 jobs writing 100 lines a second each take about
 // 1,000 batches a second instead of 10,000 wakeups.  The first line after
-// a quiet spell is written at once; a pipe that gave a big batch is armed
-// again at once (a fast writer must not wait for ticks with a full pipe).
+// a quiet spell is written at once; a fast writer's pipe (16 KiB or more
+// a tick) never rests: it must not wait for ticks with a full pipe.
 #pragma once
 
 #include <time.h>
@@ -64,6 +64,7 @@ class LogSession {
   void arm(LogStream& s);
   void rest(LogStream& s);
   void tick();
+  void note_rate(LogStream& s, size_t consumed);
   void set_deadline(LogStream& s, int64_t ms);
   void end(LogStream& s);
   void send(const LogMessage& m);
