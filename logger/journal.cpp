@@ -45,6 +45,19 @@ JournalEntry Journal::read() const noexcept {
   return e;
 }
 
+bool Journal::mid_line(uint32_t slot) const noexcept {
+  if (page_ == nullptr || slot >= kMidLineSlots) return false;
+  const volatile auto* bits = reinterpret_cast<const volatile uint8_t*>(page_) + 64;
+  return (bits[slot / 8] >> (slot % 8)) & 1;
+}
+
+void Journal::set_mid_line(uint32_t slot, bool cut) noexcept {
+  if (page_ == nullptr || slot >= kMidLineSlots || mid_line(slot) == cut) return;
+  volatile auto* bits = reinterpret_cast<volatile uint8_t*>(page_) + 64;
+  const auto mask = static_cast<uint8_t>(1u << (slot % 8));
+  bits[slot / 8] = static_cast<uint8_t>(cut ? bits[slot / 8] | mask : bits[slot / 8] & ~mask);
+}
+
 void Journal::writing(uint32_t slot, uint64_t inode, uint64_t size_before) noexcept {
   // From Idle: the figures first, then the phase that makes them count.
   page_[1] = slot;

@@ -41,6 +41,8 @@ struct JournalEntry {
 };
 
 inline constexpr size_t kJournalBytes = 4096;
+// The page's first 64 bytes hold the entry, the rest one bit per slot.
+inline constexpr size_t kMidLineSlots = (kJournalBytes - 64) * 8;
 
 class Journal {
  public:
@@ -49,11 +51,20 @@ class Journal {
   Journal& operator=(const Journal&) = delete;
   ~Journal();
 
-  // Maps the memfd (kJournalBytes, sealed against shrinking by the monitor).
+  // Maps the memfd (kJournalBytes, sealed by the monitor against growing
+  // and shrinking).
   [[nodiscard]] Status map(int fd);
   // The entry the previous pmtr-log left (Idle when the page is new or
   // holds anything else: a page that does not decode is not trusted).
   [[nodiscard]] JournalEntry read() const noexcept;
+
+  // Whether the job's last record was cut (the next one continues it, "+"),
+  // kept here so that a new pmtr-log marks the continuation too; slots
+  // beyond kMidLineSlots are not kept (the rest of such a line then starts
+  // a record of its own).  A kill between a batch and this bit may leave
+  // one record's mark wrong; never a line.
+  [[nodiscard]] bool mid_line(uint32_t slot) const noexcept;
+  void set_mid_line(uint32_t slot, bool cut) noexcept;
 
   void writing(uint32_t slot, uint64_t inode, uint64_t size_before) noexcept;
   void consuming(uint32_t slot, uint64_t consume, uint64_t counter_base) noexcept;

@@ -128,6 +128,7 @@ PumpOutcome LogPump::batch(LogStream& s, bool flush_partial, std::string& why) {
   journal_.idle();
   if (to_file) s.file.grew(out_.size());
   s.mid_line = mid_line;
+  journal_.set_mid_line(s.slot, mid_line);
   ++batches_;
   last_consumed_ = consumed;
   if (consumed < static_cast<size_t>(n)) {

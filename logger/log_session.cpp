@@ -179,6 +179,7 @@ void LogSession::attach(LogAttach&& a, unique_fd fd) {
   s->prefix = s->name + ": ";
   s->pipe = std::move(fd);
   s->detached = a.detached;
+  s->mid_line = journal_.mid_line(a.slot);
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLONESHOT;
   ev.data.u64 = a.slot;
@@ -308,6 +309,7 @@ void LogSession::end(LogStream& s) {
   set_deadline(s, -1);
   (void)::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, s.pipe.get(), nullptr);
   streams_.erase(slot);   // s is gone from here on
+  journal_.set_mid_line(slot, false);   // the slot's next pipe starts afresh
   if (channel_open_) send(LogDrained{slot});
 }
 

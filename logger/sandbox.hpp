@@ -14,8 +14,9 @@ namespace pmtr {
 
 // RLIMIT_NOFILE: per captured job its pipe and its open `current`, plus
 // the fixed fds (0-7), the epoll fd, the scratch pipe and a job directory
-// opened during a rotation.  Jobs beyond it cannot be attached (the
-// monitor logs it); the monitor's own hard limit may be lower still.
+// opened during a rotation.  Jobs beyond it cannot be attached (pmtr-log
+// logs it, and such a job blocks once its pipe is full); the monitor's
+// own hard limit may be lower still.
 inline constexpr int kLogOpenFiles = 2 * 100000 + 32;
 
 // Steps 1-10 of the recipe; `chroot_fd` is the log directory (-1: none,

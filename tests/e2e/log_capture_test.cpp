@@ -120,3 +120,23 @@ TEST(LogCapture, LogAllCapturesEveryJobWithoutOutputFilesOfItsOwn) {
   CHECK_EQUAL(0u, numbered_count(logs + "/b", "line"));
   STRCMP_EQUAL("line 1\nline 2\n", read_file(dir.file("b.out")).c_str());
 }
+
+TEST(LogCapture, TheRestOfAFlushedLineIsMarkedEvenAfterPmtrLogRestarted) {
+  write_file(conf, "log to " + logs + "\n" +
+                       job("w", "/bin/sh -c \"printf abc; sleep 3; echo def; exec sleep 100\"", "  log\n"));
+  Pmtr pmtr(conf);
+  // "abc" waits for its newline, then is written after a second of silence.
+  auto has = [&](const std::string& tail) {
+    for (const auto& r : log_records(logs + "/w"))
+      if (r.size() > 27 && r.substr(27) == tail) return true;
+    return false;
+  };
+  CHECK(poll_until([&] { return has(" abc"); }, 10000ms));
+  const pid_t old = pmtr.logger_pid();
+  CHECK(old > 0);
+  CHECK_EQUAL(0, kill(old, SIGKILL));
+  CHECK(poll_until([&] { const pid_t p = pmtr.logger_pid(); return p > 0 && p != old; }, 10000ms));
+  // The new pmtr-log knows the line was cut: its rest carries the mark.
+  CHECK(poll_until([&] { return has("+def"); }, 10000ms));
+  CHECK_FALSE(has(" def"));
+}
