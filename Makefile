@@ -209,7 +209,14 @@ $(LINE_WRITER): $(BUILD)/obj/tests/tools/line_writer.o
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $<
-$(BUILD)/tests/e2e_tests: | $(FAKE_PARSER) $(LINE_WRITER)
+# A substitute pmtr-log (tests/tools/fake_log.cpp): what a pmtr-log taken
+# over could send.  Never installed.
+FAKE_LOG := $(BUILD)/tests/fake-log
+$(FAKE_LOG): $(BUILD)/obj/tests/tools/fake_log.o $(LIB_common)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $< $(LIB_common)
+$(BUILD)/tests/e2e_tests: | $(FAKE_PARSER) $(FAKE_LOG) $(LINE_WRITER)
 
 $(BUILD)/bench/%: $(BUILD)/obj/bench/%_main.o $(OBJS_bench) $(LIBS_ALL)
 	@mkdir -p $(@D)
@@ -272,7 +279,7 @@ fuzz-build: $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 # without the fuzz targets, which do not depend on SANITIZE: .ci/run builds
 # the sanitized suites that way while the plain tree builds and tests.
 HAVE_FUZZ_CXX := $(shell command -v $(firstword $(FUZZ_CXX)) 2>/dev/null)
-suites: all $(TEST_BINS) $(FAKE_PARSER) $(LINE_WRITER) $(BENCH_BINS)
+suites: all $(TEST_BINS) $(FAKE_PARSER) $(FAKE_LOG) $(LINE_WRITER) $(BENCH_BINS)
 test-build: suites $(if $(HAVE_FUZZ_CXX),fuzz-build)
 
 test: check-deps

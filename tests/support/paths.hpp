@@ -15,6 +15,7 @@ inline std::string pmtr_bin() { return build_dir() + "/pmtr"; }
 inline std::string parser_bin() { return build_dir() + "/pmtr-parser"; }
 inline std::string fake_parser_bin() { return build_dir() + "/tests/fake-parser"; }
 inline std::string log_bin() { return build_dir() + "/pmtr-log"; }
+inline std::string fake_log_bin() { return build_dir() + "/tests/fake-log"; }
 inline std::string line_writer_bin() { return build_dir() + "/tests/line-writer"; }
 
 }  // namespace pmtr::test
