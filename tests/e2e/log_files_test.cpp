@@ -5,7 +5,6 @@
 // with nothing lost, once it is gone; pmtr-log itself runs without root,
 // capabilities or new privileges, under seccomp, chrooted into the logs.
 #include <grp.h>
-#include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,11 +26,11 @@ namespace {
 
 long state_of(const std::string& path) { return std::atol(read_file(path).c_str()); }
 
-// The helpers' user, as pmtr picks it when root.
-uid_t helper_uid() {
-  const passwd* pw = getpwnam("pmtr");
-  if (pw == nullptr) pw = getpwnam("nobody");
-  return pw != nullptr ? pw->pw_uid : 0;
+// The uid pmtr-log runs as, read from the process itself: the `pmtr`
+// user may come and go while the install tests run beside these, so a
+// lookup by name here could disagree with what that pmtr chose.
+uid_t running_uid(pid_t pid) {
+  return static_cast<uid_t>(std::strtoul(proc_status_field(pid, "Uid").c_str(), nullptr, 10));
 }
 
 struct stat stat_of(const std::string& path) {
@@ -56,20 +55,25 @@ TEST_GROUP(LogFiles) {
   // it is removed, what the job wrote meanwhile arrives, all of it.
   void refused_then_resumed(const std::function<void(const std::string&)>& plant, const std::string& why) {
     const std::string job_dir = logs + "/w";
-    mkdir(logs.c_str(), 0755);
-    mkdir(job_dir.c_str(), 0755);
-    // As pmtr left it after an earlier run: its helpers' user owns it (a
-    // non-empty directory of root's would not be taken at all).
-    if (geteuid() == 0) CHECK_EQUAL(0, chown(logs.c_str(), helper_uid(), static_cast<gid_t>(-1)));
-    plant(job_dir + "/current");
-    write_file(conf, "log to " + logs + "\n" + job("w", writer("-n 30 -s " + state), "  log\n  restart never\n"));
+    // First a quiet captured job, so that pmtr makes the log directory and
+    // starts pmtr-log, whose user is then known; then the job directory
+    // with the planted `current` (root's, which pmtr-log cannot change),
+    // then the job that writes.
+    const std::string head = "log to " + logs + "\n" + job("quiet", "/bin/sleep 100", "  log\n");
+    write_file(conf, head);
     Pmtr pmtr(conf);
+    pid_t lp = -1;
+    CHECK(poll_until([&] { return (lp = pmtr.logger_pid()) > 0 && proc_status_field(lp, "Seccomp") == "2"; }, 10000ms));
+    const uid_t helper = running_uid(lp);
+    CHECK_EQUAL(0, mkdir(job_dir.c_str(), 0755));
+    plant(job_dir + "/current");
+    write_file(conf, head + job("w", writer("-n 30 -s " + state), "  log\n  restart never\n"));
     CHECK(pmtr.wait_log(why, 10000ms));
     CHECK(pmtr.wait_log("holding its output", 10000ms));
     CHECK(poll_until([&] { return state_of(state) == 30; }, 10000ms));
-    // The test made the job's directory: as root, hand it to pmtr-log's
-    // user (first, so that no retry meets a directory it cannot write).
-    if (geteuid() == 0) CHECK_EQUAL(0, chown(job_dir.c_str(), helper_uid(), static_cast<gid_t>(-1)));
+    // Hand the job directory to pmtr-log's user (first, so that no retry
+    // meets a directory it cannot write), then remove the planted file.
+    if (geteuid() == 0) CHECK_EQUAL(0, chown(job_dir.c_str(), helper, static_cast<gid_t>(-1)));
     unlink((job_dir + "/current").c_str());
     CHECK_TEXT(poll_until([&] { return numbered(log_records(job_dir), "line").size() == 30; }, 20000ms),
                pmtr.log().c_str());
@@ -104,10 +108,14 @@ TEST(LogFiles, OwnerGroupAndModesAreTheDocumentedOnes) {
   write_file(conf, "log to " + logs + "\n" + job("w", writer("-n 1"), "  log\n  restart never\n"));
   Pmtr pmtr(conf);
   CHECK(poll_until([&] { return numbered(log_records(logs + "/w"), "line").size() == 1; }, 10000ms));
+  const pid_t lp = pmtr.logger_pid();
+  CHECK(lp > 0);
+  const uid_t helper = running_uid(lp);
+  CHECK(helper != 0);
   const group* adm = getgrnam("adm");
   for (const std::string& path : {logs, logs + "/w", logs + "/w/current"}) {
     const struct stat st = stat_of(path);
-    CHECK_EQUAL_TEXT(helper_uid(), st.st_uid, path.c_str());
+    CHECK_EQUAL_TEXT(helper, st.st_uid, path.c_str());
     if (adm != nullptr) CHECK_EQUAL_TEXT(adm->gr_gid, st.st_gid, path.c_str());
   }
   CHECK_EQUAL(02750u, stat_of(logs).st_mode & 07777u);
@@ -144,8 +152,13 @@ TEST(LogFiles, PmtrLogRunsUnprivilegedUnderSeccompInsideTheLogDirectory) {
     STRCMP_EQUAL_TEXT("0000000000000000", proc_status_field(lp, set).c_str(), set);
   if (geteuid() != 0) PMTR_SKIP("ids, bounding set and chroot: needs root");
   STRCMP_EQUAL("0000000000000000", proc_status_field(lp, "CapBnd").c_str());
-  const std::string uid = std::to_string(helper_uid());
+  // Not root, and the same uid everywhere: real, effective, saved, fs; the
+  // log directory is that user's.
+  const uid_t helper = running_uid(lp);
+  CHECK(helper != 0);
+  const std::string uid = std::to_string(helper);
   STRCMP_EQUAL((uid + "\t" + uid + "\t" + uid + "\t" + uid).c_str(), proc_status_field(lp, "Uid").c_str());
+  CHECK_EQUAL(helper, stat_of(logs).st_uid);
   char root[4096] = {};
   const ssize_t n = readlink(("/proc/" + std::to_string(lp) + "/root").c_str(), root, sizeof root - 1);
   CHECK(n > 0);
