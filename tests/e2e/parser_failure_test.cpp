@@ -8,6 +8,7 @@
 #include <chrono>
 #include <vector>
 
+#include "common/sandbox_asan.hpp"
 #include "tests/support/e2e_harness.hpp"
 #include "tests/support/skip.hpp"
 #include "tests/support/substitute_parser.hpp"
@@ -76,10 +77,13 @@ TEST(ParserFailure, BackoffDoublesWhileParsersDieAndResetsAfterACompletedParse) 
   sub.mode("serve a /bin/sleep 1312");
   for (size_t i = 0; i < schedule.size(); ++i)
     CHECK(pmtr.count_log("; killing it, new parser in " + std::to_string(schedule[i]) + " ms") >= 1);
-  // seen[i+1] - seen[i] is the delay announced at i, plus a parser start.
+  // seen[i+1] - seen[i] is the delay announced at i, plus a parser start:
+  // a sanitized parser on a loaded 2-core machine has taken over 600 ms to
+  // start (the announced delays themselves are checked exactly above).
+  constexpr int kStartSlack = PMTR_SANDBOX_ASAN ? 1500 : 500;
   for (size_t i = 0; i + 1 < schedule.size() && i + 1 < seen.size(); ++i) {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(seen[i + 1] - seen[i]).count();
-    CHECK_TEXT(ms >= schedule[i] - 20 && ms <= schedule[i] + 500,
+    CHECK_TEXT(ms >= schedule[i] - 20 && ms <= schedule[i] + kStartSlack,
                ("failure " + std::to_string(i + 1) + " came " + std::to_string(ms) + " ms after the one announcing " +
                 std::to_string(schedule[i]) + " ms")
                    .c_str());
