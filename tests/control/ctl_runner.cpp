@@ -31,8 +31,6 @@ std::string read_all(int fd) {
 
 }  // namespace
 
-std::string pmtrctl_bin() { return build_dir() + "/pmtrctl"; }
-
 CtlRun run_ctl(const std::vector<std::string>& args) {
   std::vector<const char*> argv;
   for (const auto& a : args) argv.push_back(a.c_str());

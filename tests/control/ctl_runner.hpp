@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/paths.hpp"   // pmtrctl_bin()
+
 namespace pmtr::test {
 
 struct CtlRun {
@@ -18,6 +20,5 @@ CtlRun run_ctl(const std::vector<std::string>& args);
 // env_drop: names removed from it.
 CtlRun run_ctl_binary(const std::vector<std::string>& args, const std::vector<std::string>& env_add = {},
                       const std::vector<std::string>& env_drop = {});
-std::string pmtrctl_bin();
 
 }  // namespace pmtr::test

@@ -6,7 +6,6 @@
 // the job's name.
 #include <signal.h>
 
-#include <cstdlib>
 #include <string>
 
 #include "tests/support/e2e_harness.hpp"
@@ -19,8 +18,6 @@
 using namespace pmtr::test;
 
 namespace {
-
-long state_of(const std::string& path) { return std::atol(read_file(path).c_str()); }
 
 size_t numbered_count(const std::string& job_dir, const std::string& prefix) {
   return numbered(log_records(job_dir), prefix).size();
@@ -36,11 +33,10 @@ TEST_GROUP(LogCapture) {
     logs = dir.file("logs");
     state = dir.file("state");
   }
-  std::string writer(const std::string& args) const { return line_writer_bin() + " " + args; }
 };
 
 TEST(LogCapture, StdoutAndStderrBothArriveInOrderPerStream) {
-  write_file(conf, "log to " + logs + "\n" + job("w", writer("-n 200 -e"), "  log\n  restart never\n"));
+  write_file(conf, "log to " + logs + "\n" + job("w", line_writer("-n 200 -e"), "  log\n  restart never\n"));
   Pmtr pmtr(conf);
   CHECK(poll_until([&] { return numbered_count(logs + "/w", "err") == 200; }, 10000ms));
   const auto records = log_records(logs + "/w");
@@ -56,7 +52,7 @@ TEST(LogCapture, StdoutAndStderrBothArriveInOrderPerStream) {
 }
 
 TEST(LogCapture, KillingPmtrLogTwentyTimesLosesAndRepeatsNoLine) {
-  write_file(conf, "log to " + logs + "\n" + job("w", writer("-i 2 -s " + state), "  log\n"));
+  write_file(conf, "log to " + logs + "\n" + job("w", line_writer("-i 2 -s " + state), "  log\n"));
   Pmtr pmtr(conf);
   CHECK(poll_until([&] { return pmtr.logger_pid() > 0 && numbered_count(logs + "/w", "line") >= 20; }, 10000ms));
   for (int k = 0; k < 20; ++k) {
@@ -77,29 +73,29 @@ TEST(LogCapture, KillingPmtrLogTwentyTimesLosesAndRepeatsNoLine) {
   STRCMP_EQUAL("", contiguity_problem(nums).c_str());
   // The writer records a number after writing it: the file has that one,
   // or one more if the stop came between the two.
-  const long last = state_of(state);
+  const long last = writer_state(state);
   CHECK_TEXT(nums.back() == last || nums.back() == last + 1,
              ("last in file " + std::to_string(nums.back()) + ", last written " + std::to_string(last)).c_str());
 }
 
 TEST(LogCapture, FiftyRestartsOfTheJobLoseAndRepeatNoLine) {
   write_file(conf, "log to " + logs + "\n" +
-                       job("w", writer("-n 3 -s " + state), "  log\n  backoff 100ms to 100ms\n"));
+                       job("w", line_writer("-n 3 -s " + state), "  log\n  backoff 100ms to 100ms\n"));
   Pmtr pmtr(conf);
   CHECK(pmtr.wait_log("started job w [", 30000ms, 51));
-  CHECK(poll_until([&] { return state_of(state) >= 150; }, 10000ms));
+  CHECK(poll_until([&] { return writer_state(state) >= 150; }, 10000ms));
   CHECK(pmtr.stop() >= 0);
   const auto nums = numbered(log_records(logs + "/w"), "line");
   CHECK_EQUAL(1, nums.front());
   STRCMP_EQUAL("", contiguity_problem(nums).c_str());
-  CHECK_EQUAL(state_of(state), nums.back());
+  CHECK_EQUAL(writer_state(state), nums.back());
   // One pipe for all of them: pmtr-log never restarted.
   CHECK_EQUAL(0, pmtr.count_log("new pmtr-log in"));
 }
 
 TEST(LogCapture, ToStderrEachLineCarriesTheJobsName) {
-  write_file(conf, "log to stderr\n" + job("w", writer("-n 3 -e"), "  log\n  restart never\n") +
-                       job("quiet", writer("-n 1"), "  restart never\n"));
+  write_file(conf, "log to stderr\n" + job("w", line_writer("-n 3 -e"), "  log\n  restart never\n") +
+                       job("quiet", line_writer("-n 1"), "  restart never\n"));
   Pmtr pmtr(conf);
   CHECK(pmtr.wait_log("w: err 3", 10000ms));
   CHECK(pmtr.wait_log("w: line 3", 10000ms));
@@ -111,8 +107,8 @@ TEST(LogCapture, ToStderrEachLineCarriesTheJobsName) {
 }
 
 TEST(LogCapture, LogAllCapturesEveryJobWithoutOutputFilesOfItsOwn) {
-  write_file(conf, "log to " + logs + "\nlog all\n" + job("a", writer("-n 2"), "  restart never\n") +
-                       job("b", writer("-n 2 -e"), "  restart never\n  out " + dir.file("b.out") + "\n"));
+  write_file(conf, "log to " + logs + "\nlog all\n" + job("a", line_writer("-n 2"), "  restart never\n") +
+                       job("b", line_writer("-n 2 -e"), "  restart never\n  out " + dir.file("b.out") + "\n"));
   Pmtr pmtr(conf);
   CHECK(poll_until([&] { return numbered_count(logs + "/a", "line") == 2; }, 10000ms));
   // b's stdout has a file of its own; its stderr is captured.

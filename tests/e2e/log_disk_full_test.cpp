@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <string>
 
 #include "tests/support/e2e_harness.hpp"
@@ -19,12 +18,6 @@
 #include <CppUTest/TestHarness.h>
 
 using namespace pmtr::test;
-
-namespace {
-
-long state_of(const std::string& path) { return std::atol(read_file(path).c_str()); }
-
-}  // namespace
 
 TEST_GROUP(LogDiskFull) {
   TempDir dir;
@@ -49,7 +42,7 @@ TEST(LogDiskFull, TheJobBlocksNothingIsLostAndWritingResumesWhenSpaceIsFreed) {
   write_in_place(filler, std::string(1000 * 1024, 'x'));
   const std::string conf = dir.file("pmtr.conf"), state = dir.file("state");
   write_file(conf, "log to " + logs + "\n" +
-                       job("w", line_writer_bin() + " -n 20000 -s " + state, "  log\n  restart never\n"));
+                       job("w", line_writer("-n 20000 -s " + state), "  log\n  restart never\n"));
   Pmtr pmtr(conf);
   CHECK(pmtr.wait_log("No space left on device; holding its output", 20000ms));
   // The job blocks: its count stops short of the end and stays put.
@@ -57,7 +50,7 @@ TEST(LogDiskFull, TheJobBlocksNothingIsLostAndWritingResumesWhenSpaceIsFreed) {
   auto since = std::chrono::steady_clock::now();
   CHECK(poll_until(
       [&] {
-        const long now = state_of(state);
+        const long now = writer_state(state);
         if (now != last) {
           last = now;
           since = std::chrono::steady_clock::now();

@@ -24,8 +24,6 @@ using namespace pmtr::test;
 
 namespace {
 
-long state_of(const std::string& path) { return std::atol(read_file(path).c_str()); }
-
 // The uid pmtr-log runs as, read from the process itself: the `pmtr`
 // user may come and go while the install tests run beside these, so a
 // lookup by name here could disagree with what that pmtr chose.
@@ -49,7 +47,6 @@ TEST_GROUP(LogFiles) {
     logs = dir.file("logs");
     state = dir.file("state");
   }
-  std::string writer(const std::string& args) const { return line_writer_bin() + " " + args; }
 
   // A file planted as `current` (by `plant`) is refused with `why`; once
   // it is removed, what the job wrote meanwhile arrives, all of it.
@@ -67,10 +64,10 @@ TEST_GROUP(LogFiles) {
     const uid_t helper = running_uid(lp);
     CHECK_EQUAL(0, mkdir(job_dir.c_str(), 0755));
     plant(job_dir + "/current");
-    write_file(conf, head + job("w", writer("-n 30 -s " + state), "  log\n  restart never\n"));
+    write_file(conf, head + job("w", line_writer("-n 30 -s " + state), "  log\n  restart never\n"));
     CHECK(pmtr.wait_log(why, 10000ms));
     CHECK(pmtr.wait_log("holding its output", 10000ms));
-    CHECK(poll_until([&] { return state_of(state) == 30; }, 10000ms));
+    CHECK(poll_until([&] { return writer_state(state) == 30; }, 10000ms));
     // Hand the job directory to pmtr-log's user (first, so that no retry
     // meets a directory it cannot write), then remove the planted file.
     if (geteuid() == 0) CHECK_EQUAL(0, chown(job_dir.c_str(), helper, static_cast<gid_t>(-1)));
@@ -86,7 +83,7 @@ TEST_GROUP(LogFiles) {
 
 TEST(LogFiles, RotationAtOneKibibyteKeepsKeepArchivesAndLosesNoLineAtTheBoundary) {
   write_file(conf, "log to " + logs + "\nlog rotate 1K keep 3\n" +
-                       job("w", writer("-n 600 -i 3"), "  log\n  restart never\n"));
+                       job("w", line_writer("-n 600 -i 3"), "  log\n  restart never\n"));
   Pmtr pmtr(conf);
   // A line every 3 ms, about 33 a tick of pmtr-log: over 1K a batch, so
   // some 18 rotations, the last 3 archives kept.
@@ -105,7 +102,7 @@ TEST(LogFiles, RotationAtOneKibibyteKeepsKeepArchivesAndLosesNoLineAtTheBoundary
 
 TEST(LogFiles, OwnerGroupAndModesAreTheDocumentedOnes) {
   PMTR_REQUIRE_ROOT();
-  write_file(conf, "log to " + logs + "\n" + job("w", writer("-n 1"), "  log\n  restart never\n"));
+  write_file(conf, "log to " + logs + "\n" + job("w", line_writer("-n 1"), "  log\n  restart never\n"));
   Pmtr pmtr(conf);
   CHECK(poll_until([&] { return numbered(log_records(logs + "/w"), "line").size() == 1; }, 10000ms));
   const pid_t lp = pmtr.logger_pid();
@@ -141,7 +138,7 @@ TEST(LogFiles, PlantedFifoIsRefusedAndWritingResumesOnceItIsGone) {
 }
 
 TEST(LogFiles, PmtrLogRunsUnprivilegedUnderSeccompInsideTheLogDirectory) {
-  write_file(conf, "log to " + logs + "\n" + job("w", writer("-n 1"), "  log\n  restart never\n"));
+  write_file(conf, "log to " + logs + "\n" + job("w", line_writer("-n 1"), "  log\n  restart never\n"));
   Pmtr pmtr(conf);
   pid_t lp = -1;
   CHECK(poll_until([&] { return (lp = pmtr.logger_pid()) > 0 && !proc_status_field(lp, "Seccomp").empty() &&

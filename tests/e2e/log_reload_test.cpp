@@ -27,38 +27,37 @@ TEST_GROUP(LogReload) {
     conf = dir.file("pmtr.conf");
     logs = dir.file("logs");
   }
-  std::string writer(const std::string& args) const { return line_writer_bin() + " " + args; }
   size_t lines(const std::string& job) const { return numbered(log_records(logs + "/" + job), "line").size(); }
 };
 
 TEST(LogReload, AJobCapturedByAReloadIsCapturedFromItsNextStart) {
   const std::string head = "log to " + logs + "\n";
-  write_file(conf, head + job("w", writer("-n 1"), "  restart never\n"));
+  write_file(conf, head + job("w", line_writer("-n 1"), "  restart never\n"));
   Pmtr pmtr(conf);
   CHECK(pmtr.wait_log("job w will not be restarted", 10000ms));
   CHECK_EQUAL(0u, lines("w"));
-  write_file(conf, head + job("w", writer("-n 1"), "  restart never\n  log\n"));
+  write_file(conf, head + job("w", line_writer("-n 1"), "  restart never\n  log\n"));
   CHECK(poll_until([&] { return lines("w") == 1; }, 10000ms));
 }
 
 TEST(LogReload, ARemovedJobsPipeIsDrainedAndClosed) {
   const std::string head = "log to " + logs + "\n";
-  write_file(conf, head + job("keep", writer("-n 1"), "  restart never\n  log\n"));
+  write_file(conf, head + job("keep", line_writer("-n 1"), "  restart never\n  log\n"));
   Pmtr pmtr(conf);
   CHECK(poll_until([&] { return lines("keep") == 1; }, 10000ms));
   const size_t fds = proc_fds(pmtr.pid()).size();
-  write_file(conf, head + job("keep", writer("-n 1"), "  restart never\n  log\n") +
-                       job("gone", writer("-n 3"), "  restart never\n  log\n"));
+  write_file(conf, head + job("keep", line_writer("-n 1"), "  restart never\n  log\n") +
+                       job("gone", line_writer("-n 3"), "  restart never\n  log\n"));
   CHECK(poll_until([&] { return lines("gone") == 3; }, 10000ms));
   CHECK_EQUAL(fds + 2, proc_fds(pmtr.pid()).size());   // both ends of its pipe
-  write_file(conf, head + job("keep", writer("-n 1"), "  restart never\n  log\n"));
+  write_file(conf, head + job("keep", line_writer("-n 1"), "  restart never\n  log\n"));
   CHECK(poll_until([&] { return proc_fds(pmtr.pid()).size() == fds; }, 10000ms));
   CHECK_EQUAL(0, pmtr.count_log("new pmtr-log in"));
 }
 
 TEST(LogReload, NewSettingsRestartPmtrLogAndLoseNoLine) {
   const std::string state = dir.file("state");
-  const std::string body = job("w", writer("-i 2 -s " + state), "  log\n");
+  const std::string body = job("w", line_writer("-i 2 -s " + state), "  log\n");
   write_file(conf, "log to " + logs + "\n" + body);
   Pmtr pmtr(conf);
   CHECK(poll_until([&] { return lines("w") >= 20; }, 10000ms));
@@ -96,7 +95,7 @@ TEST(LogReload, JobsGetTheOpenFilesLimitPmtrWasStartedWith) {
 TEST(LogReload, ALogDirectoryThatIsASymlinkIsNotTaken) {
   mkdir(dir.file("elsewhere").c_str(), 0755);
   CHECK_EQUAL(0, symlink(dir.file("elsewhere").c_str(), logs.c_str()));
-  write_file(conf, "log to " + logs + "\n" + job("w", writer("-n 1"), "  log\n  restart never\n"));
+  write_file(conf, "log to " + logs + "\n" + job("w", line_writer("-n 1"), "  log\n  restart never\n"));
   Pmtr pmtr(conf);
   CHECK(pmtr.wait_log("not a directory (a symbolic link is not followed)", 10000ms));
   // The job is not held up by it: it ran (its line waits in its pipe).
@@ -110,7 +109,7 @@ TEST(LogReload, ANonEmptyDirectoryOfRootsIsNotHandedOver) {
   PMTR_REQUIRE_ROOT();
   mkdir(logs.c_str(), 0755);
   write_file(logs + "/someone-elses.log", "x");
-  write_file(conf, "log to " + logs + "\n" + job("w", writer("-n 1"), "  log\n  restart never\n"));
+  write_file(conf, "log to " + logs + "\n" + job("w", line_writer("-n 1"), "  log\n  restart never\n"));
   Pmtr pmtr(conf);
   CHECK(pmtr.wait_log("a directory of root's with files in it", 10000ms));
   struct stat st {};

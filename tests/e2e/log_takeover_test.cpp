@@ -10,6 +10,7 @@
 #include <string>
 
 #include "tests/support/e2e_harness.hpp"
+#include "tests/support/log_files.hpp"
 #include "tests/support/paths.hpp"
 
 // CppUTest last: its leak-detection macros redefine `new`.
@@ -43,7 +44,7 @@ TEST_GROUP(LogTakeover) {
     write_file(bin.file("fake-log.mode"), mode + "\n");
     const std::string conf = dir.file(mode + ".conf");
     write_file(conf, "log to " + dir.file("logs-" + mode) + "\n" +
-                         job("w", line_writer_bin() + " -i 50", "  log\n"));
+                         job("w", line_writer("-i 50"), "  log\n"));
     Pmtr pmtr(bin.file("pmtr"), conf, {}, {});
     const pid_t job_pid = pmtr.wait_job("w", 10000ms);
     CHECK(job_pid > 0);
@@ -75,7 +76,7 @@ TEST(LogTakeover, AnFdFromItIsRefusedAndGetsItKilled) {
 TEST(LogTakeover, AQuietOneIsLeftAlone) {
   write_file(bin.file("fake-log.mode"), "quiet\n");
   const std::string conf = dir.file("quiet.conf");
-  write_file(conf, "log to " + dir.file("logs") + "\n" + job("w", line_writer_bin() + " -i 50", "  log\n"));
+  write_file(conf, "log to " + dir.file("logs") + "\n" + job("w", line_writer("-i 50"), "  log\n"));
   Pmtr pmtr(bin.file("pmtr"), conf, {}, {});
   CHECK(pmtr.wait_job("w", 10000ms) > 0);
   CHECK(pmtr.wait_log("started pmtr-log [", 10000ms));

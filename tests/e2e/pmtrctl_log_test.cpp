@@ -14,6 +14,7 @@
 
 #include "tests/support/control_client.hpp"
 #include "tests/support/e2e_harness.hpp"
+#include "tests/support/pmtrctl_runner.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/skip.hpp"
 #include "tests/support/test_user.hpp"
@@ -25,21 +26,6 @@ using namespace pmtr;
 using namespace pmtr::test;
 
 namespace {
-
-std::string pmtrctl_bin() { return build_dir() + "/pmtrctl"; }
-
-struct Ran {
-  int status = -1;
-  std::string out;
-};
-
-Ran pmtrctl(const Pmtr& p, std::vector<std::string> args) {
-  std::vector<std::string> argv{pmtrctl_bin(), "-s", p.control_socket()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  Ran r;
-  r.status = run_command(argv, &r.out);
-  return r;
-}
 
 bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
 

@@ -7,6 +7,9 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "tests/support/e2e_harness.hpp"
+#include "tests/support/paths.hpp"
+
 namespace pmtr::test {
 namespace {
 
@@ -37,6 +40,10 @@ std::vector<std::string> log_records(const std::string& job_dir) {
   append_lines(job_dir + "/current", out);
   return out;
 }
+
+std::string line_writer(const std::string& args) { return line_writer_bin() + " " + args; }
+
+long writer_state(const std::string& path) { return std::atol(read_file(path).c_str()); }
 
 bool has_stamp(const std::string& r, char sep) {
   // 2026-12-07T09:15:02.123456Z

@@ -18,6 +18,10 @@ std::vector<long> numbered(const std::vector<std::string>& records, const std::s
 // "" when `numbers` is first, first+1, ... without gap or repeat;
 // otherwise where it breaks ("after 41 comes 43").
 std::string contiguity_problem(const std::vector<long>& numbers);
+// tests/tools/line_writer.cpp with these arguments, as a job's command.
+std::string line_writer(const std::string& args);
+// The last number it wrote, from its -s STATE file (0 before the first).
+long writer_state(const std::string& path);
 // True when the record starts with an ISO 8601 UTC stamp with
 // microseconds and then `sep` ("2026-12-07T09:15:02.123456Z ").
 bool has_stamp(const std::string& record, char sep = ' ');

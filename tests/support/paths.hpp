@@ -13,6 +13,7 @@ inline std::string build_dir() {
 }
 inline std::string pmtr_bin() { return build_dir() + "/pmtr"; }
 inline std::string parser_bin() { return build_dir() + "/pmtr-parser"; }
+inline std::string pmtrctl_bin() { return build_dir() + "/pmtrctl"; }
 inline std::string fake_parser_bin() { return build_dir() + "/tests/fake-parser"; }
 inline std::string log_bin() { return build_dir() + "/pmtr-log"; }
 inline std::string fake_log_bin() { return build_dir() + "/tests/fake-log"; }
