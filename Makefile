@@ -110,7 +110,7 @@ LDLIBS_TEST    := -lCppUTest -lCppUTestExt
 
 # Every .cpp in a part folder is library code, except *_main.cpp (program
 # entry points).  New files need no Makefile edit.
-PARTS := common parser spawner monitor control logger
+PARTS := common parser spawner monitor control logger net
 define part_objs
 $(patsubst %.cpp,$(BUILD)/obj/%.o,$(filter-out %_main.cpp,$(wildcard $(1)/*.cpp)))
 endef
@@ -118,7 +118,7 @@ $(foreach p,$(PARTS),$(eval OBJS_$(p) := $(call part_objs,$(p))))
 $(foreach p,$(PARTS),$(eval LIB_$(p) := $(BUILD)/lib$(p).a))
 
 # Link order: dependants before dependencies.
-LIBS_ALL := $(LIB_monitor) $(LIB_control) $(LIB_spawner) $(LIB_parser) $(LIB_logger) $(LIB_common)
+LIBS_ALL := $(LIB_monitor) $(LIB_control) $(LIB_spawner) $(LIB_parser) $(LIB_logger) $(LIB_net) $(LIB_common)
 
 # One folder per process: each program links its own folder's library and
 # common (pmtr also the spawner, which runs inside it), and nothing else, so
@@ -154,9 +154,13 @@ else
 $(eval $(call program,pmtr-log,logger/log_main.cpp,logger common,$(LDLIBS_SANDBOX)))
 $(BUILD)/pmtr-log: LDFLAGS := $(filter-out -pie -static-libstdc++ -static-libgcc,$(LDFLAGS)) -static-pie
 endif
+# pmtr-net stays dynamic (glibc): it resolves `report to` names, which
+# loads NSS modules.  libsodium (the HMAC of signed datagrams) static, as
+# the parser's sandbox libraries: its pages would be private to it anyway.
+$(eval $(call program,pmtr-net,net/net_main.cpp,net common,$(STATIC_SANDBOX_LIBS) $(STATIC_SODIUM)))
 
 TEST_SUPPORT_OBJS := $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard tests/support/*.cpp))
-TEST_SUITES := common parser spawner monitor control logger e2e bench
+TEST_SUITES := common parser spawner monitor control logger net e2e bench
 TEST_BINS := $(foreach s,$(TEST_SUITES),$(if $(wildcard tests/$(s)/*.cpp),$(BUILD)/tests/$(s)_tests))
 BENCH_BINS := $(patsubst bench/%_main.cpp,$(BUILD)/bench/%,$(wildcard bench/*_main.cpp))
 # The bench helpers, in an archive of their own: the bench programs and the

@@ -7,7 +7,7 @@
 #   PREFIX      /usr/local
 #   SBINDIR     $PREFIX/sbin                pmtr
 #   BINDIR      $PREFIX/bin                 pmtrctl
-#   LIBEXECDIR  $PREFIX/libexec             pmtr/pmtr-parser, pmtr/pmtr-log
+#   LIBEXECDIR  $PREFIX/libexec             pmtr/pmtr-parser, pmtr/pmtr-log, pmtr/pmtr-net
 #   MANDIR      $PREFIX/share/man           man8/pmtr.8, man8/pmtrctl.8, man5/pmtr.conf.5
 #   BASHCOMPLETIONDIR  $PREFIX/share/bash-completion/completions   pmtrctl
 #   SYSCONFDIR  /etc                        pmtr.conf, init.d/pmtr
@@ -205,10 +205,11 @@ do_install() {
   [ -x "$BUILD/pmtr" ] || die "$BUILD/pmtr not built (run make)"
   [ -x "$BUILD/pmtr-parser" ] || die "$BUILD/pmtr-parser not built (run make)"
   [ -x "$BUILD/pmtr-log" ] || die "$BUILD/pmtr-log not built (run make)"
+  [ -x "$BUILD/pmtr-net" ] || die "$BUILD/pmtr-net not built (run make)"
   [ -x "$BUILD/pmtrctl" ] || die "$BUILD/pmtrctl not built (run make)"
 
   # Refuse before writing anything, not half-way.
-  for dst in "$SBINDIR/pmtr" "$LIBEXECDIR/pmtr/pmtr-parser" "$LIBEXECDIR/pmtr/pmtr-log" "$BINDIR/pmtrctl" "$MANDIR/man8/pmtr.8" \
+  for dst in "$SBINDIR/pmtr" "$LIBEXECDIR/pmtr/pmtr-parser" "$LIBEXECDIR/pmtr/pmtr-log" "$LIBEXECDIR/pmtr/pmtr-net" "$BINDIR/pmtrctl" "$MANDIR/man8/pmtr.8" \
     "$MANDIR/man8/pmtrctl.8" "$MANDIR/man5/pmtr.conf.5" "$BASHCOMPLETIONDIR/pmtrctl" \
     $(init_files "$init" | cut -d' ' -f3); do
     check_not_packaged "$dst"
@@ -218,6 +219,7 @@ do_install() {
   put 0755 "$BUILD/pmtr" "$SBINDIR/pmtr"
   put 0755 "$BUILD/pmtr-parser" "$LIBEXECDIR/pmtr/pmtr-parser"
   put 0755 "$BUILD/pmtr-log" "$LIBEXECDIR/pmtr/pmtr-log"
+  put 0755 "$BUILD/pmtr-net" "$LIBEXECDIR/pmtr/pmtr-net"
   put 0755 "$BUILD/pmtrctl" "$BINDIR/pmtrctl"
   put 0644 "$top/docs/pmtr.8" "$MANDIR/man8/pmtr.8"
   put 0644 "$top/docs/pmtrctl.8" "$MANDIR/man8/pmtrctl.8"
@@ -305,6 +307,7 @@ do_uninstall() {
   remove "$SBINDIR/pmtr"
   remove "$LIBEXECDIR/pmtr/pmtr-parser"
   remove "$LIBEXECDIR/pmtr/pmtr-log"
+  remove "$LIBEXECDIR/pmtr/pmtr-net"
   remove "$LIBEXECDIR/pmtr/pmtr-ctl"   # an earlier release's
   remove "$BINDIR/pmtrctl"
   rmdir "$DESTDIR$LIBEXECDIR/pmtr" 2>/dev/null || true

@@ -59,6 +59,9 @@ int Monitor::run(const MonitorOptions& opts, StartupNotifier notify, void* notif
   if (auto program = open_parser_program(); !program) fatalx("%s", program.error().message().c_str());
   if (auto s = log_keeper_.init(parser_id_); !s) fatalx("%s", s.error().message().c_str());
   launcher_.capture = [this](const JobDesc& job) { return log_keeper_.capture(job, Clock::now()); };
+  if (auto s = net_keeper_.init(parser_id_); !s) fatalx("%s", s.error().message().c_str());
+  net_keeper_.status = [this] { return net_status(); };
+  net_keeper_.operate = [this](const std::string& name, bool enable) { net_operate(name, enable); };
   raise_open_files();
   supervisor_.hash_file = [this](const std::string& path) { return depends_hasher_.hash(path); };
   // Before the parser starts: it is created in `supervisor` with pmtr.
@@ -99,6 +102,7 @@ int Monitor::run(const MonitorOptions& opts, StartupNotifier notify, void* notif
   // The helpers too are in our cgroup: they must be gone before that goes.
   if (parser_.pid() > 0) parser_.kill_now();
   log_keeper_.kill_now();
+  net_keeper_.kill_now();
   if (cgroups_.active()) {
     // A job's cgroup is empty as soon as its last process exits, before
     // that process is reaped: reap what is left, or it becomes a zombie
@@ -114,6 +118,43 @@ int Monitor::run(const MonitorOptions& opts, StartupNotifier notify, void* notif
     cgroups_.teardown(1000);
   }
   return exit_status_;
+}
+
+std::vector<NetJob> Monitor::net_status() {
+  std::vector<NetJob> out;
+  supervisor_.table().for_each([&](const Job& j) {
+    if (j.state == JobState::Absent || j.state == JobState::StoppingRemove) return;
+    NetJob n;
+    n.name = j.name;
+    n.reported = !j.once && j.policy.restart != RestartMode::Never;
+    n.enabled = !(j.state == JobState::Disabled || j.state == JobState::StoppingDisable ||
+                  j.state == JobState::Stopped || j.state == JobState::StoppingHold);
+    if (j.pid > 0) {
+      n.pid = j.pid;
+      n.started_ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(j.started.time_since_epoch()).count());
+    }
+    if (Result<JobDesc> d = j.descriptor(); d && !d->argv.empty()) n.argv0 = d->argv.front();
+    out.push_back(std::move(n));
+  });
+  return out;
+}
+
+// A `listen on` request: what pmtrctl start / stop would do, for any job
+// in the configuration (the datagram's sender is not a local user; a key,
+// when set, is what authorises it).
+void Monitor::net_operate(const std::string& name, bool enable) {
+  const Job* job = supervisor_.table().find(name);
+  if (job == nullptr || !supervisor_.table().is_defined(name)) {
+    log_warnx("udp: %s %s: no such job", enable ? "enable" : "disable", name.c_str());
+    return;
+  }
+  if (supervisor_.shutting_down()) return;
+  if (enable && (job->state == JobState::Disabled || job->state == JobState::StoppingDisable)) {
+    log_warnx("udp: enable %s: refused, the configuration disables it", name.c_str());
+    return;
+  }
+  log_info("udp: %s of job %s", enable ? "start" : "stop", name.c_str());
+  (void)supervisor_.operate(name, enable ? JobEvent::OperatorStart : JobEvent::OperatorStop, Clock::now());
 }
 
 bool Monitor::still_captured(const std::string& name) {
@@ -252,6 +293,7 @@ void Monitor::on_parser_readable() {
                   txn.kept.size(), txn.added.size(), txn.changed.size(), txn.removed.size());
         depends_hasher_.begin_batch();
         log_keeper_.configure(txn.globals.log);
+        net_keeper_.configure(txn.globals, Clock::now());
         supervisor_.apply(std::move(txn), Clock::now());
         log_keeper_.let_go_unless([this](const std::string& name) { return still_captured(name); });
         std::vector<std::string> operators;
@@ -347,6 +389,7 @@ void Monitor::reap_children() {
     const TimePoint now = Clock::now();
     if (supervisor_.on_child_exit(pid, status, now)) continue;
     if (log_keeper_.on_exit(pid, status, now)) continue;
+    if (net_keeper_.on_exit(pid, status, now)) continue;
     if (pid == parser_.pid()) {
       if (parser_.alive()) {
         char how[96];
@@ -367,6 +410,7 @@ void Monitor::exit_if_shutdown_complete() {
   // Every job is down: what their pipes hold is written before pmtr goes.
   log_keeper_.finish(Clock::now());
   if (!log_keeper_.finished()) return;
+  net_keeper_.stop();
   if (pid1_ && children_left_) return;
   log_info("all jobs stopped, exiting");
   exit_now_ = true;
@@ -399,6 +443,7 @@ void Monitor::on_timer() {
   if (supervisor_.next_deadline() <= now) supervisor_.on_timer(now);
   control_.on_timer(now);
   log_keeper_.on_timer(now);
+  net_keeper_.on_timer(now);
   if (orphan_kill_at_ <= now) {
     kill(-1, SIGKILL);
     orphan_kill_at_ = kNever;
@@ -429,12 +474,17 @@ bool Monitor::configure_control(const ControlConfig& c) {
 }
 
 void Monitor::rearm_timer() {
+  if (supervisor_.changes() != net_changes_seen_) {
+    net_changes_seen_ = supervisor_.changes();
+    net_keeper_.jobs_changed(Clock::now());
+  }
   TimePoint next = supervisor_.next_deadline();
   next = std::min(next, control_.next_deadline());
   if (parse_outstanding_) next = std::min(next, parse_deadline_);
   if (!supervisor_.shutting_down()) next = std::min(next, parser_restart_at_);
   next = std::min(next, orphan_kill_at_);
   next = std::min(next, log_keeper_.next_deadline());
+  next = std::min(next, net_keeper_.next_deadline());
   timer_.arm(next);
 }
 

@@ -19,6 +19,7 @@
 #include "monitor/job_launcher.hpp"
 #include "monitor/line_forwarder.hpp"
 #include "monitor/log_keeper.hpp"
+#include "monitor/net_keeper.hpp"
 #include "monitor/parser_link.hpp"
 #include "monitor/supervisor.hpp"
 #include "monitor/transaction.hpp"
@@ -77,6 +78,9 @@ class Monitor {
   // Whether the job's next start (its pending definition, else its own)
   // is captured: pipes of jobs that no longer are are let go.
   bool still_captured(const std::string& name);
+  // pmtr-net's side: the jobs' status, and a `listen on` request.
+  std::vector<NetJob> net_status();
+  void net_operate(const std::string& name, bool enable);
   void raise_open_files();
 
   MonitorOptions opts_;
@@ -94,6 +98,8 @@ class Monitor {
   ParserLink parser_;
   LineForwarder parser_stderr_;   // foreground only
   LogKeeper log_keeper_{loop_};
+  NetKeeper net_keeper_{loop_};
+  uint64_t net_changes_seen_ = 0;
   ParserIdentity parser_id_;
   TransactionAssembler assembler_{[this](std::string_view n) { return supervisor_.table().is_defined(n); }, 0};
 

@@ -76,6 +76,7 @@ void Supervisor::fire(Job& job, JobEvent event, TimePoint now) {
       break;
   }
   deadline_dirty_ = true;
+  ++changes_;
   const JobState from = job.state;
   job.state = t.next;
   // -vv: every transition (restarts are a hot path; -v alone stays quiet here).
@@ -237,10 +238,7 @@ void Supervisor::define(Job& job, JobDesc desc, bool fresh, TimePoint now) {
 
 void Supervisor::apply(Transaction txn, TimePoint now) {
   deadline_dirty_ = true;
-  if (!globals_noted_ && (txn.globals.report_to || txn.globals.listen_on)) {
-    log_info("report to / listen on are not active in this version (pmtr-ctl is not built yet)");
-    globals_noted_ = true;
-  }
+  ++changes_;
   for (const auto& name : txn.removed) {
     Job* job = table_.find(name);
     if (job == nullptr) continue;

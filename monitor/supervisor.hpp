@@ -41,6 +41,9 @@ class Supervisor {
   void begin_shutdown(TimePoint now);
   [[nodiscard]] bool shutdown_complete() const noexcept;
   [[nodiscard]] bool shutting_down() const noexcept { return shutting_down_; }
+  // Moves on every state change of any job (and every applied
+  // configuration): pmtr-net's status is sent when it has moved.
+  [[nodiscard]] uint64_t changes() const noexcept { return changes_; }
   // Cached: recomputed (a pass over every job) only after something that
   // can move a deadline, not on every turn of the event loop.
   [[nodiscard]] TimePoint next_deadline() const noexcept;
@@ -107,9 +110,9 @@ class Supervisor {
   // log write).
   std::string deferred_line_;
   bool shutting_down_ = false;
+  uint64_t changes_ = 0;
   mutable bool deadline_dirty_ = true;
   mutable TimePoint deadline_ = kNever;
-  bool globals_noted_ = false;
 };
 
 }  // namespace pmtr

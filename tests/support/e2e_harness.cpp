@@ -308,6 +308,8 @@ pid_t Pmtr::parser_pid() const { return child_named(pid_, "pmtr: parser\n", fals
 // Alive only: a killed pmtr-log stays a zombie until the monitor reaps it.
 pid_t Pmtr::logger_pid() const { return child_named(pid_, "pmtr: log\n", true); }
 
+pid_t Pmtr::net_pid() const { return child_named(pid_, "pmtr: net\n", true); }
+
 void Pmtr::signal(int sig) const { kill(pid_, sig); }
 
 int Pmtr::wait_exit(std::chrono::milliseconds timeout) {

@@ -86,6 +86,8 @@ class Pmtr {
   [[nodiscard]] pid_t parser_pid() const;
   // The pmtr-log child, or -1.
   [[nodiscard]] pid_t logger_pid() const;
+  // The pmtr-net child, or -1.
+  [[nodiscard]] pid_t net_pid() const;
   void signal(int sig) const;
   // SIGTERM and wait for exit; returns the wait status or -1 on timeout.
   int stop(std::chrono::milliseconds timeout = 15000ms);
