@@ -69,7 +69,7 @@ TEST_GROUP(Completion) {
 
 TEST(Completion, CommandsOptionsStatesAndSignals) {
   if (skip_) PMTR_SKIP("bash is not installed");
-  STRCMP_EQUAL("status start stop restart signal reload wait metrics log rotate help",
+  STRCMP_EQUAL("status start stop restart signal reload wait metrics log rotate send listen help",
                complete({"pmtrctl", ""}).c_str());
   STRCMP_EQUAL("restart reload rotate", complete({"pmtrctl", "r"}).c_str());
   STRCMP_EQUAL("--follow", complete({"pmtrctl", "log", "x", "--f"}).c_str());
