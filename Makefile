@@ -106,6 +106,9 @@ CXXFLAGS += $(CXXSTD) $(WARN) $(OPT_LEVEL) $(OPT) $(SAN_FLAGS) -fstack-protector
 LDFLAGS  += $(SAN_FLAGS) -pie -Wl,-z,relro,-z,now -Wl,--as-needed -Wl,--gc-sections \
             -static-libstdc++ -static-libgcc
 LDLIBS_SANDBOX := -lseccomp -lcap-ng
+# HMAC-SHA256 for signed datagrams (common/datagram_mac.cpp): pmtrctl and
+# pmtr-net only, never the monitor or the parser.
+LDLIBS_SODIUM  := -lsodium
 LDLIBS_TEST    := -lCppUTest -lCppUTestExt
 
 # Every .cpp in a part folder is library code, except *_main.cpp (program
@@ -132,6 +135,9 @@ LIBS_ALL := $(LIB_monitor) $(LIB_control) $(LIB_spawner) $(LIB_parser) $(LIB_log
 # their relocated pages are private to it and cost more than the few
 # functions it calls.
 STATIC_SANDBOX_LIBS := -Wl,-Bstatic $(LDLIBS_SANDBOX) -Wl,-Bdynamic
+# pmtrctl maps only glibc (its start is part of `status`'s time), so
+# libsodium goes in statically: the HMAC, its SHA-256 and randombytes.
+STATIC_SODIUM := -Wl,-Bstatic $(LDLIBS_SODIUM) -Wl,-Bdynamic
 define program
 PROGRAMS += $(BUILD)/$(1)
 $(BUILD)/$(1): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(2)) $(foreach p,$(3),$(LIB_$(p)))
@@ -140,7 +146,7 @@ $(BUILD)/$(1): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(2)) $(foreach p,$(3),$(LIB_$(
 endef
 PROGRAMS :=
 $(eval $(call program,pmtr,monitor/pmtr_main.cpp,monitor spawner common,))
-$(eval $(call program,pmtrctl,control/pmtrctl_main.cpp,control common,))
+$(eval $(call program,pmtrctl,control/pmtrctl_main.cpp,control common,$(STATIC_SODIUM)))
 $(eval $(call program,pmtr-parser,parser/parser_main.cpp,parser common,$(STATIC_SANDBOX_LIBS)))
 # pmtr-log wholly static (static-pie: still position-independent, so still
 # randomised): it looks up no user and loads no NSS module, and the pages
@@ -196,7 +202,7 @@ define suite_rule
 $(BUILD)/tests/$(1)_tests: $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard tests/$(1)/*.cpp)) $(TEST_SUPPORT_OBJS) $(SUITE_LIBS_$(1)) $(LIBS_ALL)
 	@mkdir -p $$(@D)
 	@$(if $(Q),echo "  LINK    $$@")
-	$(Q)$(CXX) $(LDFLAGS) -o $$@ $$(filter %.o,$$^) $(SUITE_LIBS_$(1)) $(LIBS_ALL) $(LDLIBS_SANDBOX) $(LDLIBS_TEST)
+	$(Q)$(CXX) $(LDFLAGS) -o $$@ $$(filter %.o,$$^) $(SUITE_LIBS_$(1)) $(LIBS_ALL) $(LDLIBS_SANDBOX) $(LDLIBS_SODIUM) $(LDLIBS_TEST)
 endef
 $(foreach s,$(TEST_SUITES),$(eval $(call suite_rule,$(s))))
 
@@ -228,7 +234,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%_main.o $(OBJS_bench) $(LIBS_ALL)
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_ALL) $(LDLIBS_SANDBOX)
 
 # ---- dependencies: installed when root, otherwise the exact command -------
-DEB_PACKAGES := g++ make libcap-ng-dev libseccomp-dev libcpputest-dev clang libclang-rt-dev mandoc shellcheck
+DEB_PACKAGES := g++ make libcap-ng-dev libseccomp-dev libsodium-dev libcpputest-dev clang libclang-rt-dev mandoc shellcheck
 deps check-deps:
 	@./tests/install_deps.sh $(DEB_PACKAGES)
 
@@ -273,7 +279,9 @@ $(FUZZ_LIB): $(FUZZ_OBJS)
 $(FUZZ_BUILD)/%: $(FUZZ_BUILD)/obj/tests/fuzz/%.o $(FUZZ_LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  FUZZ    $@")
-	$(Q)$(FUZZ_CXX) $(FUZZ_FLAGS) -o $@ $^ -lseccomp -lcap-ng
+	$(Q)$(FUZZ_CXX) $(FUZZ_FLAGS) -o $@ $^ -lseccomp -lcap-ng $(FUZZ_LDLIBS_$*)
+# The signed datagrams' MAC (common/datagram_mac.cpp).
+FUZZ_LDLIBS_fuzz_datagram := $(LDLIBS_SODIUM)
 
 fuzz-build: $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 
@@ -310,7 +318,7 @@ bench-peers: check-deps
 # ---- Debian package -----------------------------------------------------------
 # dpkg-buildpackage writes its results to ..; they are moved to $(DEB_OUT).
 DEB_OUT ?= build-deb
-DEB_BUILD_DEPS := debhelper dpkg-dev fakeroot libcap-ng-dev libseccomp-dev libcpputest-dev g++ lintian
+DEB_BUILD_DEPS := debhelper dpkg-dev fakeroot libcap-ng-dev libseccomp-dev libsodium-dev libcpputest-dev g++ lintian
 deb:
 	@./tests/install_deps.sh $(DEB_BUILD_DEPS)
 	dpkg-buildpackage -us -uc -b -Jauto --post-clean

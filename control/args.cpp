@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/did_you_mean.hpp"
+#include "common/listen_request.hpp"
 #include "common/job_check.hpp"
 #include "common/limits.hpp"
 #include "control/duration.hpp"
@@ -21,14 +22,17 @@ struct NamedVerb {
 constexpr NamedVerb kVerbs[] = {
     {"status", Verb::Status}, {"start", Verb::Start},   {"stop", Verb::Stop},       {"restart", Verb::Restart},
     {"signal", Verb::Signal}, {"reload", Verb::Reload}, {"wait", Verb::Wait},       {"metrics", Verb::Metrics},
-    {"log", Verb::Log},       {"rotate", Verb::Rotate},
+    {"log", Verb::Log},       {"rotate", Verb::Rotate}, {"send", Verb::Send},       {"listen", Verb::Listen},
 };
 constexpr std::string_view kCommandWords[] = {"status",  "start", "stop", "restart", "signal", "reload",
-                                              "wait",    "metrics", "log", "rotate", "help"};
+                                              "wait",    "metrics", "log", "rotate", "send", "listen", "help"};
 constexpr std::string_view kGlobalOptions[] = {"--help", "--socket", "--version"};
 constexpr std::string_view kStatusOptions[] = {"--help", "--socket", "--version", "--json", "--names"};
 constexpr std::string_view kWaitOptions[] = {"--help", "--socket", "--version", "--timeout"};
 constexpr std::string_view kLogOptions[] = {"--help", "--socket", "--version", "--lines", "--follow"};
+constexpr std::string_view kSendOptions[] = {"--help", "--socket", "--version", "--key"};
+constexpr std::string_view kListenOptions[] = {"--help", "--socket", "--version", "--count"};
+constexpr std::string_view kSendModes[] = {"enable", "disable"};
 // More would only be read and thrown away: 'log' reads from the end.
 constexpr uint32_t kMaxLines = 1000000;
 constexpr std::string_view kWaitTargets[] = {"up", "ready", "down"};
@@ -50,6 +54,8 @@ std::span<const std::string_view> options_of(std::optional<Verb> v) {
   if (v == Verb::Status) return kStatusOptions;
   if (v == Verb::Wait) return kWaitOptions;
   if (v == Verb::Log) return kLogOptions;
+  if (v == Verb::Send) return kSendOptions;
+  if (v == Verb::Listen) return kListenOptions;
   return kGlobalOptions;
 }
 
@@ -108,6 +114,11 @@ class Parser {
     if (verb_ == Verb::Log && (a == "-n" || a == "--lines")) return lines(value(a));
     if (verb_ == Verb::Log && a.starts_with("--lines=")) return lines(a.substr(8));
     if (verb_ == Verb::Log && a.starts_with("-n") && !a.starts_with("--")) return lines(a.substr(2));
+    if (verb_ == Verb::Send && a == "--key") return key(value(a));
+    if (verb_ == Verb::Send && a.starts_with("--key=")) return key(a.substr(6));
+    if (verb_ == Verb::Listen && (a == "-c" || a == "--count")) return count(value(a));
+    if (verb_ == Verb::Listen && a.starts_with("--count=")) return count(a.substr(8));
+    if (verb_ == Verb::Listen && a.starts_with("-c") && !a.starts_with("--")) return count(a.substr(2));
     if (verb_ == Verb::Wait && a == "--timeout") return timeout(value(a));
     if (verb_ == Verb::Wait && a.starts_with("--timeout=")) return timeout(a.substr(10));
     std::string msg = verb_ ? std::string(verb_name(*verb_)) + ": " : std::string();
@@ -120,7 +131,10 @@ class Parser {
   // The argument after an option, or nullopt (and a usage error) at the end.
   std::optional<std::string_view> value(std::string_view opt) {
     if (i_ + 1 >= args_.size()) {
-      const char* what = opt == "--timeout" ? "a DURATION" : opt == "-n" || opt == "--lines" ? "a number" : "a SOCKET";
+      const char* what = opt == "--timeout"                                           ? "a DURATION"
+                         : opt == "-n" || opt == "--lines" || opt == "-c" || opt == "--count" ? "a number"
+                         : opt == "--key"                                                     ? "a FILE"
+                                                                                              : "a SOCKET";
       fail("option " + std::string(opt) + " needs " + what);
       return std::nullopt;
     }
@@ -159,6 +173,57 @@ class Parser {
     return true;
   }
 
+  bool key(std::optional<std::string_view> v) {
+    if (!v) return false;
+    if (v->empty()) return fail("send: option --key needs a FILE");
+    out_.command.key_file = *v;
+    return true;
+  }
+
+  bool count(std::optional<std::string_view> v) {
+    if (!v) return false;
+    uint64_t n = 0;
+    bool digits = !v->empty() && v->size() <= 9;
+    for (const char ch : *v) {
+      digits = digits && ch >= '0' && ch <= '9';
+      if (digits) n = n * 10 + static_cast<uint64_t>(ch - '0');
+    }
+    if (!digits || n == 0) return fail("listen: -c: '" + std::string(*v) + "' is not a number of datagrams (1 or more)");
+    out_.command.count = n;
+    return true;
+  }
+
+  bool url(std::string_view text) {
+    const Result<UdpUrl> u = parse_udp_url(text);
+    if (!u)
+      return fail(std::string(verb_name(out_.command.verb)) + ": '" + std::string(text) +
+                  "': " + u.error().what + " (expected udp://HOST:PORT, udp://[IPv6]:PORT)");
+    out_.command.url = u.value();
+    return true;
+  }
+
+  // send udp://HOST:PORT enable|disable JOB...: the names as `listen on`
+  // reads them, and no more than it takes from one datagram.
+  bool send_operands(std::span<const std::string_view> rest) {
+    Command& c = out_.command;
+    if (rest.size() < 3) return fail("send: name udp://HOST:PORT, enable or disable, and at least one job");
+    if (!url(rest[0])) return false;
+    if (rest[1] != "enable" && rest[1] != "disable")
+      return fail("send: '" + std::string(rest[1]) + "' is not enable or disable" + hint(rest[1], kSendModes));
+    c.enable = rest[1] == "enable";
+    for (const std::string_view n : rest.subspan(2)) {
+      if (n == "enable" || n == "disable")
+        return fail("send: '" + std::string(n) + "' cannot be a job name here (pmtr reads it as a mode); one mode per send");
+      if (!valid_job_name(n))
+        return fail("send: '" + std::string(n) + "' is not a job name (1 to 64 printable characters, no spaces)");
+      c.names.emplace_back(n);
+    }
+    if (c.names.size() > kListenNamesMax)
+      return fail("send: too many job names for one datagram (" + std::to_string(c.names.size()) + ", at most " +
+                  std::to_string(kListenNamesMax) + ")");
+    return true;
+  }
+
   ParsedArgs help() {
     out_.action = ArgsAction::Help;
     if (help_command_) {
@@ -184,6 +249,11 @@ class Parser {
     const char* verb = verb_name(c.verb);
     std::span<const std::string_view> rest = positionals_;
     switch (c.verb) {
+      case Verb::Send:
+        return send_operands(rest);
+      case Verb::Listen:
+        if (rest.size() != 1) return fail("listen: name one udp://ADDR:PORT");
+        return url(rest[0]);
       case Verb::Status:
         break;
       case Verb::Start:

@@ -14,6 +14,8 @@ const char* verb_name(Verb v) noexcept {
     case Verb::Metrics: return "metrics";
     case Verb::Log: return "log";
     case Verb::Rotate: return "rotate";
+    case Verb::Send: return "send";
+    case Verb::Listen: return "listen";
   }
   return "?";
 }
@@ -34,6 +36,9 @@ CtlRequest make_request(const Command& c) {
     // The monitor says where; pmtrctl reads the files (control/log_tail.hpp).
     case Verb::Log: return CtlLogWhere{c.names.empty() ? std::string() : c.names[0]};
     case Verb::Rotate: return CtlRotate{c.names};
+    // Never sent (no control socket): a harmless request, should one be.
+    case Verb::Send:
+    case Verb::Listen: return CtlStatusRequest{};
   }
   return CtlReload{};
 }

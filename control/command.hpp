@@ -8,10 +8,13 @@
 #include <vector>
 
 #include "common/control_messages.hpp"
+#include "control/udp_url.hpp"
 
 namespace pmtr::ctl {
 
-enum class Verb { Status, Start, Stop, Restart, Signal, Reload, Wait, Metrics, Log, Rotate };
+// Send and Listen talk UDP to a `listen on` / from a `report to`, not to
+// the control socket.
+enum class Verb { Status, Start, Stop, Restart, Signal, Reload, Wait, Metrics, Log, Rotate, Send, Listen };
 
 enum class StatusFormat { Table, Json, Names };
 
@@ -26,6 +29,10 @@ struct Command {
   std::string timeout_text;         // wait: --timeout as written, for messages
   uint32_t lines = 10;              // log: -n, the lines printed before any followed
   bool follow = false;              // log: -f
+  UdpUrl url;                       // send, listen: udp://HOST:PORT
+  bool enable = false;              // send: enable (else disable)
+  std::string key_file;             // send: --key; empty: unsigned
+  uint64_t count = 0;               // listen: -c, datagrams before exiting; 0: for ever
 };
 
 // The name the user typed for the verb ("status", "stop", ...).

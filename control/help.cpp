@@ -20,6 +20,9 @@ std::string overall_help(std::string_view default_socket) {
       "  metrics                            every job's status, Prometheus text format\n"
       "  log JOB [-n N] [-f]                the last lines of a job's captured output\n"
       "  rotate [JOB...]                    rotate captured logs now (all: every job's)\n"
+      "  send udp://HOST:PORT [--key FILE] enable|disable JOB...\n"
+      "                                     a datagram to a pmtr's 'listen on'\n"
+      "  listen udp://ADDR:PORT [-c N]      print the reports that 'report to' sends\n"
       "  help [COMMAND]                     this text, or a command's\n"
       "\n"
       "Options (anywhere on the line; '--' ends them):\n"
@@ -49,6 +52,8 @@ const char* command_usage(Verb v) noexcept {
     case Verb::Metrics: return "usage: pmtrctl [-s SOCKET] metrics\n";
     case Verb::Log: return "usage: pmtrctl [-s SOCKET] log JOB [-n N] [-f]\n";
     case Verb::Rotate: return "usage: pmtrctl [-s SOCKET] rotate [JOB...]\n";
+    case Verb::Send: return "usage: pmtrctl send udp://HOST:PORT [--key FILE] enable|disable JOB...\n";
+    case Verb::Listen: return "usage: pmtrctl listen udp://ADDR:PORT [-c N]\n";
   }
   return "";
 }
@@ -120,6 +125,27 @@ const char* command_help(Verb v) noexcept {
              "name; that needs the right of 'reload'), as 'log rotate SIZE keep N' does\n"
              "when a file reaches SIZE.  Exit status 1 when a job's output is not\n"
              "captured.\n";
+    case Verb::Send:
+      return "usage: pmtrctl send udp://HOST:PORT [--key FILE] enable|disable JOB...\n"
+             "\n"
+             "Sends one datagram, \"enable JOB...\" or \"disable JOB...\", to a pmtr's\n"
+             "'listen on' (HOST a name, an IPv4 address or [IPv6]).  pmtr enables a job\n"
+             "as 'start' does and disables it as 'stop' does.  UDP: nothing answers,\n"
+             "exit status 0 means the datagram was sent, not that it arrived.\n"
+             "  --key FILE   sign it (HMAC-SHA256, timestamp, nonce) with the key that\n"
+             "               'listen on ... key FILE' names: the file's raw bytes, 32 to\n"
+             "               4096 of them; pmtr rejects a clock more than 30 s off\n"
+             "-s is accepted and ignored.\n";
+    case Verb::Listen:
+      return "usage: pmtrctl listen udp://ADDR:PORT [-c N]\n"
+             "\n"
+             "Binds ADDR:PORT and prints each status report that arrives (from 'report\n"
+             "to'; the original pmtr's format) as a table: a line with the reporting\n"
+             "host, the sender and the local time, then NAME, STATE (enabled or\n"
+             "disabled), UP, PID and CMD per job.  A datagram that is not a report is\n"
+             "one line saying why.  Runs until interrupted.\n"
+             "  -c, --count N   exit after N datagrams\n"
+             "-s is accepted and ignored.\n";
   }
   return "";
 }

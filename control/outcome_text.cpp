@@ -100,6 +100,8 @@ std::string failed_text(const Command& c, std::string_view subject) {
     case Verb::Restart:
     case Verb::Status:
     case Verb::Metrics:
+    case Verb::Send:     // no control socket, no outcome: never here
+    case Verb::Listen:
       return what(c, subject) + " failed";
   }
   return "failed";

@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <climits>
 #include <cstring>
+#include <ctime>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/control_path.hpp"
+#include "common/datagram_mac.hpp"
+#include "common/listen_request.hpp"
 #include "common/diagnostic.hpp"
 #include "common/did_you_mean.hpp"
 #include "common/limits.hpp"
@@ -18,9 +21,11 @@
 #include "control/log_tail.hpp"
 #include "control/metrics.hpp"
 #include "control/outcome_text.hpp"
+#include "control/report_listen.hpp"
 #include "control/status_json.hpp"
 #include "control/status_table.hpp"
 #include "control/text.hpp"
+#include "control/udp_send.hpp"
 
 namespace pmtr::ctl {
 namespace {
@@ -225,6 +230,25 @@ int run_log(const Output& o, const Command& c, const std::string& socket) {
   return static_cast<int>(Exit::Ok);
 }
 
+int run_send(const Output& o, const Command& c) {
+  const std::string body = format_listen_datagram(c.enable, c.names);
+  std::string datagram = body;
+  if (!c.key_file.empty()) {
+    const Result<std::vector<std::byte>> key = read_key_file(c.key_file);
+    if (!key) return o.error(key.error().message(), Exit::Failed);
+    if (const Status s = init_mac_library(); !s) return o.error(s.error().message(), Exit::Failed);
+    datagram = sign_datagram(key.value(), std::time(nullptr), random_nonce(), body);
+  }
+  if (const Status s = send_udp(c.url, datagram); !s) return o.error(s.error().message(), Exit::Failed);
+  return static_cast<int>(Exit::Ok);
+}
+
+int run_listen(const Output& o, const Command& c) {
+  if (const Status s = listen_reports(c.url, c.count, o.out_fd()); !s)
+    return o.error(s.error().message(), Exit::Failed);
+  return static_cast<int>(Exit::Ok);
+}
+
 }  // namespace
 
 int run_pmtrctl(std::span<const char* const> args, const Io& io) {
@@ -241,6 +265,9 @@ int run_pmtrctl(std::span<const char* const> args, const Io& io) {
     case ArgsAction::Run: break;
   }
   const Command& c = p.command;
+  // UDP, not the control socket: -s means nothing to these.
+  if (c.verb == Verb::Send) return run_send(o, c);
+  if (c.verb == Verb::Listen) return run_listen(o, c);
   const std::string& socket = c.socket.empty() ? default_socket : c.socket;
   // -s is checked by the argument parser; the environment's value here.
   if (socket.size() > limits::kSocketPathBytes)
@@ -261,6 +288,9 @@ int run_pmtrctl(std::span<const char* const> args, const Io& io) {
       return run_operation(o, c, socket);
     case Verb::Log:
       return run_log(o, c, socket);
+    case Verb::Send:
+    case Verb::Listen:
+      break;   // above
   }
   return static_cast<int>(Exit::Usage);
 }

@@ -196,7 +196,7 @@ TEST(Args, HelpAndVersion) {
   CHECK(parse({"-h"}).text == p.text);
   CHECK(parse({"help"}).text == p.text);
   for (Verb v : {Verb::Status, Verb::Start, Verb::Stop, Verb::Restart, Verb::Signal, Verb::Reload, Verb::Wait,
-                 Verb::Metrics}) {
+                 Verb::Metrics, Verb::Send, Verb::Listen}) {
     const std::string name = verb_name(v);
     STRCMP_EQUAL_TEXT(command_help(v), parse({name, "--help"}).text.c_str(), name.c_str());
     STRCMP_EQUAL_TEXT(command_help(v), parse({"help", name}).text.c_str(), name.c_str());

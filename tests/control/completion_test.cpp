@@ -69,7 +69,7 @@ TEST_GROUP(Completion) {
 
 TEST(Completion, CommandsOptionsStatesAndSignals) {
   if (skip_) PMTR_SKIP("bash is not installed");
-  STRCMP_EQUAL("status start stop restart signal reload wait metrics log rotate help",
+  STRCMP_EQUAL("status start stop restart signal reload wait metrics log rotate send listen help",
                complete({"pmtrctl", ""}).c_str());
   STRCMP_EQUAL("restart reload rotate", complete({"pmtrctl", "r"}).c_str());
   STRCMP_EQUAL("--follow", complete({"pmtrctl", "log", "x", "--f"}).c_str());
@@ -80,7 +80,11 @@ TEST(Completion, CommandsOptionsStatesAndSignals) {
   STRCMP_EQUAL("--timeout", complete({"pmtrctl", "wait", "up", "x", "--t"}).c_str());
   STRCMP_EQUAL("ready", complete({"pmtrctl", "wait", "r"}).c_str());
   STRCMP_EQUAL("TERM", complete({"pmtrctl", "signal", "te"}).c_str());
-  STRCMP_EQUAL("status start stop signal", complete({"pmtrctl", "help", "s"}).c_str());
+  STRCMP_EQUAL("status start stop signal send", complete({"pmtrctl", "help", "s"}).c_str());
+  STRCMP_EQUAL("enable", complete({"pmtrctl", "send", "udp://h:1", "e"}).c_str());
+  STRCMP_EQUAL("", complete({"pmtrctl", "send", "udp://h:1", "enable", ""}).c_str());
+  STRCMP_EQUAL("--key", complete({"pmtrctl", "send", "--k"}).c_str());
+  STRCMP_EQUAL("--count", complete({"pmtrctl", "listen", "--c"}).c_str());
   STRCMP_EQUAL("", complete({"pmtrctl", "reload", ""}).c_str());
 }
 

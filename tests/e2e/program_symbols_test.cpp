@@ -38,9 +38,9 @@ struct ProgramRule {
 const std::vector<ProgramRule> kRules = {
     {"pmtr", {"monitor", "spawner", "common"}, {}},
     {"pmtr-parser", {"parser", "common"}, {"libseccomp", "libcap-ng"}},
-    {"pmtrctl", {"control", "common"}, {}},
+    {"pmtrctl", {"control", "common"}, {"libsodium"}},
     {"pmtr-log", {"logger", "common"}, {"libseccomp", "libcap-ng"}},
-    // {"pmtr-net", {"net", "common"}, {}},
+    // {"pmtr-net", {"net", "common"}, {"libsodium"}},
 };
 
 // Libraries only some processes may link, by the prefix of their symbols
@@ -48,6 +48,7 @@ const std::vector<ProgramRule> kRules = {
 const std::map<std::string, std::string> kLibraries = {
     {"libseccomp", "seccomp_"},
     {"libcap-ng", "capng_"},
+    {"libsodium", "sodium_"},
 };
 
 // Folders under BUILD/obj that are not a process's code.
