@@ -1,5 +1,7 @@
 #include "common/listen_request.hpp"
 
+#include <algorithm>
+
 #include "common/diagnostic.hpp"
 #include "common/job_check.hpp"
 
@@ -14,12 +16,14 @@ constexpr size_t kQuoteBytes = 64;
 
 bool separator(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// 'word', escaped (no control byte reaches a log or a terminal), cut to
-// kQuoteBytes with "..." after it.
+// 'word', escaped (no control byte reaches a log or a terminal) and cut
+// so that the escaped text is at most kQuoteBytes, never inside an
+// escape, with "..." after a cut.
 std::string quoted(std::string_view word) {
-  std::string s = "'" + escape_for_log(word.substr(0, kQuoteBytes)) + "'";
-  if (word.size() > kQuoteBytes) s.insert(s.size() - 1, "...");
-  return s;
+  size_t n = std::min(word.size(), kQuoteBytes);
+  std::string text = escape_for_log(word.substr(0, n));
+  while (text.size() > kQuoteBytes) text = escape_for_log(word.substr(0, --n));
+  return "'" + text + (n < word.size() ? "...'" : "'");
 }
 
 class Problems {

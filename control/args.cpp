@@ -188,7 +188,8 @@ class Parser {
       digits = digits && ch >= '0' && ch <= '9';
       if (digits) n = n * 10 + static_cast<uint64_t>(ch - '0');
     }
-    if (!digits || n == 0) return fail("listen: -c: '" + std::string(*v) + "' is not a number of datagrams (1 or more)");
+    if (!digits || n == 0)
+      return fail("listen: -c: '" + std::string(*v) + "' is not a number of datagrams (1 or more)");
     out_.command.count = n;
     return true;
   }
@@ -213,7 +214,8 @@ class Parser {
     c.enable = rest[1] == "enable";
     for (const std::string_view n : rest.subspan(2)) {
       if (n == "enable" || n == "disable")
-        return fail("send: '" + std::string(n) + "' cannot be a job name here (pmtr reads it as a mode); one mode per send");
+        return fail("send: '" + std::string(n) +
+                    "' cannot be a job name here (pmtr reads it as a mode); one mode per send");
       if (!valid_job_name(n))
         return fail("send: '" + std::string(n) + "' is not a job name (1 to 64 printable characters, no spaces)");
       c.names.emplace_back(n);

@@ -52,8 +52,8 @@ const char* command_usage(Verb v) noexcept {
     case Verb::Metrics: return "usage: pmtrctl [-s SOCKET] metrics\n";
     case Verb::Log: return "usage: pmtrctl [-s SOCKET] log JOB [-n N] [-f]\n";
     case Verb::Rotate: return "usage: pmtrctl [-s SOCKET] rotate [JOB...]\n";
-    case Verb::Send: return "usage: pmtrctl send udp://HOST:PORT [--key FILE] enable|disable JOB...\n";
-    case Verb::Listen: return "usage: pmtrctl listen udp://ADDR:PORT [-c N]\n";
+    case Verb::Send: return "usage: pmtrctl [-s SOCKET] send udp://HOST:PORT [--key FILE] enable|disable JOB...\n";
+    case Verb::Listen: return "usage: pmtrctl [-s SOCKET] listen udp://ADDR:PORT [-c N]\n";
   }
   return "";
 }
@@ -126,7 +126,7 @@ const char* command_help(Verb v) noexcept {
              "when a file reaches SIZE.  Exit status 1 when a job's output is not\n"
              "captured.\n";
     case Verb::Send:
-      return "usage: pmtrctl send udp://HOST:PORT [--key FILE] enable|disable JOB...\n"
+      return "usage: pmtrctl [-s SOCKET] send udp://HOST:PORT [--key FILE] enable|disable JOB...\n"
              "\n"
              "Sends one datagram, \"enable JOB...\" or \"disable JOB...\", to a pmtr's\n"
              "'listen on' (HOST a name, an IPv4 address or [IPv6]).  pmtr enables a job\n"
@@ -137,7 +137,7 @@ const char* command_help(Verb v) noexcept {
              "               4096 of them; pmtr rejects a clock more than 30 s off\n"
              "-s is accepted and ignored.\n";
     case Verb::Listen:
-      return "usage: pmtrctl listen udp://ADDR:PORT [-c N]\n"
+      return "usage: pmtrctl [-s SOCKET] listen udp://ADDR:PORT [-c N]\n"
              "\n"
              "Binds ADDR:PORT and prints each status report that arrives (from 'report\n"
              "to'; the original pmtr's format) as a table: a line with the reporting\n"

@@ -3,6 +3,7 @@
 #include <netdb.h>
 #include <sys/socket.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <string>

@@ -69,6 +69,10 @@ TEST(ListenRequest, LongWordsAreQuotedCut) {
   const ListenParse p = parse_listen_datagram("enable " + std::string(100, 'n'));
   LONGS_EQUAL(1, p.problems.size());
   STRCMP_EQUAL(("not a job name: '" + std::string(64, 'n') + "...'").c_str(), p.problems[0].c_str());
+  // Escapes count as what they print, and no escape is cut.
+  const ListenParse q = parse_listen_datagram("enable " + std::string(20, '\x01'));
+  STRCMP_EQUAL("not a job name: '\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01...'",
+               q.problems[0].c_str());
 }
 
 TEST(ListenRequest, NamesBeyondTheMaximumAreDroppedWithOneProblem) {

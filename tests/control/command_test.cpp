@@ -14,8 +14,8 @@ using namespace pmtr::ctl;
 
 namespace {
 
-constexpr Verb kVerbs[] = {Verb::Status, Verb::Start, Verb::Stop,    Verb::Restart, Verb::Signal,
-                           Verb::Reload, Verb::Wait,  Verb::Metrics, Verb::Log,     Verb::Rotate};
+constexpr Verb kVerbs[] = {Verb::Status, Verb::Start, Verb::Stop,    Verb::Restart, Verb::Signal, Verb::Reload,
+                           Verb::Wait,   Verb::Metrics, Verb::Log, Verb::Rotate,  Verb::Send,   Verb::Listen};
 
 Command with(Verb v) {
   Command c;

@@ -93,7 +93,8 @@ TEST(UdpArgs, SendErrors) {
                usage_error({"send", "udp://h:1", "enable", "x", "disable", "y"}).c_str());
   STRCMP_EQUAL("pmtrctl: send: 'a b' is not a job name (1 to 64 printable characters, no spaces)",
                usage_error({"send", "udp://h:1", "enable", "a b"}).c_str());
-  STRCMP_EQUAL("pmtrctl: option --key needs a FILE", usage_error({"send", "udp://h:1", "enable", "x", "--key"}).c_str());
+  STRCMP_EQUAL("pmtrctl: option --key needs a FILE",
+               usage_error({"send", "udp://h:1", "enable", "x", "--key"}).c_str());
   STRCMP_EQUAL("pmtrctl: send: option --key needs a FILE",
                usage_error({"send", "udp://h:1", "enable", "x", "--key="}).c_str());
   STRCMP_EQUAL("pmtrctl: send: unknown option '--kye' (did you mean '--key'?)",

@@ -91,7 +91,8 @@ bool udp_port_bound(uint16_t port) {
   if (f == nullptr) return false;
   char line[512];
   bool found = false;
-  while (!found && std::fgets(line, sizeof line, f) != nullptr) found = std::string(line).find(want) != std::string::npos;
+  while (!found && std::fgets(line, sizeof line, f) != nullptr)
+    found = std::string(line).find(want) != std::string::npos;
   std::fclose(f);
   return found;
 }
