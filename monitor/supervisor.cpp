@@ -237,7 +237,7 @@ void Supervisor::define(Job& job, JobDesc desc, bool fresh, TimePoint now) {
 
 void Supervisor::apply(Transaction txn, TimePoint now) {
   deadline_dirty_ = true;
-  if (!globals_noted_ && (txn.globals.report_to || txn.globals.listen_on)) {
+  if (!globals_noted_ && (!txn.globals.report_to.empty() || txn.globals.listen_on)) {
     log_info("report to / listen on are not active in this version (pmtr-ctl is not built yet)");
     globals_noted_ = true;
   }
