@@ -101,9 +101,9 @@ struct JobDesc {
 [[nodiscard]] bool same_definition(const JobDesc& a, const JobDesc& b) noexcept;
 
 struct UdpAddress {
-  std::string host;    // numeric IPv4 or IPv6, as written
+  std::string host;    // report to: numeric IPv4/IPv6 or a host name (resolved by pmtr-net); listen on: numeric only
   uint16_t port = 0;
-  std::string iface;   // optional "@iface" for multicast
+  std::string iface;   // optional "@iface" for multicast (report to only)
   bool operator==(const UdpAddress&) const = default;
 };
 
@@ -136,8 +136,9 @@ struct LogConfig {
 };
 
 struct GlobalConfig {
-  std::optional<UdpAddress> report_to;
+  std::vector<UdpAddress> report_to;      // `report to`, repeatable, at most limits::kReportTargets, no two equal
   std::optional<UdpAddress> listen_on;
+  std::string listen_key;                 // `listen on ADDR key FILE`: absolute path, or empty
   ControlConfig control;
   LogConfig log;
   bool operator==(const GlobalConfig&) const = default;

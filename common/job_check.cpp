@@ -76,17 +76,47 @@ bool valid_ulimit_resource(int r) noexcept {
   }
 }
 
-bool valid_udp_address(const UdpAddress& a) noexcept {
+bool valid_numeric_host(std::string_view s) noexcept {
   unsigned char buf[16];
+  char text[INET6_ADDRSTRLEN + 16];
   // inet_pton reads a C string: "127.0.0.1\0junk" would pass as its prefix.
-  const bool host_ok = a.host.find('\0') == std::string::npos &&
-                       (inet_pton(AF_INET, a.host.c_str(), buf) == 1 ||
-                        inet_pton(AF_INET6, a.host.c_str(), buf) == 1);
-  const bool iface_ok = a.iface.size() < 16 &&
-                        std::all_of(a.iface.begin(), a.iface.end(), [](char c) {
-                          return is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '-' || c == ':';
-                        });
-  return host_ok && a.port != 0 && iface_ok;
+  if (s.empty() || s.size() >= sizeof text || s.find('\0') != std::string_view::npos) return false;
+  s.copy(text, s.size());
+  text[s.size()] = '\0';
+  return inet_pton(AF_INET, text, buf) == 1 || inet_pton(AF_INET6, text, buf) == 1;
+}
+
+bool valid_host_name(std::string_view s) noexcept {
+  if (s.empty() || s.size() > limits::kHostNameBytes) return false;
+  if (std::all_of(s.begin(), s.end(), [](char c) { return is_digit(c) || c == '.'; })) return false;
+  size_t start = 0;
+  for (;;) {
+    const size_t dot = std::min(s.find('.', start), s.size());
+    const std::string_view label = s.substr(start, dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+    if (!std::all_of(label.begin(), label.end(), [](char c) { return is_alpha(c) || is_digit(c) || c == '-'; }))
+      return false;
+    if (dot == s.size()) return true;
+    start = dot + 1;
+  }
+}
+
+namespace {
+
+bool valid_iface(std::string_view s) {
+  return s.size() < 16 && std::all_of(s.begin(), s.end(), [](char c) {
+           return is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '-' || c == ':';
+         });
+}
+
+}  // namespace
+
+bool valid_udp_address(const UdpAddress& a) noexcept {
+  return valid_numeric_host(a.host) && a.port != 0 && valid_iface(a.iface);
+}
+
+bool valid_report_address(const UdpAddress& a) noexcept {
+  return (valid_numeric_host(a.host) || valid_host_name(a.host)) && a.port != 0 && valid_iface(a.iface);
 }
 
 bool valid_principal(std::string_view s) noexcept {
@@ -184,8 +214,16 @@ Status check_job(const JobDesc& j) {
 }
 
 Status check_globals(const GlobalConfig& g) {
-  if (g.report_to && !valid_udp_address(*g.report_to)) return Error{0, "invalid report address"};
+  if (g.report_to.size() > limits::kReportTargets) return Error{0, "too many report addresses"};
+  for (size_t i = 0; i < g.report_to.size(); ++i) {
+    if (!valid_report_address(g.report_to[i])) return Error{0, "invalid report address"};
+    if (std::find(g.report_to.begin(), g.report_to.begin() + static_cast<ptrdiff_t>(i), g.report_to[i]) !=
+        g.report_to.begin() + static_cast<ptrdiff_t>(i))
+      return Error{0, "duplicate report address"};
+  }
   if (g.listen_on && !valid_udp_address(*g.listen_on)) return Error{0, "invalid listen address"};
+  if (!g.listen_key.empty() && !valid_abs_path(g.listen_key)) return Error{0, "listen key is not an absolute path"};
+  if (!g.listen_on && !g.listen_key.empty()) return Error{0, "listen key without listen address"};
   if (!g.control.socket.empty() && !valid_socket_path(g.control.socket)) return Error{0, "invalid control socket path"};
   if (!g.control.enabled && !g.control.socket.empty()) return Error{0, "control socket both none and a path"};
   if (!valid_principals(g.control.status) || !valid_principals(g.control.operate))

@@ -1,5 +1,6 @@
 #include "common/messages.hpp"
 
+#include "common/job_check.hpp"
 #include "common/job_layout.hpp"
 #include "common/limits.hpp"
 #include "common/wire.hpp"
@@ -101,12 +102,20 @@ JobDesc get_job(WireReader& r) {
   return j;
 }
 
-void put_addr(WireWriter& w, const std::optional<UdpAddress>& a) {
+void put_addr(WireWriter& w, const UdpAddress& a) {
+  w.str(a.host);
+  w.u16(a.port);
+  w.str(a.iface);
+}
+
+void put_optional_addr(WireWriter& w, const std::optional<UdpAddress>& a) {
   w.boolean(a.has_value());
-  if (!a) return;
-  w.str(a->host);
-  w.u16(a->port);
-  w.str(a->iface);
+  if (a) put_addr(w, *a);
+}
+
+void put_addrs(WireWriter& w, const std::vector<UdpAddress>& v) {
+  w.u32(static_cast<uint32_t>(v.size()));
+  for (const auto& a : v) put_addr(w, a);
 }
 
 void put_principals(WireWriter& w, const Principals& p) {
@@ -157,13 +166,28 @@ ControlConfig get_control(WireReader& r) {
   return c;
 }
 
-std::optional<UdpAddress> get_addr(WireReader& r) {
-  if (!r.boolean()) return std::nullopt;
+UdpAddress get_addr(WireReader& r) {
   UdpAddress a;
-  a.host = r.str(64);
+  a.host = r.str(limits::kHostNameBytes);
   a.port = r.u16();
   a.iface = r.str(16);
   return a;
+}
+
+std::optional<UdpAddress> get_optional_addr(WireReader& r) {
+  if (!r.boolean()) return std::nullopt;
+  return get_addr(r);
+}
+
+// Host, port and iface: 4 + 2 + 4 bytes at least.
+constexpr size_t kMinAddrBytes = 10;
+
+std::vector<UdpAddress> get_addrs(WireReader& r) {
+  std::vector<UdpAddress> v;
+  const uint32_t n = r.count(limits::kReportTargets, kMinAddrBytes);
+  v.reserve(n);
+  for (uint32_t i = 0; i < n && r.ok(); ++i) v.push_back(get_addr(r));
+  return v;
 }
 
 void put_indexed(WireWriter& w, const std::vector<IndexedJob>& jobs) {
@@ -225,8 +249,9 @@ struct Encoder {
   void operator()(const MsgTxnChange& m) { put_indexed(w, m.jobs); }
   void operator()(const MsgTxnRemove& m) { w.str(m.name); }
   void operator()(const MsgTxnGlobals& m) {
-    put_addr(w, m.globals.report_to);
-    put_addr(w, m.globals.listen_on);
+    put_addrs(w, m.globals.report_to);
+    put_optional_addr(w, m.globals.listen_on);
+    w.str(m.globals.listen_key);
     put_control(w, m.globals.control);
     put_log(w, m.globals.log);
   }
@@ -301,8 +326,13 @@ Message decode_body(MsgType type, WireReader& r) {
     case MsgType::TxnRemove: return MsgTxnRemove{r.str(limits::kNameBytes)};
     case MsgType::TxnGlobals: {
       MsgTxnGlobals m;
-      m.globals.report_to = get_addr(r);
-      m.globals.listen_on = get_addr(r);
+      m.globals.report_to = get_addrs(r);
+      m.globals.listen_on = get_optional_addr(r);
+      m.globals.listen_key = r.str(limits::kPathBytes);
+      // The monitor opens this file as root: never a path relative to
+      // wherever it happens to run.
+      if (r.ok() && !m.globals.listen_key.empty() && !valid_abs_path(m.globals.listen_key))
+        r.fail("listen key is not an absolute path");
       m.globals.control = get_control(r);
       m.globals.log = get_log(r);
       return m;

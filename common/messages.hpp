@@ -17,7 +17,7 @@
 
 namespace pmtr {
 
-inline constexpr uint8_t kProtocolVersion = 2;
+inline constexpr uint8_t kProtocolVersion = 3;   // 3: several `report to`, `listen on ... key`
 
 enum class MsgType : uint8_t {
   // monitor -> parser

@@ -12,7 +12,7 @@ inline constexpr int kNetNoncesFd = 4;     // the nonce cache's memfd, kept by t
 inline constexpr int kNetListenFd = 5;     // the `listen on` socket, bound by the monitor (with --listen)
 inline constexpr int kNetKeyFd = 6;        // a memfd holding the key (with --keyed); closed before the filter
 inline constexpr int kNetReportFd0 = 7;    // the socket of the i-th `report to` is kNetReportFd0 + i
-inline constexpr int kNetReportFdEnd = kNetReportFd0 + 8;   // limits::kReportTargets
+inline constexpr int kNetReportFdEnd = kNetReportFd0 + static_cast<int>(limits::kReportTargets);
 
 // The nonce cache (net/nonce_cache.hpp): a magic word and 8192 slots of a
 // 16-byte nonce and its 8-byte expiry.

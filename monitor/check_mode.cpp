@@ -19,6 +19,7 @@
 #include "monitor/cgroup_tree.hpp"
 #include "monitor/config_file.hpp"
 #include "monitor/line_forwarder.hpp"
+#include "monitor/listen_key.hpp"
 #include "monitor/parser_link.hpp"
 #include "monitor/transaction.hpp"
 #include "spawner/user_lookup.hpp"
@@ -189,6 +190,31 @@ size_t host_checks(const std::string& file, const std::vector<IndexedJob>& jobs,
   return warnings;
 }
 
+// The `listen on ... key FILE` file, checked as pmtr will check it.  A
+// missing key is a host fact (a warning: CI machines lack it); run by
+// anyone but root, -t cannot read root's key nor say whose it should be,
+// so those are warnings too (as the config's ownership is).  What pmtr
+// would refuse otherwise is an error.  False on an error.
+bool listen_key_check(const std::string& file, const GlobalConfig& globals) {
+  if (globals.listen_key.empty()) return true;
+  const bool root = geteuid() == 0;
+  // Not root: a key of root's is what a system pmtr wants, one of ours
+  // what our own pmtr wants.
+  KeyCheck c = check_listen_key(globals.listen_key, 0);
+  if (!root && c.fault == KeyFault::Owner) c = check_listen_key(globals.listen_key, geteuid());
+  bool warning = false;
+  switch (c.fault) {
+    case KeyFault::None: return true;
+    case KeyFault::Missing: warning = true; break;
+    case KeyFault::Access:
+    case KeyFault::Owner: warning = !root; break;
+    case KeyFault::Content: break;
+  }
+  std::fprintf(stderr, "%s\n",
+               format_diagnostic(file, warning ? Severity::Warning : Severity::Error, 0, 0, c.problem).c_str());
+  return warning;
+}
+
 class CheckSession {
  public:
   explicit CheckSession(std::string path) : path_(std::move(path)) {}
@@ -269,6 +295,10 @@ class CheckSession {
         case TransactionAssembler::Outcome::Complete: {
           Transaction txn = assembler_.take();
           (void)host_checks(path_, txn.added, txn.globals);
+          if (!listen_key_check(path_, txn.globals)) {
+            std::fprintf(stderr, "pmtr: %s: check failed (listen key)\n", path_.c_str());
+            return 1;
+          }
           std::fprintf(stderr, "pmtr: %s: ok (%u %s)\n", path_.c_str(), txn.job_count, txn.job_count == 1 ? "job" : "jobs");
           return 0;
         }

@@ -94,10 +94,7 @@ void NetKeeper::configure(const GlobalConfig& g, TimePoint now) {
     } else {
       key_ = std::move(*mem);
     }
-  } else if (listen_) {
-    log_warnx("listen on %s has no key: anyone who can send a datagram to it can stop and start jobs",
-              udp_address_text(*g.listen_on).c_str());
-  }
+  }   // (without a key the parser warns, at the `listen on` line)
   const bool any_report = std::any_of(report_sockets_.begin(), report_sockets_.end(), [](const ReportSocket& s) { return bool(s.fd); });
   wanted_ = any_report || bool(listen_);
   // A new pmtr-net for the new configuration: names resolved again.

@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
       listen = true;
     } else if (a == "--keyed") {
       keyed = true;
-    } else if (a == "--report" && i + 3 < argc && wanted.size() < 8 &&
+    } else if (a == "--report" && i + 3 < argc && wanted.size() < pmtr::limits::kReportTargets &&
                parse_number(argv[i + 2], 65535, &n) && n > 0) {
       wanted.push_back(Wanted{argv[i + 1], static_cast<uint16_t>(n), std::string_view(argv[i + 3]) == "-" ? "" : argv[i + 3]});
       i += 3;

@@ -82,16 +82,55 @@ bool claim(const StatementLine& s, GlobalLines& lines) {
   return true;
 }
 
-// `report to` and `listen on`, as the original pmtr wrote them.
+// `listen on ADDR` may end in `key FILE`; the word after the address, or
+// End.  False when reported.
+bool listen_key(const StatementLine& s, const Token& addr, std::string& key) {
+  constexpr std::string_view kExample = "as in 'listen on udp://0.0.0.0:10000 key /etc/pmtr/listen.key'";
+  const Token k = s.lx.next(LexMode::Argument);
+  if (k.kind == TokKind::End) return true;
+  if (k.kind == TokKind::Error) return false;
+  if (!k.is_keyword("key")) {
+    const std::array<std::string_view, 1> key_word = {"key"};
+    const std::string hint = k.kind == TokKind::Word ? hint_among(k.value(), key_word) : std::string();
+    s.error(k.col, cat({"expected 'key' or end of line after ", quote(addr.value()), ", got ", describe(k),
+                        hint.empty() ? cat({" (", kExample, ")"}) : hint}));
+    return false;
+  }
+  const Token f = s.lx.next(LexMode::Argument);
+  if (f.kind == TokKind::Error) return false;
+  if (f.kind != TokKind::Word) {
+    s.error(f.col, cat({"missing file after 'key' (", kExample, ")"}));
+    return false;
+  }
+  const std::string_view p = f.value();
+  if (p.empty() || p[0] != '/') {
+    s.error(f.col, cat({"key file ", quote(p), " must be an absolute path"}));
+    return false;
+  }
+  if (!valid_abs_path(p)) {
+    s.error(f.col, cat({"invalid key file path ", quote(p)}));
+    return false;
+  }
+  if (!s.end_of_line()) return false;
+  key = p;
+  return true;
+}
+
+// `report to` and `listen on`, as the original pmtr wrote them, and
+// `listen on ... key FILE`.
 void udp_statement(const Token& kw, LineLexer& lx, GlobalLines& lines, GlobalConfig& g, DiagSink& diag, bool report) {
   const StatementLine s{lx, diag, kw, report ? Global::ReportTo : Global::ListenOn};
   const std::string_view prep = report ? "to" : "on";
-  if (!claim(s, lines)) return;
+  if (!report && !claim(s, lines)) return;
   const Token p = lx.next(LexMode::Argument);
   if (p.kind == TokKind::Error) return;
   if (!p.is_keyword(prep)) {
     s.error(p.kind == TokKind::Word ? p.col : kw.col,
             cat({"expected ", quote(prep), " after ", quote(kw.value()), ", got ", describe(p)}));
+    return;
+  }
+  if (report && ++lines.report_statements > limits::kReportTargets) {
+    s.error(kw.col, cat({"too many 'report to' lines (max ", num(limits::kReportTargets), ")"}));
     return;
   }
   const Token a = lx.next(LexMode::Argument);
@@ -100,13 +139,30 @@ void udp_statement(const Token& kw, LineLexer& lx, GlobalLines& lines, GlobalCon
     s.error(kw.col, cat({"missing address for ", s.name()}));
     return;
   }
-  if (!s.end_of_line()) return;
-  auto addr = parse_udp_address(a.value(), report);
+  auto addr = parse_udp_address(a.value(), report ? UdpUse::Report : UdpUse::Listen);
   if (!addr) {
     s.error(a.col, addr.error().what);
     return;
   }
-  (report ? g.report_to : g.listen_on) = std::move(addr.value());
+  std::string key;
+  if (report ? !s.end_of_line() : !listen_key(s, a, key)) return;
+  if (!report) {
+    if (key.empty())
+      diag.warning(lx.line(), a.col,
+                   cat({"listen on ", a.value(), " has no key: anyone who can send a datagram to it can stop and "
+                        "start jobs (add 'key FILE', pmtr(8) SIGNED DATAGRAMS)"}));
+    g.listen_on = std::move(addr.value());
+    g.listen_key = std::move(key);
+    return;
+  }
+  for (size_t i = 0; i < g.report_to.size(); ++i)
+    if (g.report_to[i] == addr.value()) {
+      s.error(a.col, cat({"duplicate 'report to' address ", quote(a.value()), " (first given at line ",
+                          num(lines.report_lines[i]), ")"}));
+      return;
+    }
+  g.report_to.push_back(std::move(addr.value()));
+  lines.report_lines.push_back(lx.line());
 }
 
 void log_to(const StatementLine& s, LogConfig& log) {

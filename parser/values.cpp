@@ -151,16 +151,17 @@ Result<uint32_t> parse_bounce(std::string_view number, std::string_view unit) {
   return static_cast<uint32_t>(*n * scale);
 }
 
-Result<UdpAddress> parse_udp_address(std::string_view s, bool allow_iface) {
+Result<UdpAddress> parse_udp_address(std::string_view s, UdpUse use) {
   constexpr std::string_view kScheme = "udp://";
-  const std::string usage = " (expected udp://HOST:PORT" + std::string(allow_iface ? "[@iface]" : "") + ")";
+  const bool report = use == UdpUse::Report;
+  const std::string usage = " (expected udp://HOST:PORT" + std::string(report ? "[@iface]" : "") + ")";
   if (s.substr(0, kScheme.size()) != kScheme)
     return err({"invalid address ", quote(s), usage});
   std::string_view rest = s.substr(kScheme.size());
   UdpAddress a;
   const size_t at = rest.find('@');
   if (at != std::string_view::npos) {
-    if (!allow_iface) return err({"'listen on' takes no @iface: ", quote(s)});
+    if (!report) return err({"'listen on' takes no @iface: ", quote(s)});
     a.iface = std::string(rest.substr(at + 1));
     rest = rest.substr(0, at);
     UdpAddress probe{"127.0.0.1", 1, a.iface};
@@ -168,12 +169,14 @@ Result<UdpAddress> parse_udp_address(std::string_view s, bool allow_iface) {
       return err({"invalid interface name ", quote(a.iface)});
   }
   std::string_view host, port;
+  bool bracketed = false;
   if (!rest.empty() && rest[0] == '[') {
     const size_t close = rest.find(']');
     if (close == std::string_view::npos) return err({"invalid address ", quote(s), " (missing ']')"});
     host = rest.substr(1, close - 1);
     if (host.find(':') == std::string_view::npos)
       return err({"invalid address ", quote(s), " (brackets are for IPv6 only)"});
+    bracketed = true;
     rest = rest.substr(close + 1);
     if (rest.empty() || rest[0] != ':') return err({"invalid address ", quote(s), usage});
     port = rest.substr(1);
@@ -186,13 +189,15 @@ Result<UdpAddress> parse_udp_address(std::string_view s, bool allow_iface) {
     port = rest.substr(colon + 1);
   }
   a.host = std::string(host);
-  UdpAddress probe{a.host, 1, {}};
-  if (host.empty() || !valid_udp_address(probe))
-    return err({"invalid host ", quote(host), " (numeric IPv4 or [IPv6] only; no DNS)"});
+  const bool host_ok = valid_numeric_host(host) || (report && !bracketed && valid_host_name(host));
+  if (!host_ok)
+    return err({"invalid host ", quote(host),
+                report ? " (an IPv4 address, an [IPv6] address or a host name)"
+                       : " (numeric IPv4 or [IPv6] only; no DNS)"});
   const auto p = parse_u64(port, 65535);
   if (!p || *p == 0) return err({"invalid port ", quote(port), " (1 to 65535)"});
   a.port = static_cast<uint16_t>(*p);
-  if (!valid_udp_address(a)) return err({"invalid address ", quote(s), usage});
+  if (!(report ? valid_report_address(a) : valid_udp_address(a))) return err({"invalid address ", quote(s), usage});
   return a;
 }
 

@@ -30,7 +30,12 @@ namespace pmtr::conf {
 // (`unit` non-empty) -> seconds in 1 .. limits::kBounceSecondsMax.
 [[nodiscard]] Result<uint32_t> parse_bounce(std::string_view number, std::string_view unit);
 
-// udp://HOST:PORT[@iface]; HOST numeric IPv4 or [IPv6]; no DNS.
-[[nodiscard]] Result<UdpAddress> parse_udp_address(std::string_view s, bool allow_iface);
+// Which statement an address is for: `report to` takes host names (pmtr-net
+// resolves them) and @iface; `listen on` is a bind address, so numeric only.
+enum class UdpUse : uint8_t { Report, Listen };
+
+// udp://HOST:PORT[@iface]; HOST numeric IPv4 or [IPv6], or for Report a host
+// name (valid_host_name).
+[[nodiscard]] Result<UdpAddress> parse_udp_address(std::string_view s, UdpUse use);
 
 }  // namespace pmtr::conf

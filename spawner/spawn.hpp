@@ -25,7 +25,7 @@ struct FdPlacement {
   int source = -1;
   int target = -1;
 };
-inline constexpr size_t kMaxPlacements = 8;   // pmtr-log takes 6
+inline constexpr size_t kMaxPlacements = 16;   // pmtr-net takes up to 13 (5 + a socket per `report to`)
 
 // The step of the child's setup that failed; reported through the
 // close-on-exec error pipe and logged as "job NAME: STEP: strerror".

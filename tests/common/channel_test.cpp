@@ -324,12 +324,14 @@ TEST(Channel, UndecodableRecordsAreBadWithTheDecodersReason) {
     const char* why;
   };
   const Case cases[] = {
-      // Version 1: the protocol before the lifecycle options.
+      // Version 1: the protocol before the lifecycle options; 2: before
+      // several `report to` and `listen on ... key`.
       {test::bytes({1, 5, 0, 0, 0, 0}), "wrong protocol version"},
-      {test::bytes({2, 99}), "unknown message type"},
-      {test::bytes({2, 5, 0}), "truncated record"},
-      {test::bytes({2, 4, 0}), "trailing bytes after record"},
-      {test::bytes({2}), "truncated record"},
+      {test::bytes({2, 5, 0, 0, 0, 0}), "wrong protocol version"},
+      {test::bytes({kProtocolVersion, 99}), "unknown message type"},
+      {test::bytes({kProtocolVersion, 5, 0}), "truncated record"},
+      {test::bytes({kProtocolVersion, 4, 0}), "trailing bytes after record"},
+      {test::bytes({kProtocolVersion}), "truncated record"},
   };
   for (const Case& c : cases) {
     raw_send(a.get(), c.rec);
@@ -342,7 +344,7 @@ TEST(Channel, UndecodableRecordsAreBadWithTheDecodersReason) {
 
 TEST(Channel, DecodeFailureWithAnAcceptedFdClosesIt) {
   Pipe p;
-  raw_send(a.get(), test::bytes({2, 5, 0}), {p.r.get()});
+  raw_send(a.get(), test::bytes({kProtocolVersion, 5, 0}), {p.r.get()});
   p.r.reset();
   const size_t before = count_open_fds();
   RecvResult r = recv_message(b.get(), true);

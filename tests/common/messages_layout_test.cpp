@@ -24,12 +24,10 @@ using namespace pmtr::test;
 
 namespace {
 
-void layout_addr(WireWriter& w, const std::optional<UdpAddress>& a) {
-  w.u8(a ? 1 : 0);
-  if (!a) return;
-  w.str(a->host);
-  w.u16(a->port);
-  w.str(a->iface);
+void layout_addr(WireWriter& w, const UdpAddress& a) {
+  w.str(a.host);
+  w.u16(a.port);
+  w.str(a.iface);
 }
 
 struct Layout {
@@ -71,8 +69,11 @@ struct Layout {
     layout_strings(w, p.names, std::nullopt);
   }
   void operator()(const MsgTxnGlobals& m) {
-    layout_addr(w, m.globals.report_to);
-    layout_addr(w, m.globals.listen_on);
+    w.u32(static_cast<uint32_t>(m.globals.report_to.size()));
+    for (const UdpAddress& a : m.globals.report_to) layout_addr(w, a);
+    w.u8(m.globals.listen_on ? 1 : 0);
+    if (m.globals.listen_on) layout_addr(w, *m.globals.listen_on);
+    w.str(m.globals.listen_key);
     const ControlConfig& c = m.globals.control;
     w.u8(c.enabled ? 1 : 0);
     w.str(c.socket);
@@ -97,7 +98,7 @@ uint8_t documented_type(const Message& m) {
 
 std::vector<std::byte> layout(const Message& m) {
   WireWriter w;
-  w.u8(2);
+  w.u8(3);   // the protocol version, spelled out too: bumping it is a decision
   w.u8(documented_type(m));
   std::visit(Layout{w}, m);
   return w.take();
@@ -168,21 +169,23 @@ TEST(MessageLayout, FullJobRoundTripsEveryField) {
 }
 
 TEST(MessageLayout, GlobalsWithAndWithoutAddresses) {
-  int with_report = 0, with_listen = 0, empty = 0;
+  int with_report = 0, several = 0, with_listen = 0, with_key = 0, empty = 0;
   for (const Message& m : sample_messages()) {
     const auto* g = std::get_if<MsgTxnGlobals>(&m);
     if (g == nullptr) continue;
     Result<Message> r = decode_message(encode_message(m));
     CHECK_TRUE(r.ok());
     const GlobalConfig& got = std::get<MsgTxnGlobals>(r.value()).globals;
-    CHECK_EQUAL(g->globals.report_to.has_value(), got.report_to.has_value());
+    CHECK_EQUAL(g->globals.report_to.size(), got.report_to.size());
     CHECK_EQUAL(g->globals.listen_on.has_value(), got.listen_on.has_value());
     CHECK_TRUE(got == g->globals);
-    with_report += got.report_to.has_value();
+    with_report += !got.report_to.empty();
+    several += got.report_to.size() > 1;
     with_listen += got.listen_on.has_value();
-    empty += !got.report_to && !got.listen_on;
+    with_key += !got.listen_key.empty();
+    empty += got.report_to.empty() && !got.listen_on;
   }
-  CHECK(with_report > 0 && with_listen > 0 && empty > 0);
+  CHECK(with_report > 0 && several > 0 && with_listen > 0 && with_key > 0 && empty > 0);
 }
 
 TEST(MessageLayout, EveryFlagCombinationRoundTrips) {

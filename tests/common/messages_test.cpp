@@ -186,11 +186,38 @@ TEST(Messages, BooleansOutOfRangeAreRejected) {
   JobOverrides o;
   o.has_nice = 2;
   STRCMP_EQUAL("boolean out of range", decode_reason(job_record(minimal_job(), o)).c_str());
+  // Globals: no report address, then listen on's presence; then an empty
+  // key and the control socket's `enabled`.
+  const int globals = static_cast<int>(MsgType::TxnGlobals);
   for (int presence : {2, 0xff}) {
-    const auto rec = test::bytes({kProtocolVersion, static_cast<int>(MsgType::TxnGlobals), presence, 0});
+    const auto rec = test::bytes({kProtocolVersion, globals, 0, 0, 0, 0, presence, 0});
     STRCMP_EQUAL("boolean out of range", decode_reason(rec).c_str());
-    const auto rec2 = test::bytes({kProtocolVersion, static_cast<int>(MsgType::TxnGlobals), 0, presence});
+    const auto rec2 = test::bytes({kProtocolVersion, globals, 0, 0, 0, 0, 0, 0, 0, 0, 0, presence});
     STRCMP_EQUAL("boolean out of range", decode_reason(rec2).c_str());
+  }
+}
+
+TEST(Messages, ReportAddressesBeyondTheLimitAreRejected) {
+  GlobalConfig g;
+  for (size_t i = 0; i < limits::kReportTargets; ++i)
+    g.report_to.push_back(UdpAddress{"192.0.2.1", static_cast<uint16_t>(i + 1), ""});
+  CHECK_TRUE(decode_message(encode_message(MsgTxnGlobals{g})).ok());
+  g.report_to.push_back(UdpAddress{"192.0.2.1", 999, ""});
+  STRCMP_EQUAL("list too long", decode_reason(encode_message(MsgTxnGlobals{g})).c_str());
+  // A count that the bytes left cannot hold.
+  const auto rec = test::bytes({kProtocolVersion, static_cast<int>(MsgType::TxnGlobals), 2, 0, 0, 0});
+  CHECK_FALSE(decode_message(rec).ok());
+}
+
+TEST(Messages, ListenKeyMustBeAbsolute) {
+  GlobalConfig g = test::make_globals({}, UdpAddress{"0.0.0.0", 10000, ""});
+  g.listen_key = "/etc/pmtr/listen.key";
+  Result<Message> ok = decode_message(encode_message(MsgTxnGlobals{g}));
+  CHECK_TRUE(ok.ok());
+  STRCMP_EQUAL("/etc/pmtr/listen.key", std::get<MsgTxnGlobals>(ok.value()).globals.listen_key.c_str());
+  for (const char* bad : {"etc/pmtr/listen.key", "listen.key", "./k", "/etc/\x01key"}) {
+    g.listen_key = bad;
+    STRCMP_EQUAL_TEXT("listen key is not an absolute path", decode_reason(encode_message(MsgTxnGlobals{g})).c_str(), bad);
   }
 }
 
@@ -251,22 +278,22 @@ TEST(Messages, EveryStringFieldIsCapped) {
       {"keep name", limits::kNameBytes,
        [](const std::string& s) { return Message{MsgTxnKeep{{KeptJob{0, s}}}}; }},
       {"remove name", limits::kNameBytes, [](const std::string& s) { return Message{MsgTxnRemove{s}}; }},
-      {"host", 64,
+      {"host", limits::kHostNameBytes,
        [](const std::string& s) {
-         return Message{MsgTxnGlobals{test::make_globals(UdpAddress{s, 1, ""}, std::nullopt)}};
+         return Message{MsgTxnGlobals{test::make_globals({UdpAddress{s, 1, ""}}, std::nullopt)}};
        }},
       {"iface", 16,
        [](const std::string& s) {
-         return Message{MsgTxnGlobals{test::make_globals(std::nullopt, UdpAddress{"::1", 1, s})}};
+         return Message{MsgTxnGlobals{test::make_globals({}, UdpAddress{"::1", 1, s})}};
        }},
       {"control socket", limits::kSocketPathBytes,
        [](const std::string& s) {
-         return Message{MsgTxnGlobals{test::make_globals(std::nullopt, std::nullopt, ControlConfig{true, s, {}, {}})}};
+         return Message{MsgTxnGlobals{test::make_globals({}, std::nullopt, ControlConfig{true, s, {}, {}})}};
        }},
       {"control user", limits::kUserBytes + 1,
        [](const std::string& s) {
          return Message{
-             MsgTxnGlobals{test::make_globals(std::nullopt, std::nullopt, ControlConfig{true, "", {}, Principals{false, {s}}})}};
+             MsgTxnGlobals{test::make_globals({}, std::nullopt, ControlConfig{true, "", {}, Principals{false, {s}}})}};
        }},
   };
   for (const Field& f : fields) {

@@ -91,7 +91,7 @@ inline JobDesc minimal_job() {
 }
 
 // Globals built field by field, so a new field needs no edit here.
-inline GlobalConfig make_globals(std::optional<UdpAddress> report = std::nullopt,
+inline GlobalConfig make_globals(std::vector<UdpAddress> report = {},
                                  std::optional<UdpAddress> listen = std::nullopt, ControlConfig control = {},
                                  LogConfig log = {}) {
   GlobalConfig g;
@@ -99,6 +99,23 @@ inline GlobalConfig make_globals(std::optional<UdpAddress> report = std::nullopt
   g.listen_on = std::move(listen);
   g.control = std::move(control);
   g.log = std::move(log);
+  return g;
+}
+
+// Every report target the limit allows (numeric, with @iface, host names,
+// the longest name) and a listen address with its key.
+inline GlobalConfig report_and_keyed_listen() {
+  GlobalConfig g;
+  for (size_t i = 0; i + 1 < limits::kReportTargets; ++i) {
+    const std::string n = std::to_string(i);
+    g.report_to.push_back(UdpAddress{i % 2 ? "host-" + n + ".example.org" : "192.0.2." + n,
+                                     static_cast<uint16_t>(9000 + i), i == 2 ? "eth0" : ""});
+  }
+  g.report_to.push_back(UdpAddress{std::string(63, 'a') + "." + std::string(63, 'b') + "." + std::string(63, 'c') +
+                                       "." + std::string(limits::kHostNameBytes - 192, 'd'),
+                                   65535, ""});
+  g.listen_on = UdpAddress{"0.0.0.0", 10000, ""};
+  g.listen_key = "/etc/pmtr/listen.key";
   return g;
 }
 
@@ -129,13 +146,14 @@ inline std::vector<Message> sample_messages() {
       MsgTxnChange{{IndexedJob{2, changed}, IndexedJob{3, minimal_job()}}},
       MsgTxnRemove{"old-job"},
       MsgTxnGlobals{GlobalConfig{}},
-      MsgTxnGlobals{make_globals(UdpAddress{"192.0.2.1", 514, ""}, std::nullopt)},
-      MsgTxnGlobals{make_globals(std::nullopt, UdpAddress{"ff02::1", 0xfedc, "eth0"})},
-      MsgTxnGlobals{make_globals(UdpAddress{"::1", 1, ""}, UdpAddress{"0.0.0.0", 65535, "lo"})},
-      MsgTxnGlobals{make_globals(std::nullopt, std::nullopt, ControlConfig{true, "/run/pmtr/ctl", Principals{false, {"bob", "@adm"}},
+      MsgTxnGlobals{make_globals({UdpAddress{"192.0.2.1", 514, ""}}, std::nullopt)},
+      MsgTxnGlobals{make_globals({}, UdpAddress{"ff02::1", 0xfedc, "eth0"})},
+      MsgTxnGlobals{make_globals({UdpAddress{"::1", 1, ""}}, UdpAddress{"0.0.0.0", 65535, "lo"})},
+      MsgTxnGlobals{report_and_keyed_listen()},
+      MsgTxnGlobals{make_globals({}, std::nullopt, ControlConfig{true, "/run/pmtr/ctl", Principals{false, {"bob", "@adm"}},
                                                Principals{true, {}}})},
-      MsgTxnGlobals{make_globals(std::nullopt, std::nullopt, ControlConfig{false, "", Principals{}, Principals{}})},
-      MsgTxnGlobals{make_globals(std::nullopt, std::nullopt, {}, LogConfig{CaptureTarget::Stderr, "/srv/log", 0x0102030405060708ull, 0x00000d0c, true})},
+      MsgTxnGlobals{make_globals({}, std::nullopt, ControlConfig{false, "", Principals{}, Principals{}})},
+      MsgTxnGlobals{make_globals({}, std::nullopt, {}, LogConfig{CaptureTarget::Stderr, "/srv/log", 0x0102030405060708ull, 0x00000d0c, true})},
       MsgTxnEnd{4},
       MsgParseFailed{9, 0x10000, 1},
   };
@@ -248,9 +266,12 @@ inline bool eq(const JobDesc& a, const JobDesc& b) {
          eq(a.cmd_pos, b.cmd_pos) && eq(a.dir_pos, b.dir_pos) && eq(a.user_pos, b.user_pos);
 }
 
+inline bool eq(const UdpAddress& a, const UdpAddress& b) {
+  return a.host == b.host && a.port == b.port && a.iface == b.iface;
+}
 inline bool eq(const std::optional<UdpAddress>& a, const std::optional<UdpAddress>& b) {
   if (a.has_value() != b.has_value()) return false;
-  return !a || (a->host == b->host && a->port == b->port && a->iface == b->iface);
+  return !a || eq(*a, *b);
 }
 
 inline bool eq(const MsgHello& a, const MsgHello& b) {
@@ -288,8 +309,8 @@ inline bool eq(const LogConfig& a, const LogConfig& b) {
          a.all == b.all;
 }
 inline bool eq(const MsgTxnGlobals& a, const MsgTxnGlobals& b) {
-  return eq(a.globals.report_to, b.globals.report_to) && eq(a.globals.listen_on, b.globals.listen_on) &&
-         eq(a.globals.control, b.globals.control) && eq(a.globals.log, b.globals.log);
+  return eq_list(a.globals.report_to, b.globals.report_to) && eq(a.globals.listen_on, b.globals.listen_on) &&
+         a.globals.listen_key == b.globals.listen_key && eq(a.globals.control, b.globals.control) && eq(a.globals.log, b.globals.log);
 }
 inline bool eq(const MsgTxnEnd& a, const MsgTxnEnd& b) { return a.warnings == b.warnings; }
 inline bool eq(const MsgParseFailed& a, const MsgParseFailed& b) {

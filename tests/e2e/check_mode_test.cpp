@@ -363,3 +363,59 @@ TEST(CheckMode, HostFactsOfConfinementAndAccessAreWarnings) {
   CHECK_TEXT(r.out.find("capability 0 ") == std::string::npos, r.out.c_str());
   CHECK(r.out.find("ok (1 job)") != std::string::npos);
 }
+
+TEST(CheckMode, ListenWithoutKeyIsAWarning) {
+  const std::string conf = dir.file("listen.conf");
+  write_file(conf, "listen on udp://127.0.0.1:10000\n");
+  const Run r = check(conf);
+  CHECK_EQUAL(0, r.status);
+  CHECK_TEXT(r.out.find(conf + ":1:11: warning: listen on udp://127.0.0.1:10000 has no key: anyone who can send a "
+                               "datagram to it can stop and start jobs (add 'key FILE', pmtr(8) SIGNED DATAGRAMS)") !=
+                 std::string::npos,
+             r.out.c_str());
+  CHECK(r.out.find("ok (0 jobs)") != std::string::npos);
+}
+
+TEST(CheckMode, ListenKeyIsCheckedAsPmtrWouldCheckIt) {
+  const std::string conf = dir.file("keyed.conf");
+  const std::string key = dir.file("listen.key");
+  write_file(conf, "listen on udp://127.0.0.1:10000 key " + key + "\n");
+  write_file(key, std::string(32, 'k'), 0600);
+  Run r = check(conf);
+  CHECK_EQUAL(0, r.status);
+  CHECK_TEXT(r.out.find("listen") == std::string::npos, r.out.c_str());
+  CHECK(r.out.find("ok (0 jobs)") != std::string::npos);
+
+  write_file(key, std::string(32, 'k'), 0644);
+  r = check(conf);
+  CHECK_EQUAL(1, r.status);
+  CHECK_TEXT(r.out.find(conf + ": error: listen key " + key + ": mode 0644, must be 0600 or 0400") != std::string::npos,
+             r.out.c_str());
+  CHECK(r.out.find("pmtr: " + conf + ": check failed (listen key)") != std::string::npos);
+  CHECK(r.out.find("ok (") == std::string::npos);
+
+  write_file(key, std::string(31, 'k'), 0600);
+  r = check(conf);
+  CHECK_EQUAL(1, r.status);
+  CHECK(r.out.find(conf + ": error: listen key " + key + ": 31 bytes, at least 32 needed") != std::string::npos);
+
+  // A CI machine may lack the key: a host fact, a warning.
+  ::unlink(key.c_str());
+  r = check(conf);
+  CHECK_EQUAL(0, r.status);
+  CHECK_TEXT(r.out.find(conf + ": warning: listen key " + key + ": No such file or directory") != std::string::npos,
+             r.out.c_str());
+}
+
+TEST(CheckMode, ListenKeyOfAnotherUserIsAnErrorForRoot) {
+  PMTR_REQUIRE_ROOT();
+  const std::string conf = dir.file("keyed.conf");
+  const std::string key = dir.file("listen.key");
+  write_file(conf, "listen on udp://127.0.0.1:10000 key " + key + "\n");
+  write_file(key, std::string(32, 'k'), 0600);
+  CHECK_EQUAL(0, ::chown(key.c_str(), 1000, 1000));
+  const Run r = check(conf);
+  CHECK_EQUAL(1, r.status);
+  CHECK_TEXT(r.out.find(conf + ": error: listen key " + key + ": owned by uid 1000, not root") != std::string::npos,
+             r.out.c_str());
+}

@@ -40,7 +40,7 @@ const std::vector<ProgramRule> kRules = {
     {"pmtr-parser", {"parser", "common"}, {"libseccomp", "libcap-ng"}},
     {"pmtrctl", {"control", "common"}, {"libsodium"}},
     {"pmtr-log", {"logger", "common"}, {"libseccomp", "libcap-ng"}},
-    // {"pmtr-net", {"net", "common"}, {"libsodium"}},
+    {"pmtr-net", {"net", "common"}, {"libseccomp", "libcap-ng", "libsodium"}},
 };
 
 // Libraries only some processes may link, by the prefix of their symbols

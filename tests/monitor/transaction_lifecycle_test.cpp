@@ -32,7 +32,9 @@ TEST(TransactionLifecycle, FullTransactionCompletesWithEverythingItCarried) {
   a.expect(7, current.size());
   CHECK_STATE(State::Awaiting, a.state());
   CHECK_OUTCOME(Outcome::Continue, feed(MsgTxnBegin{7, 5}));
-  GlobalConfig g = test::make_globals(UdpAddress{"127.0.0.1", 9999, ""}, UdpAddress{"::1", 10000, "lo"});
+  GlobalConfig g = test::make_globals({UdpAddress{"127.0.0.1", 9999, ""}, UdpAddress{"logs.example.org", 514, ""}},
+                                      UdpAddress{"::1", 10000, "lo"});
+  g.listen_key = "/etc/pmtr/listen.key";
   CHECK_OUTCOME(Outcome::Continue, feed(MsgTxnGlobals{g}));
   CHECK_OUTCOME(Outcome::Continue, feed(MsgTxnKeep{{KeptJob{3, "keep"}}}));
   CHECK_OUTCOME(Outcome::Continue, feed(MsgTxnAdd{{at(0, job("new1")), at(4, job("new2"))}}));
@@ -159,7 +161,7 @@ std::vector<Message> valid_records() {
   return {
       MsgDiag{Severity::Warning, 3, 4, "duplicate depends path '/x' ignored"},
       MsgTxnBegin{11, 3},
-      MsgTxnGlobals{test::make_globals(UdpAddress{"127.0.0.1", 9999, ""}, std::nullopt)},
+      MsgTxnGlobals{test::make_globals({UdpAddress{"127.0.0.1", 9999, ""}}, std::nullopt)},
       MsgTxnKeep{{KeptJob{2, "keep"}}},
       MsgTxnAdd{{IndexedJob{0, [] {
                                JobDesc j = test::full_job();

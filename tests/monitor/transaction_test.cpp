@@ -163,10 +163,13 @@ TEST(Transaction, MissingGlobalsIsAViolation) {
 
 TEST(Transaction, BadGlobalsAreAViolation) {
   const std::vector<GlobalConfig> bad = {
-      test::make_globals(UdpAddress{"not-an-address", 514, ""}, std::nullopt),
-      test::make_globals(UdpAddress{"127.0.0.1", 0, ""}, std::nullopt),
-      test::make_globals(std::nullopt, UdpAddress{"::1", 10000, "eth 0"}),
-      test::make_globals(std::nullopt, UdpAddress{std::string("127.0.0.1\0x", 11), 1, ""}),
+      test::make_globals({UdpAddress{"not an address", 514, ""}}, std::nullopt),
+      test::make_globals({UdpAddress{"1.2.3", 514, ""}}, std::nullopt),
+      test::make_globals({UdpAddress{"logs.example.org", 514, ""}, UdpAddress{"logs.example.org", 514, ""}}),
+      test::make_globals({}, UdpAddress{"logs.example.org", 10000, ""}),
+      test::make_globals({UdpAddress{"127.0.0.1", 0, ""}}, std::nullopt),
+      test::make_globals({}, UdpAddress{"::1", 10000, "eth 0"}),
+      test::make_globals({}, UdpAddress{std::string("127.0.0.1\0x", 11), 1, ""}),
   };
   for (const auto& g : bad) {
     begin(0);

@@ -399,32 +399,6 @@ TEST(ConfigErrors, JobJustUnderTheSizeCapIsAccepted) {
   CHECK_TRUE(encoded_job_size(c.jobs[0]) > limits::kJobEncodedBytes - 2000);
 }
 
-// ---- globals -------------------------------------------------------------------
-
-TEST(ConfigErrors, GlobalsAtMostOnce) {
-  CHECK_DIAGS("report to udp://1.2.3.4:5\n\nreport to udp://1.2.3.4:6\n",
-              "FILE:3:1: error: duplicate 'report to' (first set at line 1)\n");
-  CHECK_DIAGS("listen on udp://1.2.3.4:5\n listen on udp://1.2.3.4:5\n",
-              "FILE:2:2: error: duplicate 'listen on' (first set at line 1)\n");
-}
-
-TEST(ConfigErrors, GlobalsShape) {
-  CHECK_DIAGS("report\n", "FILE:1:1: error: expected 'to' after 'report', got end of line\n");
-  CHECK_DIAGS("listen at udp://1.2.3.4:5\n", "FILE:1:8: error: expected 'on' after 'listen', got 'at'\n");
-  CHECK_DIAGS("listen on\n", "FILE:1:1: error: missing address for 'listen on'\n");
-  CHECK_DIAGS("report to udp://1.2.3.4:5 now\n", "FILE:1:27: error: extra argument 'now' for 'report to'\n");
-}
-
-TEST(ConfigErrors, GlobalAddresses) {
-  CHECK_DIAGS("report to udp://example.com:5\n",
-              "FILE:1:11: error: invalid host 'example.com' (numeric IPv4 or [IPv6] only; no DNS)\n");
-  CHECK_DIAGS("listen on udp://1.2.3.4:5@eth0\n",
-              "FILE:1:11: error: 'listen on' takes no @iface: 'udp://1.2.3.4:5@eth0'\n");
-  CHECK_DIAGS("listen on udp://[::1]:0\n", "FILE:1:11: error: invalid port '0' (1 to 65535)\n");
-  CHECK_DIAGS("report to 127.0.0.1:9999\n",
-              "FILE:1:11: error: invalid address '127.0.0.1:9999' (expected udp://HOST:PORT[@iface])\n");
-}
-
 // ---- lexical errors through the parser -------------------------------------------
 
 TEST(ConfigErrors, QuoteErrorsWithTheirPositions) {

@@ -42,7 +42,7 @@ const char* kSpecExample = R"(job {
   disable                    # keep the definition, do not run it
 }
 report to udp://127.0.0.1:9999        # global: periodic status datagram (optional @iface for multicast)
-listen on udp://127.0.0.1:10000       # global: accept "enable NAME" / "disable NAME" datagrams
+listen on udp://0.0.0.0:10000 key /etc/pmtr/listen.key   # ... signed ones only
 )";
 
 std::string joined(const std::vector<std::string>& v) {
@@ -60,8 +60,9 @@ TEST(ConfigParser, EmptyFileIsValidWithNoJobs) {
   LONGS_EQUAL(0, c.jobs.size());
   LONGS_EQUAL(0, c.diagnostics.size());
   LONGS_EQUAL(0, c.errors());
-  CHECK_FALSE(c.globals.report_to.has_value());
+  CHECK_TRUE(c.globals.report_to.empty());
   CHECK_FALSE(c.globals.listen_on.has_value());
+  CHECK_TRUE(c.globals.listen_key.empty());
 }
 
 TEST(ConfigParser, CommentsAndBlankLinesOnly) {
@@ -97,10 +98,10 @@ TEST(ConfigParser, SpecExampleEveryField) {
   CHECK_TRUE((j.cmd_pos == SourcePos{3, 7}));
   CHECK_TRUE((j.dir_pos == SourcePos{4, 7}));
   CHECK_TRUE((j.user_pos == SourcePos{8, 8}));
-  CHECK_TRUE(c.globals.report_to.has_value());
-  CHECK_TRUE((*c.globals.report_to == UdpAddress{"127.0.0.1", 9999, ""}));
+  CHECK_TRUE((c.globals.report_to == std::vector<UdpAddress>{{"127.0.0.1", 9999, ""}}));
   CHECK_TRUE(c.globals.listen_on.has_value());
-  CHECK_TRUE((*c.globals.listen_on == UdpAddress{"127.0.0.1", 10000, ""}));
+  CHECK_TRUE((*c.globals.listen_on == UdpAddress{"0.0.0.0", 10000, ""}));
+  STRCMP_EQUAL("/etc/pmtr/listen.key", c.globals.listen_key.c_str());
 }
 
 TEST(ConfigParser, MinimalJobGetsTheDefaults) {
@@ -312,18 +313,19 @@ TEST(ConfigParser, JobsKeepFileOrderWhateverTheirOrderValue) {
 }
 
 TEST(ConfigParser, GlobalsWithInterfaceAndIpv6) {
-  const ParsedConfig c = parse_ok("report to udp://239.0.0.1:9999@eth0\nlisten on udp://[::1]:10000\n");
-  CHECK_TRUE((*c.globals.report_to == UdpAddress{"239.0.0.1", 9999, "eth0"}));
+  const ParsedConfig c = parse_ok("report to udp://239.0.0.1:9999@eth0\nlisten on udp://[::1]:10000 key /k\n");
+  CHECK_TRUE((c.globals.report_to == std::vector<UdpAddress>{{"239.0.0.1", 9999, "eth0"}}));
   CHECK_TRUE((*c.globals.listen_on == UdpAddress{"::1", 10000, ""}));
   CHECK_TRUE(check_globals(c.globals).ok());
 }
 
 TEST(ConfigParser, GlobalsMayComeBetweenAndAfterJobs) {
-  const ParsedConfig c = parse_ok(job_with("", "a") + "listen on udp://0.0.0.0:10000\n" + job_with("", "b") +
-                                  "report to \"udp://127.0.0.1:1\"  # quoted\n");
+  const ParsedConfig c = parse_ok(job_with("", "a") + "listen on udp://0.0.0.0:10000 key \"/etc/pmtr/a key\"\n" +
+                                  job_with("", "b") + "report to \"udp://127.0.0.1:1\"  # quoted\n");
   LONGS_EQUAL(2, c.jobs.size());
   CHECK_TRUE(c.globals.listen_on.has_value());
-  CHECK_TRUE(c.globals.report_to.has_value());
+  STRCMP_EQUAL("/etc/pmtr/a key", c.globals.listen_key.c_str());
+  LONGS_EQUAL(1, c.globals.report_to.size());
 }
 
 TEST(ConfigParser, CrlfLineEndings) {

@@ -1,6 +1,6 @@
 // parser/global_statements.{hpp,cpp}: `log to|rotate|all` and `control
 // socket|status|operate` (values and every error); `report to` and
-// `listen on` are in config_parser_test.cpp and config_errors_test.cpp.
+// `listen on` are in udp_statements_test.cpp.
 #include "parser/global_statements.hpp"
 
 #include <CppUTest/TestHarness.h>

@@ -28,8 +28,8 @@ std::string bounce(std::string_view n, std::string_view unit = {}) {
   return r ? std::to_string(r.value()) : "error: " + r.error().what;
 }
 
-std::string udp(std::string_view s, bool iface = true) {
-  const auto r = parse_udp_address(s, iface);
+std::string udp(std::string_view s, UdpUse use = UdpUse::Report) {
+  const auto r = parse_udp_address(s, use);
   if (!r) return "error: " + r.error().what;
   return r->host + " " + std::to_string(r->port) + (r->iface.empty() ? "" : " @" + r->iface);
 }
@@ -145,14 +145,35 @@ TEST(Values, UdpIpv4AndIpv6) {
   STRCMP_EQUAL("0.0.0.0 65535", udp("udp://0.0.0.0:65535").c_str());
 }
 
-TEST(Values, UdpHostErrors) {
+TEST(Values, UdpHostNamesForReportOnly) {
+  STRCMP_EQUAL("localhost 5", udp("udp://localhost:5").c_str());
+  STRCMP_EQUAL("logs.example.org 514 @eth0", udp("udp://logs.example.org:514@eth0").c_str());
+  STRCMP_EQUAL("Log-1.Example.ORG 9", udp("udp://Log-1.Example.ORG:9").c_str());
+  // `listen on` is the address pmtr binds: numeric only.
   STRCMP_EQUAL("error: invalid host 'localhost' (numeric IPv4 or [IPv6] only; no DNS)",
-               udp("udp://localhost:5").c_str());
-  STRCMP_EQUAL("error: invalid host '' (numeric IPv4 or [IPv6] only; no DNS)", udp("udp://:5").c_str());
+               udp("udp://localhost:5", UdpUse::Listen).c_str());
   STRCMP_EQUAL("error: invalid host '1.2.3.256' (numeric IPv4 or [IPv6] only; no DNS)",
-               udp("udp://1.2.3.256:5").c_str());
-  STRCMP_EQUAL("error: invalid host '::g' (numeric IPv4 or [IPv6] only; no DNS)",
-               udp("udp://[::g]:5").c_str());
+               udp("udp://1.2.3.256:5", UdpUse::Listen).c_str());
+  STRCMP_EQUAL("0.0.0.0 10000", udp("udp://0.0.0.0:10000", UdpUse::Listen).c_str());
+}
+
+TEST(Values, UdpHostErrors) {
+  const std::string tail = "' (an IPv4 address, an [IPv6] address or a host name)";
+  for (const char* host : {"", "1.2.3", "999.1.1.1", "1.2.3.256", "-a.example", "a-.example", "a..example",
+                           "a.example.", "under_score"})
+    STRCMP_EQUAL_TEXT(("error: invalid host '" + std::string(host) + tail).c_str(),
+                      udp("udp://" + std::string(host) + ":5").c_str(), host);
+  const std::string label64(64, 'a');
+  STRCMP_EQUAL(("error: invalid host '" + label64 + tail).c_str(), udp("udp://" + label64 + ":5").c_str());
+  const std::string long_name = std::string(63, 'a') + "." + std::string(63, 'b') + "." + std::string(63, 'c') + "." +
+                                std::string(62, 'd');   // 254 bytes
+  // (The diagnostic shortens so long a name.)
+  CHECK_EQUAL(0u, udp("udp://" + long_name + ":5").rfind("error: invalid host '", 0));
+  LONGS_EQUAL(254, long_name.size());
+  const std::string longest = long_name.substr(1);
+  STRCMP_EQUAL((longest + " 5").c_str(), udp("udp://" + longest + ":5").c_str());
+  // Brackets hold an IPv6 address, never a name.
+  STRCMP_EQUAL(("error: invalid host '::g" + tail).c_str(), udp("udp://[::g]:5").c_str());
   STRCMP_EQUAL("error: invalid address 'udp://::1:5' (write an IPv6 host in brackets: udp://[::1]:PORT)",
                udp("udp://::1:5").c_str());
   STRCMP_EQUAL("error: invalid address 'udp://[1.2.3.4]:5' (brackets are for IPv6 only)",
@@ -163,7 +184,7 @@ TEST(Values, UdpHostErrors) {
 TEST(Values, UdpShapeAndPortErrors) {
   STRCMP_EQUAL("error: invalid address 'tcp://1.2.3.4:5' (expected udp://HOST:PORT[@iface])",
                udp("tcp://1.2.3.4:5").c_str());
-  STRCMP_EQUAL("error: invalid address '1.2.3.4:5' (expected udp://HOST:PORT)", udp("1.2.3.4:5", false).c_str());
+  STRCMP_EQUAL("error: invalid address '1.2.3.4:5' (expected udp://HOST:PORT)", udp("1.2.3.4:5", UdpUse::Listen).c_str());
   STRCMP_EQUAL("error: invalid address 'udp://1.2.3.4' (missing :PORT)", udp("udp://1.2.3.4").c_str());
   STRCMP_EQUAL("error: invalid address 'udp://[::1]' (expected udp://HOST:PORT[@iface])", udp("udp://[::1]").c_str());
   STRCMP_EQUAL("error: invalid port '0' (1 to 65535)", udp("udp://1.2.3.4:0").c_str());
@@ -178,7 +199,7 @@ TEST(Values, UdpInterface) {
   STRCMP_EQUAL("error: invalid interface name 'a/b'", udp("udp://1.2.3.4:5@a/b").c_str());
   STRCMP_EQUAL("1.2.3.4 5 @fifteen-bytes-x", udp("udp://1.2.3.4:5@fifteen-bytes-x").c_str());
   STRCMP_EQUAL("error: 'listen on' takes no @iface: 'udp://1.2.3.4:5@eth0'",
-               udp("udp://1.2.3.4:5@eth0", false).c_str());
+               udp("udp://1.2.3.4:5@eth0", UdpUse::Listen).c_str());
 }
 
 TEST(Values, BounceSharesTheDurationUnitsButNotMilliseconds) {
