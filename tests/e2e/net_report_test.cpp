@@ -91,7 +91,8 @@ TEST(NetReport, AChangeIsReportedWithinASecondAndAReportComesEveryTenSeconds) {
   write_file(conf, "report to " + collector.url() + "\n" + job("web", "/bin/sleep 1000"));
   Pmtr pmtr(conf);
   const pid_t web = pmtr.wait_job("web", 10000ms);
-  CHECK(report_where(collector, 11000ms, [&](const pmtr::Report& x) { return row(x, "web") && row(x, "web")->pid == web; }));
+  CHECK(report_where(collector, 11000ms, [&](const pmtr::Report& x) { return row(x, "web") && row(x, "web")->pid == web; })
+            .has_value());
   // Stopped by an operator: `d`, no pid, soon.
   CHECK_EQUAL(0, pmtrctl(pmtr, {"stop", "web"}).status);
   auto stopped = report_where(collector, kChangeDeadline, [](const pmtr::Report& x) { return row(x, "web") && !row(x, "web")->enabled; });
@@ -108,7 +109,8 @@ TEST(NetReport, AChangeIsReportedWithinASecondAndAReportComesEveryTenSeconds) {
   const pid_t again = pmtr.wait_new_pid("web", web, 10000ms);
   CHECK(again > 0);
   CHECK(report_where(collector, kChangeDeadline + 1000ms,
-                     [&](const pmtr::Report& x) { return row(x, "web") && row(x, "web")->enabled && row(x, "web")->pid == again; }));
+                     [&](const pmtr::Report& x) { return row(x, "web") && row(x, "web")->enabled && row(x, "web")->pid == again; })
+            .has_value());
 }
 
 TEST(NetReport, SeveralTargetsAndAHostNameEachGetTheReport) {

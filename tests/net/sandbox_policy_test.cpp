@@ -5,6 +5,7 @@
 // report socket, stderr) must keep working.  The whole sandbox, ids
 // included, is checked on the running pmtr-net by the end-to-end group
 // NetProcess.
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <seccomp.h>
 #include <sys/resource.h>
