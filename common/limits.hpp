@@ -51,7 +51,7 @@ inline constexpr uint64_t kSizeMax = 1ull << 50;  // sizes (limits, rotation): 1
 inline constexpr uint32_t kTasksMax = 4194304;  // pid_max's ceiling
 inline constexpr uint32_t kCpuPercentMax = 102400;   // 1024 CPUs
 inline constexpr uint32_t kLogKeepMax = 10000;  // archives kept per job
-inline constexpr size_t kReportTargets = 8;     // `report to` lines: each report goes to every one, so this caps its cost
+inline constexpr size_t kReportTargets = 8;     // each status report goes to every `report to`: caps its cost
 inline constexpr size_t kHostNameBytes = 253;   // a DNS name's longest text form (RFC 1035)
 
 }  // namespace pmtr::limits

@@ -16,9 +16,12 @@
 
 namespace pmtr {
 
-// Reads `listen on ... key FILE`: a regular file owned by root, mode 0600 or 0400 (no other bits), kKeyBytesMin..kKeyBytesMax bytes
-// (constants in common/datagram_mac.hpp: 32 and 4096). Opened with O_NOFOLLOW|O_CLOEXEC, checked with fstat on the open fd.
-// The error names the file and what is wrong ("owned by uid 1000, not root", "mode 0644, must be 0600 or 0400", "31 bytes, at least 32 needed", "a symbolic link", "not a regular file").
+// Reads `listen on ... key FILE`: a regular file owned by root, mode 0600 or
+// 0400 (no other bits), kKeyBytesMin..kKeyBytesMax bytes (constants in
+// common/datagram_mac.hpp: 32 and 4096).  Opened with O_NOFOLLOW|O_CLOEXEC,
+// checked with fstat on the open fd.  The error names the file and what is
+// wrong ("owned by uid 1000, not root", "mode 0644, must be 0600 or 0400",
+// "31 bytes, at least 32 needed", "a symbolic link", "not a regular file").
 // Not run as root, the owner must be the user pmtr runs as.
 [[nodiscard]] Result<std::vector<std::byte>> read_listen_key(const std::string& path);
 
