@@ -20,10 +20,18 @@ bool separator(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c
 // so that the escaped text is at most kQuoteBytes, never inside an
 // escape, with "..." after a cut.
 std::string quoted(std::string_view word) {
-  size_t n = std::min(word.size(), kQuoteBytes);
-  std::string text = escape_for_log(word.substr(0, n));
-  while (text.size() > kQuoteBytes) text = escape_for_log(word.substr(0, --n));
-  return "'" + text + (n < word.size() ? "...'" : "'");
+  // The longest prefix whose escaped text fits, counting every byte that
+  // may be escaped (escape_for_log: not printable ASCII, or a backslash)
+  // as four: linear, and one escape_for_log call (a flood of garbage is
+  // parsed at this cost per word).
+  size_t n = 0, bytes = 0;
+  for (; n < word.size(); ++n) {
+    const auto u = static_cast<unsigned char>(word[n]);
+    const size_t cost = (u >= 0x20 && u < 0x7f && u != '\\') ? 1 : 4;
+    if (bytes + cost > kQuoteBytes) break;
+    bytes += cost;
+  }
+  return "'" + escape_for_log(word.substr(0, n)) + (n < word.size() ? "...'" : "'");
 }
 
 class Problems {

@@ -11,8 +11,11 @@ inline constexpr int kNetChannelFd = 3;
 inline constexpr int kNetNoncesFd = 4;     // the nonce cache's memfd, kept by the monitor (net/nonce_cache.hpp)
 inline constexpr int kNetListenFd = 5;     // the `listen on` socket, bound by the monitor (with --listen)
 inline constexpr int kNetKeyFd = 6;        // a memfd holding the key (with --keyed); closed before the filter
-inline constexpr int kNetReportFd0 = 7;    // the socket of the i-th `report to` is kNetReportFd0 + i
+// The socket of the i-th `report to` is kNetReportFd0 + i: fds 8 to 15, one
+// aligned block, so that the seccomp filter names them with one mask.
+inline constexpr int kNetReportFd0 = 8;
 inline constexpr int kNetReportFdEnd = kNetReportFd0 + static_cast<int>(limits::kReportTargets);
+static_assert(limits::kReportTargets == 8, "the report fds are the aligned block 8..15 (net/sandbox_policy.cpp)");
 
 // The nonce cache (net/nonce_cache.hpp): a magic word and 8192 slots of a
 // 16-byte nonce and its 8-byte expiry.

@@ -107,9 +107,14 @@ bool NetSession::on_channel(uint64_t now_ns) {
 void NetSession::pass_on(const ListenOp& op, std::string_view from, uint64_t now_ns) {
   auto it = index_.find(op.name);
   if (it == index_.end()) return listener_->count(Drop::UnknownJob, from, op.name);
-  if (jobs_[it->second].enabled == op.enable) return;   // already so
+  // The status may lag a request just passed on (it comes at most every
+  // 200 ms): within kRepeatAfter of one, that request is what counts.
   auto s = sent_.find(op.name);
-  if (s != sent_.end() && s->second.enable == op.enable && now_ns - s->second.at_ns < ns(kRepeatAfter)) return;
+  if (s != sent_.end() && now_ns - s->second.at_ns < ns(kRepeatAfter)) {
+    if (s->second.enable == op.enable) return;   // asked already
+  } else if (jobs_[it->second].enabled == op.enable) {
+    return;   // already so
+  }
   const auto record = encode_net_message(NetOperate{op.enable, op.name});
   if (Status st = send_record(kNetChannelFd, record, MSG_DONTWAIT); !st) {
     say("pmtr-net: " + std::string(op.enable ? "enable " : "disable ") + op.name + ": " + st.error().message());

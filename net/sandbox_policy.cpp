@@ -32,15 +32,13 @@ namespace {
 
 #define PMTR_RULE(name) PMTR_SECCOMP_RULE(name)
 #define PMTR_RULE_IF(name, cond) PMTR_SECCOMP_RULE_IF(name, cond)
-#define PMTR_RULE_IF2(name, c1, c2) PMTR_SECCOMP_RULE_IF2(name, c1, c2)
 
-// An fd among the `report to` sockets (kNetReportFd0 ...).
-constexpr scmp_arg_cmp fd_at_least(int fd) {
-  return scmp_arg_cmp{0, SCMP_CMP_GE, static_cast<scmp_datum_t>(fd), 0};
+// An fd among the `report to` sockets: 8 to 15 (common/net_fds.hpp).
+constexpr scmp_arg_cmp report_fd(unsigned arg) {
+  return scmp_arg_cmp{arg, SCMP_CMP_MASKED_EQ, kSeccompLow32 & ~static_cast<scmp_datum_t>(kNetReportFdEnd - kNetReportFd0 - 1),
+                      static_cast<scmp_datum_t>(kNetReportFd0)};
 }
-constexpr scmp_arg_cmp fd_below(int fd) {
-  return scmp_arg_cmp{0, SCMP_CMP_LT, static_cast<scmp_datum_t>(fd), 0};
-}
+static_assert(kNetReportFd0 == 8 && kNetReportFdEnd == 16, "report_fd() names the aligned block 8..15");
 
 const SeccompRule kAllow[] = {
     // The channel to the monitor, at kNetChannelFd and nowhere else.
@@ -54,7 +52,7 @@ const SeccompRule kAllow[] = {
     PMTR_RULE_IF(recvmmsg, int_arg_is(0, kNetListenFd)),
 
     // The `report to` sockets: one report datagram (or a few) per target.
-    PMTR_RULE_IF2(sendto, fd_at_least(kNetReportFd0), fd_below(kNetReportFdEnd)),
+    PMTR_RULE_IF(sendto, report_fd(0)),
 
     // stderr: what pmtr-net has to say (dropped datagrams, at most a line
     // a second); the monitor logs it.
@@ -101,7 +99,6 @@ const SeccompRule kAllowSanitizer[] = {
 
 #undef PMTR_RULE
 #undef PMTR_RULE_IF
-#undef PMTR_RULE_IF2
 
 SeccompPolicy net_policy() {
   SeccompPolicy p;

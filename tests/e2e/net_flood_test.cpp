@@ -92,8 +92,8 @@ TEST(NetFlood, TenThousandGarbageDatagramsASecondCostBoundedCpuAndTouchNothing) 
   const double net_cpu = (cpu_ticks(np) - net0) / ticks / secs, mon_cpu = (cpu_ticks(pmtr.pid()) - mon0) / ticks / secs;
   std::printf("\nflood: pmtr-net %.1f %% of a CPU, monitor %.1f %%; crash-loop restarts %.2f/s quiet, %.2f/s flooded\n",
               100 * net_cpu, 100 * mon_cpu, quiet_rate, busy_rate);
-  // Bounded: a fraction of one CPU (the budget is 10,000 a second).
-  CHECK_TEXT(net_cpu < 0.8, ("pmtr-net used " + std::to_string(net_cpu) + " of a CPU").c_str());
+  // Bounded: a fraction of one CPU (3 % here, plain; the budget is 10,000 a second).
+  CHECK_TEXT(net_cpu < 0.5, ("pmtr-net used " + std::to_string(net_cpu) + " of a CPU").c_str());
   // The monitor is not in the datagrams' path: its pace holds.
   CHECK_TEXT(busy_rate > 0.6 * quiet_rate, (std::to_string(busy_rate) + " < " + std::to_string(quiet_rate)).c_str());
   // Nothing touched, pmtr-net alive and quiet: a line a second at most.

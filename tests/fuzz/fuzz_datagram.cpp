@@ -4,6 +4,9 @@
 // back to the same bytes and parse to the same report; listen ops carry
 // only valid names, problems are bounded one-liners without control bytes;
 // a datagram that verifies must be what sign_datagram makes of its parts.
+// The same bytes also go to decode_net_message, the monitor's decoder of
+// what pmtr-net sends (a pmtr-net taken over by a datagram sends anything):
+// a record that decodes must encode back to the same bytes.
 // Seed corpus: tests/fuzz/corpus/fuzz_datagram/.
 #include <array>
 #include <cstddef>
@@ -12,10 +15,13 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
+#include <algorithm>
 
 #include "common/datagram_mac.hpp"
 #include "common/job_check.hpp"
 #include "common/listen_request.hpp"
+#include "common/net_messages.hpp"
 #include "common/udp_report.hpp"
 
 namespace {
@@ -73,6 +79,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } else {
     const std::string& why = v.error().what;
     require(!why.empty() && why.size() < 40);
+  }
+
+  const auto bytes = std::span<const std::byte>(reinterpret_cast<const std::byte*>(data), size);
+  if (const Result<NetMessage> m = decode_net_message(bytes); m) {
+    const std::vector<std::byte> again = encode_net_message(m.value());
+    require(std::equal(again.begin(), again.end(), bytes.begin(), bytes.end()));
   }
   return 0;
 }

@@ -17,6 +17,7 @@
 #include <csignal>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "common/net_fds.hpp"
 #include "common/sandbox_asan.hpp"
@@ -81,7 +82,7 @@ TEST(NetSandboxPolicy, SendingOnAnFdOutsideTheReportRangeKills) {
   sockaddr_in to{};
   unique_fd sink = bound_udp(&to);
   CHECK(bool(sink));
-  unique_fd out(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  unique_fd out = high_fd(unique_fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)));
   // At the listen socket's number: receiving is allowed there, sending is not.
   child.pid = fork_flushed();
   if (child.pid == 0) {
@@ -97,12 +98,17 @@ TEST(NetSandboxPolicy, SendingOnAnFdOutsideTheReportRangeKills) {
 
 TEST(NetSandboxPolicy, WhatPmtrNetDoesKeepsWorking) {
   sockaddr_in listen_addr{}, report_addr{};
-  unique_fd listen = bound_udp(&listen_addr);
+  // Above the numbers the child places them at.
+  unique_fd listen = high_fd(bound_udp(&listen_addr));
   unique_fd collector = bound_udp(&report_addr);
-  unique_fd report(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  unique_fd report = high_fd(unique_fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)));
   Pair channel = seqpacket_pair();
+  channel.b = high_fd(std::move(channel.b));
   unique_fd sender(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   CHECK(::sendto(sender.get(), "enable web", 10, 0, reinterpret_cast<const sockaddr*>(&listen_addr), sizeof listen_addr) == 10);
+  // The parent's side must not wait forever for a child the filter killed.
+  const timeval tv{10, 0};
+  CHECK_EQUAL(0, ::setsockopt(channel.a.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv));
   child.pid = fork_flushed();
   if (child.pid == 0) {
     child_place(channel.b.get(), pmtr::kNetChannelFd);
