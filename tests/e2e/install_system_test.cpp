@@ -383,7 +383,7 @@ TEST(SystemInstall, DebPackageInstallsAndRemoves) {
   std::string out;
   CHECK_EQUAL(0, run_command({tool("dpkg-deb"), "-c", deb}, &out));
   for (const char* entry : {"-rwxr-xr-x root/root", "./usr/sbin/pmtr\n", "./usr/libexec/pmtr/pmtr-parser\n",
-                            "./usr/libexec/pmtr/pmtr-log\n",
+                            "./usr/libexec/pmtr/pmtr-log\n", "./usr/libexec/pmtr/pmtr-net\n",
                             "-rw------- root/root", "./etc/pmtr.conf\n", "./etc/init.d/pmtr\n",
                             "./lib/systemd/system/pmtr.service\n", "./usr/share/man/man8/pmtr.8.gz\n",
                             "./usr/share/man/man5/pmtr.conf.5.gz\n", "./usr/bin/pmtrctl\n",
@@ -436,6 +436,7 @@ TEST(SystemInstall, DebPackageInstallsAndRemoves) {
   CHECK_FALSE(exists("/usr/sbin/pmtr"));
   CHECK_FALSE(exists("/usr/libexec/pmtr/pmtr-parser"));
   CHECK_FALSE(exists("/usr/libexec/pmtr/pmtr-log"));
+  CHECK_FALSE(exists("/usr/libexec/pmtr/pmtr-net"));
   CHECK_FALSE(exists("/usr/share/man/man8/pmtr.8.gz"));
   CHECK(processes_running(daemon).empty());
   CHECK(exists("/etc/pmtr.conf"));   // a conffile stays until purge

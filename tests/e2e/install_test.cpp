@@ -116,6 +116,7 @@ std::vector<Want> common_files(const std::string& prefix) {
       {p + "/sbin/pmtr", 0755, read_file(build_path() + "/pmtr")},
       {p + "/libexec/pmtr/pmtr-parser", 0755, read_file(build_path() + "/pmtr-parser")},
       {p + "/libexec/pmtr/pmtr-log", 0755, read_file(build_path() + "/pmtr-log")},
+      {p + "/libexec/pmtr/pmtr-net", 0755, read_file(build_path() + "/pmtr-net")},
       {p + "/bin/pmtrctl", 0755, read_file(build_path() + "/pmtrctl")},
       {p + "/share/man/man8/pmtr.8", 0644, read_file(source_dir() + "/docs/pmtr.8")},
       {p + "/share/man/man8/pmtrctl.8", 0644, read_file(source_dir() + "/docs/pmtrctl.8")},
