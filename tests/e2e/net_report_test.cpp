@@ -124,3 +124,16 @@ TEST(NetReport, SeveralTargetsAndAHostNameEachGetTheReport) {
   CHECK_TEXT(report_where(collector, 11000ms, has_web).has_value(), pmtr.log().c_str());
   CHECK_TEXT(report_where(second, 11000ms, has_web).has_value(), pmtr.log().c_str());
 }
+
+TEST(NetReport, AnInterfaceAddsItsAddressToTheReportLine) {
+  // @lo: the report leaves through lo (IP_MULTICAST_IF) and names lo's
+  // address; a unicast collector on loopback receives it as well.
+  const std::string conf = dir.file("pmtr.conf");
+  write_file(conf, "report to " + collector.url() + "@lo\n" + job("web", "/bin/sleep 1000"));
+  Pmtr pmtr(conf);
+  const pid_t web = pmtr.wait_job("web", 10000ms);
+  auto r = report_where(collector, 11000ms, [&](const pmtr::Report& x) { return row(x, "web") && row(x, "web")->pid == web; });
+  CHECK_TEXT(r.has_value(), pmtr.log().c_str());
+  STRCMP_EQUAL(hostname().c_str(), r->host.c_str());
+  STRCMP_EQUAL("127.0.0.1", r->ip.c_str());
+}
