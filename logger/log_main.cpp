@@ -14,6 +14,7 @@
 #include <exception>
 #include <string_view>
 
+#include "common/helper_args.hpp"
 #include "common/terminate_handler.hpp"
 #include "logger/landlock.hpp"
 #include "logger/log_session.hpp"
@@ -23,16 +24,6 @@
 #include "common/helper_sanitizer_options.hpp"
 
 namespace {
-
-bool parse_number(const char* s, uint64_t max, uint64_t* out) {
-  if (s == nullptr || *s < '0' || *s > '9') return false;
-  errno = 0;
-  char* end = nullptr;
-  const unsigned long long v = std::strtoull(s, &end, 10);
-  if (errno != 0 || *end != '\0' || v > max) return false;
-  *out = v;
-  return true;
-}
 
 [[noreturn]] void usage() {
   std::fputs("usage: pmtr-log --uid UID --gid GID --to dir|stderr --dir PATH --rotate BYTES --keep N [-d]"
@@ -58,10 +49,10 @@ int main(int argc, char** argv) {
     }
     if (v == nullptr) usage();
     ++i;
-    if (a == "--uid" && parse_number(v, 0xfffffffe, &n)) {
+    if (a == "--uid" && pmtr::parse_helper_number(v, 0xfffffffe, &n)) {
       id.uid = static_cast<uid_t>(n);
       have |= 1;
-    } else if (a == "--gid" && parse_number(v, 0xfffffffe, &n)) {
+    } else if (a == "--gid" && pmtr::parse_helper_number(v, 0xfffffffe, &n)) {
       id.gid = static_cast<gid_t>(n);
       have |= 2;
     } else if (a == "--to" && (std::string_view(v) == "dir" || std::string_view(v) == "stderr")) {
@@ -69,9 +60,9 @@ int main(int argc, char** argv) {
       have |= 4;
     } else if (a == "--dir") {
       settings.dir_path = v;
-    } else if (a == "--rotate" && parse_number(v, UINT64_MAX, &n) && n > 0) {
+    } else if (a == "--rotate" && pmtr::parse_helper_number(v, UINT64_MAX, &n) && n > 0) {
       settings.rotate_bytes = n;
-    } else if (a == "--keep" && parse_number(v, 0xffffffff, &n)) {
+    } else if (a == "--keep" && pmtr::parse_helper_number(v, 0xffffffff, &n)) {
       settings.keep = static_cast<uint32_t>(n);
     } else {
       usage();

@@ -16,6 +16,7 @@
 #include "common/limits.hpp"
 #include "common/log.hpp"
 #include "common/log_messages.hpp"
+#include "monitor/helper_start.hpp"
 #include "monitor/log_dir.hpp"
 #include "monitor/restart_policy.hpp"
 #include "spawner/spawn.hpp"
@@ -24,13 +25,12 @@ namespace pmtr {
 namespace {
 
 // pmtr-log's fds (logger/log_session.hpp).
-constexpr int kChannelFd = 3, kOutFd = 4, kJournalFd = 5, kCounterReadFd = 6, kCounterWriteFd = 7;
+constexpr int kOutFd = 4, kJournalFd = 5, kCounterReadFd = 6, kCounterWriteFd = 7;   // the channel: 3
 constexpr size_t kJournalBytes = 4096;
 // The counter holds up to this much before pmtr-log empties it: 256
 // buffer slots, about 15 batches of its 16-slot scratch pipe.
 constexpr int kCounterBytes = 1 << 20;
 constexpr int kRecordsPerTurn = 64;
-constexpr int kSendTimeoutSeconds = 5;
 
 long long ms(Duration d) { return static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()); }
 
@@ -154,40 +154,26 @@ void LogKeeper::spawn(TimePoint now) {
     out.reset(::fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 0));
     if (!out) return retry(std::string("dup stderr: ") + std::strerror(errno));
   }
-  auto program = open_helper_program("pmtr-log");
-  if (!program) return retry(program.error().message());
-  if (!program->warning.empty() && program->warning != last_program_warning_) {
-    log_warnx("%s", program->warning.c_str());
-    last_program_warning_ = program->warning;
+  std::vector<std::string> argv = {"pmtr: log", "--uid", std::to_string(helper_.uid), "--gid", std::to_string(helper_.gid),
+                                   "--to", cfg_.target == CaptureTarget::Dir ? "dir" : "stderr", "--dir", cfg_.dir,
+                                   "--rotate", std::to_string(cfg_.rotate_bytes), "--keep", std::to_string(cfg_.keep)};
+  std::string warning;
+  auto started = start_helper("pmtr-log", std::move(argv), {"GLIBC_TUNABLES=glibc.malloc.tcache_count=0"},
+                              {{out.get(), kOutFd},
+                               {journal_.get(), kJournalFd},
+                               {counter_read_.get(), kCounterReadFd},
+                               {counter_write_.get(), kCounterWriteFd}},
+                              &warning);
+  if (!warning.empty() && warning != last_program_warning_) {
+    log_warnx("%s", warning.c_str());
+    last_program_warning_ = warning;
   }
-  auto pair = make_channel_pair();
-  if (!pair) return retry(pair.error().message());
-  unique_fd mine = std::move(pair->first), theirs = std::move(pair->second);
-  // A pmtr-log that stops reading must not hold the monitor: a send that
-  // cannot complete within 5 s fails, and pmtr-log counts as failed.
-  const timeval tv{kSendTimeoutSeconds, 0};
-  if (setsockopt(mine.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0) return retry("setsockopt SO_SNDTIMEO");
-  int errp[2];
-  if (::pipe2(errp, O_CLOEXEC) != 0) return retry("pipe for its stderr");
-  unique_fd err_read(errp[0]), err_write(errp[1]);
-
-  HelperCommand cmd;
-  cmd.program_fd = program->fd.get();
-  cmd.argv = {"pmtr: log", "--uid", std::to_string(helper_.uid), "--gid", std::to_string(helper_.gid),
-              "--to", cfg_.target == CaptureTarget::Dir ? "dir" : "stderr", "--dir", cfg_.dir,
-              "--rotate", std::to_string(cfg_.rotate_bytes), "--keep", std::to_string(cfg_.keep)};
-  cmd.env = {"GLIBC_TUNABLES=glibc.malloc.tcache_count=0"};
-  cmd.placements = {{theirs.get(), kChannelFd},         {out.get(), kOutFd},
-                    {journal_.get(), kJournalFd},       {counter_read_.get(), kCounterReadFd},
-                    {counter_write_.get(), kCounterWriteFd}, {err_write.get(), STDERR_FILENO}};
-  Result<SpawnedJob> spawned = spawn_helper(cmd);
-  if (!spawned) return retry("start: " + spawned.error().message());
-  pid_ = spawned->pid;
+  if (!started) return retry(started.error().message());
+  pid_ = started->pid;
   started_at_ = now;
   wrote_ = false;
-  sock_ = std::move(mine);
-  err_write.reset();
-  stderr_.reset(std::move(err_read), "pmtr-log [" + std::to_string(pid_) + "]");
+  sock_ = std::move(started->channel);
+  stderr_.reset(std::move(started->stderr_read), "pmtr-log [" + std::to_string(pid_) + "]");
   (void)loop_.add(stderr_.fd(), [this](uint32_t) { on_stderr(); });
   (void)loop_.add(sock_.get(), [this](uint32_t) { on_readable(); });
   log_debug("started pmtr-log [%d]", static_cast<int>(pid_));

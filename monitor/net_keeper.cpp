@@ -16,6 +16,7 @@
 #include "common/limits.hpp"
 #include "common/log.hpp"
 #include "common/net_fds.hpp"
+#include "monitor/helper_start.hpp"
 #include "monitor/listen_key.hpp"
 #include "monitor/restart_policy.hpp"
 #include "spawner/spawn.hpp"
@@ -24,7 +25,7 @@ namespace pmtr {
 namespace {
 
 constexpr int kRecordsPerTurn = 64;
-constexpr int kSendTimeoutSeconds = 5;
+static_assert(kNetChannelFd == kHelperChannelFd);
 
 long long ms(Duration d) { return static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()); }
 
@@ -140,49 +141,35 @@ void NetKeeper::spawn(TimePoint now) {
     restart_at_ = now + backoff_;
     backoff_ = std::min<Duration>(backoff_ * 2, kNetBackoffMax);
   };
-  auto program = open_helper_program("pmtr-net");
-  if (!program) return retry(program.error().message());
-  if (!program->warning.empty() && program->warning != last_program_warning_) {
-    log_warnx("%s", program->warning.c_str());
-    last_program_warning_ = program->warning;
-  }
-  auto pair = make_channel_pair();
-  if (!pair) return retry(pair.error().message());
-  unique_fd mine = std::move(pair->first), theirs = std::move(pair->second);
-  // A pmtr-net that stops reading must not hold the monitor.
-  const timeval tv{kSendTimeoutSeconds, 0};
-  if (setsockopt(mine.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0) return retry("setsockopt SO_SNDTIMEO");
-  int errp[2];
-  if (::pipe2(errp, O_CLOEXEC) != 0) return retry("pipe for its stderr");
-  unique_fd err_read(errp[0]), err_write(errp[1]);
-
-  HelperCommand cmd;
-  cmd.program_fd = program->fd.get();
-  cmd.argv = {"pmtr: net", "--uid", std::to_string(helper_.uid), "--gid", std::to_string(helper_.gid)};
-  cmd.placements = {{theirs.get(), kNetChannelFd}, {nonces_.get(), kNetNoncesFd}, {err_write.get(), STDERR_FILENO}};
+  std::vector<std::string> argv = {"pmtr: net", "--uid", std::to_string(helper_.uid), "--gid", std::to_string(helper_.gid)};
+  std::vector<FdPlacement> fds = {{nonces_.get(), kNetNoncesFd}};
   if (listen_) {
-    cmd.argv.push_back("--listen");
-    cmd.placements.push_back({listen_.get(), kNetListenFd});
+    argv.push_back("--listen");
+    fds.push_back({listen_.get(), kNetListenFd});
     if (key_) {
-      cmd.argv.push_back("--keyed");
-      cmd.placements.push_back({key_.get(), kNetKeyFd});
+      argv.push_back("--keyed");
+      fds.push_back({key_.get(), kNetKeyFd});
     }
   }
   int next_fd = kNetReportFd0;
   for (size_t i = 0; i < report_to_.size(); ++i) {
     if (!report_sockets_[i].fd) continue;
     const UdpAddress& to = report_to_[i];
-    cmd.argv.insert(cmd.argv.end(), {"--report", to.host, std::to_string(to.port),
-                                     report_sockets_[i].ip.empty() ? "-" : report_sockets_[i].ip});
-    cmd.placements.push_back({report_sockets_[i].fd.get(), next_fd++});
+    argv.insert(argv.end(), {"--report", to.host, std::to_string(to.port),
+                             report_sockets_[i].ip.empty() ? "-" : report_sockets_[i].ip});
+    fds.push_back({report_sockets_[i].fd.get(), next_fd++});
   }
-  Result<SpawnedJob> spawned = spawn_helper(cmd);
-  if (!spawned) return retry("start: " + spawned.error().message());
-  pid_ = spawned->pid;
+  std::string warning;
+  auto started = start_helper("pmtr-net", std::move(argv), {}, std::move(fds), &warning);
+  if (!warning.empty() && warning != last_program_warning_) {
+    log_warnx("%s", warning.c_str());
+    last_program_warning_ = warning;
+  }
+  if (!started) return retry(started.error().message());
+  pid_ = started->pid;
   started_at_ = now;
-  sock_ = std::move(mine);
-  err_write.reset();
-  stderr_.reset(std::move(err_read), "pmtr-net [" + std::to_string(pid_) + "]");
+  sock_ = std::move(started->channel);
+  stderr_.reset(std::move(started->stderr_read), "pmtr-net [" + std::to_string(pid_) + "]");
   (void)loop_.add(stderr_.fd(), [this](uint32_t) { on_stderr(); });
   (void)loop_.add(sock_.get(), [this](uint32_t) { on_readable(); });
   log_debug("started pmtr-net [%d]", static_cast<int>(pid_));

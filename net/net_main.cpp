@@ -20,6 +20,7 @@
 
 #include "common/datagram_mac.hpp"
 #include "common/limits.hpp"
+#include "common/helper_args.hpp"
 #include "common/terminate_handler.hpp"
 #include "net/listener.hpp"
 #include "common/net_fds.hpp"
@@ -33,16 +34,6 @@
 #include "common/helper_sanitizer_options.hpp"
 
 namespace {
-
-bool parse_number(const char* s, uint64_t max, uint64_t* out) {
-  if (s == nullptr || *s < '0' || *s > '9') return false;
-  errno = 0;
-  char* end = nullptr;
-  const unsigned long long v = std::strtoull(s, &end, 10);
-  if (errno != 0 || *end != '\0' || v > max) return false;
-  *out = v;
-  return true;
-}
 
 [[noreturn]] void usage() {
   std::fputs("usage: pmtr-net --uid UID --gid GID [--report HOST PORT IP|-]... [--listen] [--keyed] [-d]"
@@ -91,14 +82,14 @@ int main(int argc, char** argv) {
     } else if (a == "--keyed") {
       keyed = true;
     } else if (a == "--report" && i + 3 < argc && wanted.size() < pmtr::limits::kReportTargets &&
-               parse_number(argv[i + 2], 65535, &n) && n > 0) {
+               pmtr::parse_helper_number(argv[i + 2], 65535, &n) && n > 0) {
       wanted.push_back(Wanted{argv[i + 1], static_cast<uint16_t>(n), std::string_view(argv[i + 3]) == "-" ? "" : argv[i + 3]});
       i += 3;
-    } else if (a == "--uid" && i + 1 < argc && parse_number(argv[i + 1], 0xfffffffe, &n)) {
+    } else if (a == "--uid" && i + 1 < argc && pmtr::parse_helper_number(argv[i + 1], 0xfffffffe, &n)) {
       id.uid = static_cast<uid_t>(n);
       have |= 1;
       ++i;
-    } else if (a == "--gid" && i + 1 < argc && parse_number(argv[i + 1], 0xfffffffe, &n)) {
+    } else if (a == "--gid" && i + 1 < argc && pmtr::parse_helper_number(argv[i + 1], 0xfffffffe, &n)) {
       id.gid = static_cast<gid_t>(n);
       have |= 2;
       ++i;

@@ -1,7 +1,9 @@
 #include "tests/support/sandbox_support.hpp"
 
 #include <fcntl.h>
+#include <seccomp.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +14,8 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+
+#include "common/sandbox_asan.hpp"
 
 // Last: CppUTest's leak-detection macros redefine `new`.
 #include <CppUTest/TestHarness.h>
@@ -114,6 +118,27 @@ std::string golden_mismatch(const std::string& path, const std::string& now, con
          "\nIf the policy change is intended, regenerate the dump from the repo root with\n"
          "  PMTR_UPDATE_GOLDEN=1 " + regenerate + "\nthen review `git diff " + path +
          "`, update SECURITY.md, and commit both.";
+}
+
+std::string status_after(Child& child, const std::function<bool()>& apply, const std::function<void()>& body) {
+  child.pid = fork_flushed();
+  if (child.pid == 0) {
+    const rlimit zero{0, 0};   // no core file from SIGSYS
+    if (setrlimit(RLIMIT_CORE, &zero) != 0 || !apply()) _exit(kSetupFailed);
+    body();
+    _exit(0);
+  }
+  return status_text(child.wait());
+}
+
+std::string golden_dump_unavailable() {
+  if (PMTR_SANDBOX_ASAN) return "SANITIZE=1 adds the marked sanitizer block; the golden dump describes the production policy";
+#if !defined(__x86_64__)
+  return "the golden dump is of the x86_64 filter";
+#endif
+  const scmp_version* v = seccomp_version();
+  if (v->major != 2 || v->minor != 5) return "the golden dump was written by libseccomp 2.5; its PFC text varies between releases";
+  return {};
 }
 
 }  // namespace pmtr::test

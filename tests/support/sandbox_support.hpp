@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "common/unique_fd.hpp"
@@ -48,6 +49,16 @@ struct Child {
 };
 
 pid_t fork_flushed();
+
+// Forks a child that turns core files off, calls `apply` (a helper's
+// seccomp step; false: exit kSetupFailed), runs `body` and exits 0.
+// Returns the child's status text ("signal SIGSYS" when the filter killed it).
+std::string status_after(Child& child, const std::function<bool()>& apply, const std::function<void()>& body);
+
+// Why a helper's golden filter dump cannot be compared here, or "": it is
+// of the production policy (not SANITIZE=1), on x86_64, as libseccomp 2.5
+// writes it.
+std::string golden_dump_unavailable();
 
 // A seccomp filter's PFC text against its golden dump (the path is
 // relative to the repo root, where tests run): "" when equal, else the
