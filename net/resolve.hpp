@@ -19,9 +19,10 @@ struct ResolvedAddress {
   socklen_t len = 0;
 };
 
-// An address the socket `fd` can send to: for an AF_INET6 socket (dual
-// stack) an IPv4 answer becomes a v4-mapped address; an AF_INET socket
-// (the @iface ones) takes IPv4 answers only.  The error says why.
+// An address the socket `fd` can send to: the first IPv4 answer, else the
+// first IPv6 one.  For an AF_INET6 socket (dual stack) an IPv4 answer
+// becomes a v4-mapped address; an AF_INET socket (the @iface ones) takes
+// IPv4 answers only.  The error says why.
 [[nodiscard]] Result<ResolvedAddress> resolve_for_socket(const std::string& host, uint16_t port, int fd);
 
 // "1.2.3.4:9999" / "[::1]:9999", for messages.
