@@ -173,8 +173,7 @@ void LogKeeper::spawn(TimePoint now) {
   started_at_ = now;
   wrote_ = false;
   sock_ = std::move(started->channel);
-  stderr_.reset(std::move(started->stderr_read), "pmtr-log [" + std::to_string(pid_) + "]");
-  (void)loop_.add(stderr_.fd(), [this](uint32_t) { on_stderr(); });
+  stderr_.watch(std::move(started->stderr_read), "pmtr-log [" + std::to_string(pid_) + "]");
   (void)loop_.add(sock_.get(), [this](uint32_t) { on_readable(); });
   log_debug("started pmtr-log [%d]", static_cast<int>(pid_));
   // Every pipe again, the let-go ones marked: pmtr-log knows nothing.
@@ -225,13 +224,6 @@ void LogKeeper::on_readable() {
   }
 }
 
-void LogKeeper::on_stderr() {
-  const bool more = stderr_.pump([this](const std::string& line) { log_warnx("%s: %s", stderr_.tag().c_str(), line.c_str()); });
-  if (more) return;
-  loop_.remove(stderr_.fd());
-  stderr_.reset(unique_fd(), {});
-}
-
 void LogKeeper::failed(const std::string& why) {
   // Never touches a job: pmtr-log goes, the pipes stay, a new one follows.
   log_crit("pmtr-log [%d]: %s; killing it", static_cast<int>(pid_), escape_for_log(why).c_str());
@@ -253,11 +245,7 @@ bool LogKeeper::on_exit(pid_t pid, int wait_status, TimePoint now) {
     loop_.remove(sock_.get());
     sock_.reset();
   }
-  if (stderr_.open()) {   // its last words first
-    stderr_.flush([this](const std::string& line) { log_warnx("%s: %s", stderr_.tag().c_str(), line.c_str()); });
-    loop_.remove(stderr_.fd());
-    stderr_.reset(unique_fd(), {});
-  }
+  stderr_.finish();   // its last words first
   if (finishing_) {
     // The one told to drain has done so; one that died otherwise (killed
     // just before the shutdown) leaves the pipes full: one more drains them.

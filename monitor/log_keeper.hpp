@@ -25,7 +25,7 @@
 #include "common/unique_fd.hpp"
 #include "monitor/clock.hpp"
 #include "monitor/event_loop.hpp"
-#include "monitor/line_forwarder.hpp"
+#include "monitor/helper_stderr.hpp"
 #include "monitor/parser_link.hpp"
 
 namespace pmtr {
@@ -94,7 +94,6 @@ class LogKeeper {
   [[nodiscard]] Status send_attach(const Pipe& p, bool detached);
   void send_or_fail(const std::vector<std::byte>& record, int fd = -1);
   void on_readable();
-  void on_stderr();
   void failed(const std::string& why);
   void let_go(Pipe&& p);
   [[nodiscard]] uint32_t take_slot();
@@ -114,7 +113,7 @@ class LogKeeper {
 
   unique_fd sock_;
   pid_t pid_ = -1;
-  LineForwarder stderr_;
+  HelperStderr stderr_{loop_};
   std::string last_program_warning_;
   TimePoint started_at_{};
   bool wrote_ = false;

@@ -169,8 +169,7 @@ void NetKeeper::spawn(TimePoint now) {
   pid_ = started->pid;
   started_at_ = now;
   sock_ = std::move(started->channel);
-  stderr_.reset(std::move(started->stderr_read), "pmtr-net [" + std::to_string(pid_) + "]");
-  (void)loop_.add(stderr_.fd(), [this](uint32_t) { on_stderr(); });
+  stderr_.watch(std::move(started->stderr_read), "pmtr-net [" + std::to_string(pid_) + "]");
   (void)loop_.add(sock_.get(), [this](uint32_t) { on_readable(); });
   log_debug("started pmtr-net [%d]", static_cast<int>(pid_));
   send_status(now);
@@ -199,13 +198,6 @@ void NetKeeper::on_readable() {
   }
 }
 
-void NetKeeper::on_stderr() {
-  const bool more = stderr_.pump([this](const std::string& line) { log_warnx("%s: %s", stderr_.tag().c_str(), line.c_str()); });
-  if (more) return;
-  loop_.remove(stderr_.fd());
-  stderr_.reset(unique_fd(), {});
-}
-
 void NetKeeper::failed(const std::string& why) {
   // Never touches a job: pmtr-net goes, a new one follows.
   log_crit("pmtr-net [%d]: %s; killing it", static_cast<int>(pid_), escape_for_log(why).c_str());
@@ -227,11 +219,7 @@ bool NetKeeper::on_exit(pid_t pid, int wait_status, TimePoint now) {
   if (pid <= 0 || pid != pid_) return false;
   pid_ = -1;
   close_channel();
-  if (stderr_.open()) {   // its last words first
-    stderr_.flush([this](const std::string& line) { log_warnx("%s: %s", stderr_.tag().c_str(), line.c_str()); });
-    loop_.remove(stderr_.fd());
-    stderr_.reset(unique_fd(), {});
-  }
+  stderr_.finish();   // its last words first
   if (restart_now_) {
     restart_at_ = wanted_ ? now : kNever;
     restart_now_ = false;

@@ -21,7 +21,7 @@
 #include "common/unique_fd.hpp"
 #include "monitor/clock.hpp"
 #include "monitor/event_loop.hpp"
-#include "monitor/line_forwarder.hpp"
+#include "monitor/helper_stderr.hpp"
 #include "monitor/parser_link.hpp"
 #include "monitor/udp_sockets.hpp"
 
@@ -69,7 +69,6 @@ class NetKeeper {
   void spawn(TimePoint now);
   void send_status(TimePoint now);
   void on_readable();
-  void on_stderr();
   void failed(const std::string& why);
   void close_channel() noexcept;
 
@@ -85,7 +84,7 @@ class NetKeeper {
 
   unique_fd sock_;
   pid_t pid_ = -1;
-  LineForwarder stderr_;
+  HelperStderr stderr_{loop_};
   std::string last_program_warning_;
   TimePoint started_at_{};
   bool restart_now_ = false;

@@ -39,8 +39,6 @@ uint64_t ns(std::chrono::milliseconds d) { return static_cast<uint64_t>(d.count(
 
 void say(const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); }
 
-bool same_jobs(const std::vector<NetJob>& a, const std::vector<NetJob>& b) { return a == b; }
-
 }  // namespace
 
 Status NetSession::prepare() {
@@ -93,7 +91,7 @@ bool NetSession::on_channel(uint64_t now_ns) {
     }
     for (auto& j : jobs->jobs) incoming_.push_back(std::move(j));
     if (!jobs->last) continue;
-    const bool changed = !have_status_ || !same_jobs(incoming_, jobs_);
+    const bool changed = !have_status_ || incoming_ != jobs_;
     jobs_.swap(incoming_);
     incoming_.clear();
     index_.clear();
